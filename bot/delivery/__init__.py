@@ -1,0 +1,1 @@
+"""Durable delivery: the outbox engine and its clock."""

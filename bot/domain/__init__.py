@@ -1,0 +1,1 @@
+"""The pure core: states, updates, targets, outcomes, validation, text. No I/O here."""

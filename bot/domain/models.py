@@ -1,0 +1,118 @@
+"""Updates, their targets, and what a provider made of them."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.states import ProviderName, State
+
+
+@dataclass(frozen=True, order=True)
+class Target:
+    """One incident at one provider; the id is already parsed and canonical."""
+
+    provider: ProviderName
+    incident_id: str
+
+    def __str__(self) -> str:
+        return f"{self.provider.value}:{self.incident_id}"
+
+
+@dataclass(frozen=True)
+class Update:
+    """What a status page is told: a state, a text, and (Phare only) a publish time."""
+
+    state: State
+    content: str
+    published_at: datetime | None = None
+
+
+class Source(StrEnum):
+    """Where an update came from."""
+
+    MODAL = "modal"
+    INLINE = "inline"
+    REACTION = "reaction"
+    CLI = "cli"
+    RETRY = "retry"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """An update with its targets and its origin, ready to be stored and delivered."""
+
+    update: Update
+    targets: tuple[Target, ...]
+    source: Source
+    author: str | None = None
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    skipped: tuple[Target, ...] = ()
+    dedup_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The provider created the update."""
+
+    provider_update_id: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The provider said no; final. Its own words are kept."""
+
+    status: int | None
+    message: str
+    field_errors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A passing failure (429, 5xx, connection refused): safe to send again later."""
+
+    reason: str
+    after_seconds: float | None = None
+    status: int | None = None
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """The request may have been applied (timeout, dropped connection): reconcile first."""
+
+    reason: str
+
+
+Outcome = Accepted | Refused | Retry | Unclear
+
+
+@dataclass(frozen=True)
+class RemoteUpdate:
+    """An update as a provider lists it, used to reconcile unclear deliveries."""
+
+    id: str
+    state: State | None
+    content: str
+    created_at: datetime | None
+
+
+class DeliveryStatus(StrEnum):
+    """Where one update stands at one target."""
+
+    PENDING = "pending"
+    IN_FLIGHT = "in_flight"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether nothing more will happen to this delivery."""
+        return self in _FINAL
+
+
+_FINAL = frozenset(
+    {DeliveryStatus.ACCEPTED, DeliveryStatus.REFUSED, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED}
+)

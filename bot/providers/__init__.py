@@ -1,0 +1,1 @@
+"""HTTP clients for the status-page providers; each speaks its vendor's vocabulary."""

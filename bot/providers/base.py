@@ -1,0 +1,47 @@
+"""What every provider client offers the rest of the bot."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+from bot.domain.models import Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
+from bot.domain.states import ProviderName
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=10.0, pool=5.0)
+RETRY_AFTER_CAP_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A request as it will be sent; `headers` shown with the token masked."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    json: Mapping[str, Any] = field(default_factory=dict)
+
+
+ListResult = Sequence[RemoteUpdate] | Refused | Retry | Unclear
+
+
+class Provider(Protocol):
+    """A status-page provider: builds, sends and lists incident updates."""
+
+    @property
+    def name(self) -> ProviderName:
+        """Which provider this is."""
+        ...
+
+    def prepare(self, update: Update, incident_id: str) -> PreparedRequest:
+        """The exact request `send` would make, with the token masked (for --dry-run)."""
+        ...
+
+    async def send(self, update: Update, incident_id: str) -> Outcome:
+        """Create the update at the provider; never raises for HTTP or network failures."""
+        ...
+
+    async def list_updates(self, incident_id: str) -> ListResult:
+        """Every update of the incident (all pages), or the failure that prevented it."""
+        ...

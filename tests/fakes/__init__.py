@@ -1,0 +1,1 @@
+"""Loopback HTTP servers that behave like Slack, Phare and Checkly."""
