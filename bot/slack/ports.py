@@ -1,0 +1,57 @@
+"""What the Slack layer needs from the rest of the bot, as protocols (no provider, no SQL)."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.delivery.reporting import StoredUpdate
+from bot.domain.models import Submission, Target
+from bot.domain.states import ProviderName, State
+from bot.store.records import Binding, ChannelStatus
+
+
+class Publisher(Protocol):
+    """The delivery engine, as the Slack layer sees it."""
+
+    async def submit(self, submission: Submission) -> StoredUpdate:
+        """Store the update and its deliveries (committed on return); delivery follows."""
+        ...
+
+
+class ChannelRepo(Protocol):
+    """Channel bindings, status cards, event dedup and status queries."""
+
+    async def get_binding(self, channel_id: str) -> Binding | None:
+        """The channel's binding, or None when it has none."""
+        ...
+
+    async def bind(self, channel_id: str, targets: Sequence[Target]) -> Binding:
+        """Bind the channel; each given target replaces the one of its provider."""
+        ...
+
+    async def unbind(self, channel_id: str, provider: ProviderName | None) -> Binding | None:
+        """Remove one provider's target (or all when None); the binding left, if any."""
+        ...
+
+    async def claim_card(self, channel_id: str, card_ts: str) -> str:
+        """Record the status card's ts if the channel has none; return the ts in effect."""
+        ...
+
+    async def first_time(self, key: str, ttl_seconds: float) -> bool:
+        """True the first time a key is seen within its time to live, False after."""
+        ...
+
+    async def channel_status(self, channel_id: str) -> ChannelStatus:
+        """Bindings, last update and the latest delivery per provider."""
+        ...
+
+
+@dataclass(frozen=True)
+class SlackOptions:
+    """The settings the Slack layer reads."""
+
+    reactions: Mapping[str, State]
+    allowed_users: frozenset[str]
+    allowed_groups: frozenset[str]
+    reminder_minutes: float
+    providers_on: frozenset[ProviderName]
