@@ -55,3 +55,12 @@ class SlackOptions:
     allowed_groups: frozenset[str]
     reminder_minutes: float
     providers_on: frozenset[ProviderName]
+
+
+@dataclass(frozen=True)
+class SlackDeps:
+    """Everything a Slack listener may use, built once in bot/app.py."""
+
+    publisher: Publisher
+    repo: ChannelRepo
+    options: SlackOptions
