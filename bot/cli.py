@@ -1,0 +1,104 @@
+"""The `incident-bot` command line: serve | post | doctor. Parsing only; work happens elsewhere."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit with status 2 and a clear line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print the problem and the usage, then exit 2."""
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command-line grammar."""
+    parser = _Parser(prog="incident-bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser("serve", help="run the Slack app (HTTP on $PORT, or Socket Mode)")
+    post = commands.add_parser("post", help="publish one update without Slack")
+    post.add_argument(
+        "--to",
+        action="append",
+        required=True,
+        metavar="PROVIDER:ID",
+        help="a target incident: phare:<id> or checkly:<uuid> (repeatable)",
+    )
+    post.add_argument("--state", required=True, help="investigating, identified, monitoring, ...")
+    post.add_argument("--message", required=True, help="the update's text")
+    post.add_argument("--published-at", help="Phare only: ISO 8601 time with a time zone")
+    post.add_argument(
+        "--wait",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for final outcomes (default 60)",
+    )
+    post.add_argument(
+        "--dry-run", action="store_true", help="print the exact requests; send nothing"
+    )
+    commands.add_parser("doctor", help="check configuration and every credential")
+    return parser
+
+
+def _seconds(text: str) -> float:
+    """A non-negative number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 86_400:
+        raise argparse.ArgumentTypeError("must be between 0 and 86400 seconds")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        _print_config_error(error)
+        return EXIT_USAGE
+    try:
+        return _dispatch(args, settings)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    """Hand the parsed command to the module that does it."""
+    if args.command == "serve":
+        from bot.serve import run_serve
+
+        return run_serve(settings)
+    if args.command == "post":
+        from bot.post import PostArguments, run_post
+
+        post_args = PostArguments(
+            targets=tuple(args.to),
+            state=args.state,
+            message=args.message,
+            published_at=args.published_at,
+            wait=args.wait,
+            dry_run=args.dry_run,
+        )
+        return asyncio.run(run_post(settings, post_args))
+    from bot.doctor import run_doctor
+
+    return asyncio.run(run_doctor(settings))
+
+
+def _print_config_error(error: ConfigError) -> None:
+    """Every configuration problem, one per line, on stderr."""
+    print("incident-bot: the configuration has problems:", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  - {problem}", file=sys.stderr)

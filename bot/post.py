@@ -1,0 +1,114 @@
+"""`incident-bot post`: one update, no Slack, through the same engine and retries as the bot."""
+
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.delivery.reporting import DeliveryReport
+from bot.domain.explain import explain
+from bot.domain.ids import InvalidId, parse_target
+from bot.domain.models import DeliveryStatus, Source, Submission, Target, Update
+from bot.domain.states import State, parse_state
+from bot.domain.validation import parse_published_at, validate
+from bot.providers.base import PreparedRequest
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class PostArguments:
+    """The command line of `post`, as typed."""
+
+    targets: tuple[str, ...]
+    state: str
+    message: str
+    published_at: str | None
+    wait: float
+    dry_run: bool
+
+
+class UsageError(Exception):
+    """Arguments that cannot make an update; the message says which and why."""
+
+
+def build_submission(args: PostArguments) -> Submission:
+    """Parse and validate the arguments into a submission, or raise UsageError."""
+    targets = _targets(args.targets)
+    state = parse_state(args.state)
+    if state is None:
+        valid = ", ".join(s.value for s in State)
+        raise UsageError(f"--state {args.state!r} is not a state (valid: {valid})")
+    published_at = None
+    if args.published_at is not None:
+        try:
+            published_at = parse_published_at(args.published_at)
+        except ValueError as error:
+            raise UsageError(f"--published-at: {error}") from None
+    update = Update(state=state, content=args.message, published_at=published_at)
+    errors = validate(update, targets)
+    if errors:
+        raise UsageError("\n".join(f"--{_option(e.field.value)}: {e.message}" for e in errors))
+    return Submission(update=update, targets=targets, source=Source.CLI, author=_author())
+
+
+def _targets(texts: Sequence[str]) -> tuple[Target, ...]:
+    """Every --to parsed; the first bad one is named."""
+    parsed: list[Target] = []
+    for text in texts:
+        try:
+            target = parse_target(text)
+        except InvalidId as error:
+            raise UsageError(f"--to: {error}") from None
+        if any(t.provider is target.provider for t in parsed):
+            raise UsageError(f"--to: {target.provider.label} is given twice; one incident each")
+        parsed.append(target)
+    return tuple(parsed)
+
+
+def _option(field: str) -> str:
+    """The command-line option that carries a field."""
+    return {"content": "message", "targets": "to", "published_at": "published-at"}.get(
+        field, field
+    )
+
+
+def _author() -> str:
+    """Who runs the command, for the record."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def format_request(request: PreparedRequest) -> str:
+    """A request as an HTTP message: method and URL, headers, JSON body."""
+    lines = [f"{request.method} {request.url}"]
+    lines += [f"{name}: {value}" for name, value in request.headers.items()]
+    lines += ["", json.dumps(request.json, ensure_ascii=False, indent=2)]
+    return "\n".join(lines)
+
+
+def format_report(report: DeliveryReport) -> str:
+    """One line for one target's final (or latest) state."""
+    target, status = report.target, report.status
+    if status is DeliveryStatus.ACCEPTED:
+        return f"{target}  accepted  (update id {report.provider_update_id})"
+    if status is DeliveryStatus.SKIPPED:
+        return f"{target}  skipped  {report.skipped_reason or ''}".rstrip()
+    said = explain(target.provider, report.outcome) if report.outcome is not None else ""
+    if status.is_final:
+        tries = f" after {report.attempts} attempt{'s' if report.attempts != 1 else ''}"
+        return f"{target}  {status.value}{tries}  {said}".rstrip()
+    return (
+        f"{target}  not final yet ({report.attempts} attempts; stored, "
+        f"`incident-bot serve` on the same DATABASE_URL will finish it)  {said}"
+    ).rstrip()
+
+
+def print_usage_error(error: UsageError, out: TextIO = sys.stderr) -> None:
+    """A usage problem on stderr."""
+    for line in str(error).splitlines():
+        print(f"incident-bot post: {line}", file=out)
