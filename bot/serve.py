@@ -1,0 +1,38 @@
+"""`incident-bot serve`: refuse clearly when Slack is not configured, else run the app."""
+
+import asyncio
+import logging
+import sys
+
+from bot.config import Settings
+
+EXIT_USAGE = 2
+
+_HOW_TO = """\
+How to get them:
+  1. https://api.slack.com/apps → Create New App → From a manifest → paste manifest.yml
+     (replace YOUR-HOST with this server's public HTTPS address).
+  2. Install the app to your workspace.
+  3. SLACK_BOT_TOKEN: OAuth & Permissions → Bot User OAuth Token (xoxb-…).
+     SLACK_SIGNING_SECRET: Basic Information → App Credentials → Signing Secret.
+     Or, for Socket Mode, SLACK_APP_TOKEN: Basic Information → App-Level Tokens
+     (scope connections:write, xapp-…).
+  4. Put them in the environment or in a .env file (see .env.example)."""
+
+
+def run_serve(settings: Settings) -> int:
+    """Start the Slack app, or exit 2 naming the missing variables."""
+    missing = settings.slack.missing_for_serve()
+    if missing:
+        print(
+            f"incident-bot serve: missing {', '.join(missing)}.\n{_HOW_TO}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from bot.app import serve_forever
+
+    asyncio.run(serve_forever(settings))
+    return 0
