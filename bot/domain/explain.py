@@ -1,0 +1,57 @@
+"""What a provider made of an update, in one plain sentence for people (no Slack markup)."""
+
+from collections.abc import Mapping
+
+from bot.domain.models import Accepted, Outcome, Refused, Retry
+from bot.domain.states import ProviderName
+
+
+def explain(provider: ProviderName, outcome: Outcome) -> str:
+    """One plain-language line: accepted with its id, or refused/failed in the vendor's words."""
+    label = provider.label
+    if isinstance(outcome, Accepted):
+        return f"{label} accepted the update (update id {outcome.provider_update_id})."
+    if isinstance(outcome, Refused):
+        return _refused(label, outcome)
+    if isinstance(outcome, Retry):
+        return _sentence(outcome.reason + _wait(label, outcome.after_seconds))
+    return _sentence(f"{outcome.reason}; the update may or may not have been applied")
+
+
+def _refused(label: str, outcome: Refused) -> str:
+    """A refusal: not sent at all (no status), or the vendor's own words and field errors."""
+    if outcome.status is None:
+        return _sentence(f"Not sent to {label}: {outcome.message}")
+    details = _field_errors(outcome.field_errors)
+    message = outcome.message.strip()
+    if details and any(message.startswith(d.split(": ", 1)[1]) for d in details):
+        message = ""
+    parts = [p for p in (_sentence(message) if message else "", *details) if p]
+    return f"{label} refused the update (HTTP {outcome.status}): " + " ".join(parts)
+
+
+def _field_errors(errors: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Each field error as `field: message`, ending with a full stop."""
+    return [_sentence(f"{name}: {text}") for name, texts in errors.items() for text in texts]
+
+
+def _wait(label: str, seconds: float | None) -> str:
+    """How long the provider asked us to wait, if it said."""
+    if seconds is None:
+        return ""
+    return f"; {label} asked to wait {_duration(seconds)} before trying again"
+
+
+def _duration(seconds: float) -> str:
+    """Seconds in words: `45 s`, `2 min`, `1 min 30 s`."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def _sentence(text: str) -> str:
+    """Text ending with sentence punctuation."""
+    text = text.strip()
+    return text if not text or text[-1] in '.!?…”"' else text + "."

@@ -1,0 +1,136 @@
+"""ChecklyClient: create and list incident updates at Checkly (checklyhq.com)."""
+
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import httpx
+
+from bot.config import ChecklySettings
+from bot.domain.ids import InvalidId, parse_checkly_id
+from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Update
+from bot.domain.states import ProviderName, UnsupportedState, state_from_vendor, vendor_state
+from bot.providers._exchange import Vendor, exchange, failure_outcome, for_reading, unreadable
+from bot.providers._responses import json_body, parse_timestamp
+from bot.providers.base import ListResult, PreparedRequest
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+class ChecklyClient:
+    """Checkly's `/v1/incidents/{id}/updates`, spoken through one shared AsyncClient."""
+
+    def __init__(self, http: httpx.AsyncClient, settings: ChecklySettings) -> None:
+        self._http = http
+        self._settings = settings
+        key = settings.api_key.get_secret_value()
+        self._vendor = Vendor(ProviderName.CHECKLY, "CHECKLY_API_KEY", key)
+
+    @property
+    def name(self) -> ProviderName:
+        """Checkly."""
+        return ProviderName.CHECKLY
+
+    def prepare(self, update: Update, incident_id: str) -> PreparedRequest:
+        """The create request, key masked; raises InvalidId or UnsupportedState."""
+        return self._create_request(update, incident_id, masked=True)
+
+    async def send(self, update: Update, incident_id: str) -> Outcome:
+        """Create the update; every failure comes back as an outcome."""
+        try:
+            request = self._create_request(update, incident_id, masked=False)
+        except (InvalidId, UnsupportedState) as error:
+            return Refused(None, str(error))
+        answer = await exchange(
+            self._http,
+            self._vendor,
+            "POST",
+            request.url,
+            headers=request.headers,
+            json=request.json,
+        )
+        if not isinstance(answer, httpx.Response):
+            return answer
+        if not answer.is_success:
+            return failure_outcome(self._vendor, answer, parse_checkly_id(incident_id))
+        created = _created_id(json_body(answer), request.json["status"], update.content)
+        if created is None:
+            return unreadable(self._vendor, answer, "the created update")
+        return Accepted(created)
+
+    async def list_updates(self, incident_id: str) -> ListResult:
+        """Every update of the incident, newest first."""
+        try:
+            canonical = parse_checkly_id(incident_id)
+        except InvalidId as error:
+            return Refused(None, str(error))
+        url = f"{self._incident_url(canonical)}?includeAllIncidentUpdates=true"
+        answer = await exchange(
+            self._http, self._vendor, "GET", url, headers=self._headers(masked=False)
+        )
+        if not isinstance(answer, httpx.Response):
+            return for_reading(answer)
+        if not answer.is_success:
+            return failure_outcome(self._vendor, answer, canonical)
+        body = json_body(answer)
+        listed = body.get("incidentUpdates") if isinstance(body, dict) else None
+        updates = [_remote(item) for item in listed] if isinstance(listed, list) else None
+        if updates is None or any(u is None for u in updates):
+            return unreadable(self._vendor, answer, "the incident's updates")
+        found = [u for u in updates if u is not None]
+        return sorted(found, key=lambda u: u.created_at or _EPOCH, reverse=True)
+
+    def _create_request(self, update: Update, incident_id: str, *, masked: bool) -> PreparedRequest:
+        """The POST that creates an update, with the id parsed and the status in Checkly's words."""
+        url = f"{self._incident_url(parse_checkly_id(incident_id))}/updates"
+        body = {
+            "status": vendor_state(ProviderName.CHECKLY, update.state),
+            "description": update.content,
+        }
+        return PreparedRequest("POST", url, self._headers(masked=masked), body)
+
+    def _incident_url(self, canonical_id: str) -> str:
+        """The incident's URL; the id is already parsed, and quoted all the same."""
+        segment = quote(canonical_id, safe="")
+        return f"{self._settings.api_url.rstrip('/')}/v1/incidents/{segment}"
+
+    def _headers(self, *, masked: bool) -> dict[str, str]:
+        """Bearer key and the account header."""
+        key = "***" if masked else self._vendor.secret
+        return {
+            "Authorization": f"Bearer {key}",
+            "x-checkly-account": self._settings.account_id,
+            "Accept": "application/json",
+        }
+
+
+def _created_id(body: object, status: str, description: str) -> str | None:
+    """Our update's id: 201 gives one object; 200 gives a list (newest match, else the last)."""
+    if isinstance(body, dict):
+        return _id_of(body)
+    if not isinstance(body, list) or not body or not all(isinstance(i, dict) for i in body):
+        return None
+    matches = [
+        (parse_timestamp(item.get("created_at")) or _EPOCH, index, item)
+        for index, item in enumerate(body)
+        if item.get("status") == status and item.get("description") == description
+    ]
+    chosen = max(matches, key=lambda m: (m[0], m[1]))[2] if matches else body[-1]
+    return _id_of(chosen)
+
+
+def _id_of(item: dict[str, object]) -> str | None:
+    """A non-empty string id, or None."""
+    value = item.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def _remote(item: object) -> RemoteUpdate | None:
+    """One listed update, or None when it lacks an id or description."""
+    if not isinstance(item, dict):
+        return None
+    update_id, description = _id_of(item), item.get("description")
+    if update_id is None or not isinstance(description, str):
+        return None
+    word = item.get("status")
+    state = state_from_vendor(ProviderName.CHECKLY, word) if isinstance(word, str) else None
+    return RemoteUpdate(update_id, state, description, parse_timestamp(item.get("created_at")))

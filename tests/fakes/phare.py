@@ -1,0 +1,254 @@
+"""PhareFake: a loopback Phare that checks requests as Phare does and can be scripted.
+
+    fake = PhareFake(token="phare-token", incidents={42})
+    fake.script(Reply.server_error(503), Reply.ok())     # next two creates: 503, then normal
+    with LoopbackServer(fake.app) as server:             # PhareSettings(api_url=server.url, ...)
+        ...
+    fake.applied(42)          # updates stored for incident 42, oldest first (dicts as Phare sends)
+    fake.requests             # every RecordedRequest (method, path, query, headers, json, at)
+    fake.latency = 0.3        # seconds added to every answer
+
+Routes: POST and GET `/uptime/incidents/{id}/updates`. Unscripted, the fake behaves like Phare:
+401 `{"message": "Unauthorized"}` for a wrong or missing bearer token; 422 for a non-integer
+X-Phare-Project-Id; 403 when `project_id` is set (organization-scoped key) and no matching project
+header came; 404 for a non-integer or unknown incident; 422 `{message, errors: {field: [...]}}` for
+a missing or bad `state` (exact lower-case enum), `content` (1..10000 characters after trimming),
+`published_at` (ISO date-time); else 201 with the stored update. The list is Laravel-paginated,
+newest first, `per_page` honoured (1..100, default 15) with `meta.last_page`.
+`fake.add_updates(42, ["a", "b"])` seeds updates; `fake.script_list(...)` scripts list answers.
+See tests/fakes/vendor.py for every Reply.
+"""
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes.vendor import Reply, VendorFake, drop
+
+PHARE_STATES = ("unknown", "investigating", "identified", "monitoring", "resolved")
+FORBIDDEN_MESSAGE = "The platform:write permission is required to perform this action."
+PROJECT_REQUIRED = "A project header is required when using an organization-scoped API key."
+MAX_CONTENT = 10_000
+_DEFAULT_MESSAGES = {401: "Unauthorized", 403: FORBIDDEN_MESSAGE, 404: "Not Found"}
+_DEFAULT_MESSAGES |= {420: "Enhance your calm", 429: "Too Many Attempts.", 422: "Invalid data."}
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+
+__all__ = ["FORBIDDEN_MESSAGE", "PHARE_STATES", "PhareFake", "Reply"]
+
+
+class PhareFake(VendorFake):
+    """Phare's incident-update endpoints, in memory."""
+
+    def __init__(
+        self,
+        token: str = "phare-token",  # noqa: S107
+        incidents: Iterable[int | str] = (42,),
+        *,
+        project_id: int | None = None,
+        project_slug: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.token = token
+        self.project_id = project_id
+        self.project_slug = project_slug
+        self._updates: dict[int, list[dict[str, Any]]] = {int(i): [] for i in incidents}
+        self._last_id = 1000
+        self._last_time = datetime.now(UTC)
+        self.app.router.add_post("/uptime/incidents/{incident}/updates", self._create)
+        self.app.router.add_get("/uptime/incidents/{incident}/updates", self._list)
+        self.app.router.add_route("*", "/{tail:.*}", self._no_route)
+
+    def add_incident(self, incident_id: int | str) -> None:
+        """Make an incident exist."""
+        with self._lock:
+            self._updates.setdefault(int(incident_id), [])
+
+    def add_updates(
+        self, incident_id: int | str, contents: Iterable[str], state: str = "investigating"
+    ) -> list[dict[str, Any]]:
+        """Store updates as if created earlier; returns them."""
+        return [self._store(int(incident_id), {"state": state, "content": c}) for c in contents]
+
+    def applied(self, incident_id: int | str) -> list[dict[str, Any]]:
+        """The updates stored for an incident, oldest first."""
+        with self._lock:
+            return [dict(u) for u in self._updates.get(int(incident_id), [])]
+
+    def error(
+        self, status: int, message: str | None, errors: Mapping[str, Sequence[str]] | None = None
+    ) -> web.Response:
+        """Phare's error shape: `{message}` plus `errors` for validation failures."""
+        body: dict[str, Any] = {"message": message or _DEFAULT_MESSAGES.get(status, "Server Error")}
+        if errors:
+            body["errors"] = {name: list(texts) for name, texts in errors.items()}
+            if message is None:
+                body["message"] = _summary(errors)
+        return web.json_response(body, status=status)
+
+    async def _create(self, request: web.Request) -> web.StreamResponse:
+        """POST an update: scripted answer, or check, store and answer 201."""
+        reply = self.next_create_reply()
+        if reply is not None and reply.kind not in ("ok", "apply_then_drop"):
+            return await self.scripted(request, reply)
+        incident, refusal = self._checked(request)
+        if refusal is not None:
+            return refusal
+        try:
+            payload = await request.json()
+        except ValueError:
+            payload = None
+        errors = _validate(payload if isinstance(payload, dict) else {})
+        if errors:
+            return self.error(422, None, errors)
+        stored = self._store(incident, payload)
+        if reply is not None and reply.kind == "apply_then_drop":
+            return drop(request)
+        return web.json_response(stored, status=201)
+
+    async def _list(self, request: web.Request) -> web.StreamResponse:
+        """GET a page of updates, newest first."""
+        reply = self.next_list_reply()
+        if reply is not None and reply.kind != "ok":
+            return await self.scripted(request, reply)
+        incident, refusal = self._checked(request)
+        if refusal is not None:
+            return refusal
+        page = _positive(request.query.get("page"), 1)
+        per_page = _positive(request.query.get("per_page"), 15)
+        if per_page > 100:
+            return self.error(
+                422, None, {"per_page": ["The per page field must not be greater than 100."]}
+            )
+        newest_first = list(reversed(self.applied(incident)))
+        return web.json_response(_page(newest_first, page, per_page, request.path))
+
+    async def _no_route(self, request: web.Request) -> web.StreamResponse:
+        """Any other path: Laravel's 404."""
+        return self.error(404, f"The route {request.path.lstrip('/')} could not be found.")
+
+    def _checked(self, request: web.Request) -> tuple[int, web.Response | None]:
+        """The incident of the path, or the refusal Phare would answer."""
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return 0, self.error(401, None)
+        project_refusal = self._project_refusal(request)
+        if project_refusal is not None:
+            return 0, project_refusal
+        text = request.match_info["incident"]
+        if _DIGITS.fullmatch(text) is None:
+            return 0, self.error(404, f"The route {request.path.lstrip('/')} could not be found.")
+        with self._lock:
+            known = int(text) in self._updates
+        if not known:
+            return 0, self.error(404, "Incident not found.")
+        return int(text), None
+
+    def _project_refusal(self, request: web.Request) -> web.Response | None:
+        """422 for a malformed project id header; 403 when an org-scoped key names no project."""
+        header_id = request.headers.get("X-Phare-Project-Id")
+        header_slug = request.headers.get("X-Phare-Project-Slug")
+        if header_id is not None and _DIGITS.fullmatch(header_id) is None:
+            errors = {"X-Phare-Project-Id": ["The X-Phare-Project-Id header must be an integer."]}
+            return self.error(422, None, errors)
+        if self.project_id is None and self.project_slug is None:
+            return None
+        id_ok = self.project_id is not None and header_id == str(self.project_id)
+        slug_ok = self.project_slug is not None and header_slug == self.project_slug
+        return None if id_ok or slug_ok else self.error(403, PROJECT_REQUIRED)
+
+    def _store(self, incident: int, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Keep a new update with an id and timestamps, as Phare returns it."""
+        with self._lock:
+            self._last_id += 1
+            self._last_time = max(datetime.now(UTC), self._last_time + timedelta(microseconds=1))
+            now = _timestamp(self._last_time)
+            stored = {
+                "id": self._last_id,
+                "state": payload["state"],
+                "content": payload["content"],
+                "published_at": payload.get("published_at") or now,
+                "creator": {"id": 7, "type": "api_key", "label": "incident-bot"},
+                "created_at": now,
+                "updated_at": now,
+            }
+            self._updates.setdefault(incident, []).append(stored)
+            return dict(stored)
+
+
+def _validate(payload: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Laravel-style field errors for a create body."""
+    errors: dict[str, list[str]] = {}
+    state = payload.get("state")
+    if state is None or state == "":
+        errors["state"] = ["The state field is required."]
+    elif state not in PHARE_STATES:
+        errors["state"] = ["The selected state is invalid."]
+    content = payload.get("content")
+    if content is None or (isinstance(content, str) and not content.strip()):
+        errors["content"] = ["The content field is required."]
+    elif not isinstance(content, str):
+        errors["content"] = ["The content field must be a string."]
+    elif len(content.strip()) > MAX_CONTENT:
+        errors["content"] = [
+            f"The content field must not be greater than {MAX_CONTENT} characters."
+        ]
+    published_at = payload.get("published_at")
+    if published_at is not None and not _is_date_time(published_at):
+        errors["published_at"] = ["The published at field must be a valid date."]
+    return errors
+
+
+def _is_date_time(value: object) -> bool:
+    """Whether the value is an ISO 8601 date-time string."""
+    if not isinstance(value, str) or "T" not in value:
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def _summary(errors: Mapping[str, Sequence[str]]) -> str:
+    """Laravel's message: the first error, and how many more there are."""
+    texts = [t for ts in errors.values() for t in ts]
+    if len(texts) <= 1:
+        return texts[0] if texts else "Invalid data."
+    more = len(texts) - 1
+    return f"{texts[0]} (and {more} more error{'s' if more > 1 else ''})"
+
+
+def _positive(text: str | None, default: int) -> int:
+    """A positive integer query parameter, or the default."""
+    return int(text) if text is not None and _DIGITS.fullmatch(text) and int(text) > 0 else default
+
+
+def _page(items: list[dict[str, Any]], page: int, per_page: int, path: str) -> dict[str, Any]:
+    """A Laravel paginator page."""
+    total = len(items)
+    last_page = max(1, -(-total // per_page))
+    chunk = items[(page - 1) * per_page : page * per_page]
+    first = (page - 1) * per_page + 1 if chunk else None
+    meta = {
+        "current_page": page,
+        "from": first,
+        "last_page": last_page,
+        "path": path,
+        "per_page": per_page,
+        "to": first + len(chunk) - 1 if first is not None else None,
+        "total": total,
+    }
+    links = {
+        "first": f"{path}?page=1",
+        "last": f"{path}?page={last_page}",
+        "prev": f"{path}?page={page - 1}" if page > 1 else None,
+        "next": f"{path}?page={page + 1}" if page < last_page else None,
+    }
+    return {"data": chunk, "links": links, "meta": meta}
+
+
+def _timestamp(moment: datetime) -> str:
+    """Laravel's JSON timestamp: microseconds and a Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,265 @@
+"""What the Phare and Checkly fakes share: scripted replies, request records, hang and drop.
+
+    Reply.ok()                      behave like the vendor (validate, store, answer success)
+    Reply.ok(shape="object")        Checkly only: answer 201 with one object (default: 200 list)
+    Reply.status(code, message=None, retry_after=None, errors=None)
+                                    an error in the vendor's own body shape
+    Reply.unauthorized() / .forbidden(msg) / .not_found() / .invalid({field: [msgs]})
+    Reply.rate_limited(retry_after=None, status=429)   retry_after: seconds, an HTTP date, or None
+    Reply.server_error(status=500, retry_after=None)
+    Reply.html(status=502)          a proxy's HTML error page
+    Reply.empty(status)             no body at all
+    Reply.raw(status, body, content_type)
+    Reply.hang()                    never answer; the handler ends once the client gives up
+    Reply.drop()                    read the request, close the connection, apply nothing
+    Reply.apply_then_drop()         store the update like ok(), then close without answering
+
+Every request (to any path) is recorded as a RecordedRequest before it is answered.
+All methods are thread-safe: call them from sync tests or from async tests on another loop.
+"""
+
+import asyncio
+import json
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+HANG_LIMIT_SECONDS = 60.0
+PROXY_HTML = (
+    "<html><head><title>502 Bad Gateway</title><style>body{color:red}</style></head>"
+    "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One scripted answer; build it with the class methods."""
+
+    kind: str
+    code: int = 0
+    message: str | None = None
+    errors: Mapping[str, Sequence[str]] | None = None
+    retry_after: str | None = None
+    body: bytes | None = None
+    content_type: str = "application/json"
+    shape: str | None = None
+
+    @classmethod
+    def ok(cls, shape: str | None = None) -> "Reply":
+        """Behave like the vendor; Checkly's shape: 'list' (200) or 'object' (201)."""
+        return cls("ok", shape=shape)
+
+    @classmethod
+    def status(
+        cls,
+        code: int,
+        message: str | None = None,
+        *,
+        retry_after: str | float | None = None,
+        errors: Mapping[str, Sequence[str]] | None = None,
+    ) -> "Reply":
+        """An error answer in the vendor's body shape."""
+        after = None if retry_after is None else str(retry_after)
+        return cls("status", code, message, errors, after)
+
+    @classmethod
+    def unauthorized(cls, message: str | None = None) -> "Reply":
+        """401 as the vendor words it."""
+        return cls.status(401, message)
+
+    @classmethod
+    def forbidden(cls, message: str) -> "Reply":
+        """403 with the vendor's permission message."""
+        return cls.status(403, message)
+
+    @classmethod
+    def not_found(cls, message: str | None = None) -> "Reply":
+        """404 as the vendor words it."""
+        return cls.status(404, message)
+
+    @classmethod
+    def invalid(cls, errors: Mapping[str, Sequence[str]], message: str | None = None) -> "Reply":
+        """A validation error (Phare 422 with field errors; Checkly 400 with the message)."""
+        return cls("invalid", message=message, errors=errors)
+
+    @classmethod
+    def rate_limited(cls, retry_after: str | float | None = None, status: int = 429) -> "Reply":
+        """429 (or 420) with an optional Retry-After (seconds or an HTTP date)."""
+        return cls.status(status, retry_after=retry_after)
+
+    @classmethod
+    def server_error(cls, status: int = 500, retry_after: str | float | None = None) -> "Reply":
+        """A 5xx in the vendor's shape."""
+        return cls.status(status, retry_after=retry_after)
+
+    @classmethod
+    def html(cls, status: int = 502, page: str = PROXY_HTML) -> "Reply":
+        """An HTML page, as a proxy in front of the vendor sends."""
+        return cls("raw", status, body=page.encode(), content_type="text/html")
+
+    @classmethod
+    def empty(cls, status: int) -> "Reply":
+        """A status with no body."""
+        return cls("raw", status, body=b"", content_type="")
+
+    @classmethod
+    def raw(cls, status: int, body: str | bytes, content_type: str = "text/plain") -> "Reply":
+        """Any body at all."""
+        data = body.encode() if isinstance(body, str) else body
+        return cls("raw", status, body=data, content_type=content_type)
+
+    @classmethod
+    def hang(cls) -> "Reply":
+        """Never answer (until the client closes the connection)."""
+        return cls("hang")
+
+    @classmethod
+    def drop(cls) -> "Reply":
+        """Close the connection without answering; nothing is applied."""
+        return cls("drop")
+
+    @classmethod
+    def apply_then_drop(cls) -> "Reply":
+        """Store the update, then close the connection without answering."""
+        return cls("apply_then_drop")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """A request as the fake received it; header names are lower-case."""
+
+    method: str
+    path: str
+    raw_path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    json: Any
+    body: bytes
+    at: float = field(compare=False)
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class VendorFake(ABC):
+    """Scripting, recording and latency shared by the vendor fakes."""
+
+    validation_status = 422
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._create_script: deque[Reply] = deque()
+        self._list_script: deque[Reply] = deque()
+        self._requests: list[RecordedRequest] = []
+        self.latency = 0.0
+        self.app = web.Application(middlewares=[self._record])
+
+    def script(self, *replies: Reply) -> None:
+        """Queue answers for the next create requests (then back to normal behaviour)."""
+        with self._lock:
+            self._create_script.extend(replies)
+
+    def script_list(self, *replies: Reply) -> None:
+        """Queue answers for the next list requests."""
+        with self._lock:
+            self._list_script.extend(replies)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far, in arrival order."""
+        with self._lock:
+            return list(self._requests)
+
+    def requests_to(self, method: str, path_part: str = "") -> list[RecordedRequest]:
+        """The recorded requests with this method whose path contains `path_part`."""
+        return [r for r in self.requests if r.method == method and path_part in r.path]
+
+    async def wait_for_requests(self, count: int, within: float = 5.0) -> list[RecordedRequest]:
+        """Wait (polling, with a deadline) until at least `count` requests arrived."""
+        deadline = time.monotonic() + within
+        while len(seen := self.requests) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(seen)} of {count} requests arrived in {within} s")
+            await asyncio.sleep(0.01)
+        return seen
+
+    def _next(self, queue: deque[Reply]) -> Reply | None:
+        """The next scripted answer, if any."""
+        with self._lock:
+            return queue.popleft() if queue else None
+
+    def next_create_reply(self) -> Reply | None:
+        """The next scripted answer for a create request, if any."""
+        return self._next(self._create_script)
+
+    def next_list_reply(self) -> Reply | None:
+        """The next scripted answer for a list request, if any."""
+        return self._next(self._list_script)
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Record the request, wait the configured latency, then answer."""
+        body = await request.read()
+        try:
+            payload: Any = json.loads(body) if body else None
+        except ValueError:
+            payload = None
+        recorded = RecordedRequest(
+            method=request.method,
+            path=request.path,
+            raw_path=request.raw_path,
+            query=dict(request.query),
+            headers={k.lower(): v for k, v in request.headers.items()},
+            json=payload,
+            body=body,
+            at=time.monotonic(),
+        )
+        with self._lock:
+            self._requests.append(recorded)
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
+        return await handler(request)
+
+    @abstractmethod
+    def error(
+        self, status: int, message: str | None, errors: Mapping[str, Sequence[str]] | None = None
+    ) -> web.Response:
+        """An error in the vendor's body shape (each fake words its own)."""
+
+    async def scripted(self, request: web.Request, reply: Reply) -> web.StreamResponse:
+        """Answer with a scripted error, raw body, hang or drop."""
+        if reply.kind == "hang":
+            return await hang(request)
+        if reply.kind == "drop":
+            return drop(request)
+        if reply.kind == "raw":
+            content_type = reply.content_type or None
+            return web.Response(status=reply.code, body=reply.body, content_type=content_type)
+        status = reply.code or self.validation_status
+        response = self.error(status, reply.message, reply.errors)
+        if reply.retry_after is not None:
+            response.headers["Retry-After"] = reply.retry_after
+        return response
+
+
+async def hang(request: web.Request) -> web.StreamResponse:
+    """Answer nothing until the client closes the connection (or a long limit passes)."""
+    deadline = time.monotonic() + HANG_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            break
+        await asyncio.sleep(0.02)
+    return drop(request)
+
+
+def drop(request: web.Request) -> web.StreamResponse:
+    """Close the connection at once; the client sees it dropped without an answer."""
+    request.protocol.force_close()
+    return web.Response(status=499)
