@@ -1,0 +1,154 @@
+"""Pure Block Kit builders for the incident thread: status card, announcements, notes."""
+
+from collections.abc import Sequence
+
+from bot.delivery.reporting import DeliveryReport, StoredUpdate
+from bot.domain.models import DeliveryStatus, Source, Target
+from bot.domain.states import PROVIDER_STATES, State, supports
+from bot.slack.blocks import (
+    Block,
+    SlackMessage,
+    context,
+    fallback,
+    person,
+    quote,
+    safe,
+    section,
+    when,
+)
+from bot.slack.receipts import receipt, target_label
+
+__all__ = [
+    "STATE_EMOJI",
+    "SlackMessage",
+    "nothing_published",
+    "receipt",
+    "skipped_reason",
+    "status_card",
+    "update_announcement",
+]
+
+STATE_EMOJI: dict[State, str] = {
+    State.UNKNOWN: ":grey_question:",
+    State.INVESTIGATING: ":eyes:",
+    State.IDENTIFIED: ":mag:",
+    State.MONITORING: ":hourglass_flowing_sand:",
+    State.RESOLVED: ":white_check_mark:",
+    State.MAINTENANCE: ":wrench:",
+}
+
+_SOURCE_WORDS: dict[Source, str] = {
+    Source.MODAL: "from the update form",
+    Source.INLINE: "with /incident-update",
+    Source.REACTION: "with a reaction",
+    Source.CLI: "from the command line",
+    Source.RETRY: "as a resend",
+}
+
+_CARD_QUOTE_LIMIT = 2500
+_REPLY_QUOTE_LIMIT = 2900
+
+
+def state_title(state: State) -> str:
+    """A state with its emoji, in bold: `:eyes: *Investigating*`."""
+    return f"{STATE_EMOJI[state]} *{state.value.capitalize()}*"
+
+
+def skipped_reason(target: Target, state: State) -> str:
+    """Why a target was left out of an update: its provider lacks the state."""
+    if supports(target.provider, state):
+        return f"{target.provider.label} was not asked."
+    offered = ", ".join(s.value for s in PROVIDER_STATES[target.provider])
+    return f"{target.provider.label} has no '{state.value}' state (it has: {offered})."
+
+
+def _skipped_block(update: StoredUpdate) -> list[Block]:
+    """A context line per skipped target, saying which and why."""
+    sub = update.submission
+    return [
+        context(
+            f":fast_forward: Skipped {target_label(t)}: {safe(skipped_reason(t, sub.update.state))}"
+        )
+        for t in sub.skipped
+    ]
+
+
+def _byline(update: StoredUpdate) -> str:
+    """`by <@U1> with a reaction · <date>`."""
+    sub = update.submission
+    return f"by {person(sub.author)} {_SOURCE_WORDS[sub.source]} · {when(update.created_at)}"
+
+
+def _target_line(target: Target, update: StoredUpdate, reports: Sequence[DeliveryReport]) -> str:
+    """One bound or addressed target and where this update stands there."""
+    mine = [r for r in reports if r.target == target and r.update.id == update.id]
+    if target in update.submission.skipped:
+        word = ":fast_forward: skipped"
+    elif target not in update.submission.targets:
+        word = "not part of this update"
+    elif not mine:
+        word = ":outbox_tray: sending"
+    else:
+        word = _status_word(mine[-1])
+    return f"• {target_label(target)}: {word}"
+
+
+def _status_word(report: DeliveryReport) -> str:
+    """A delivery's status in a few words."""
+    if report.status is DeliveryStatus.ACCEPTED:
+        update_id = safe(report.provider_update_id or "?", 100)
+        return f":white_check_mark: accepted (update `{update_id}`)"
+    if report.status is DeliveryStatus.PENDING and report.outcome is not None:
+        return ":repeat: retrying"
+    return {
+        DeliveryStatus.PENDING: ":outbox_tray: sending",
+        DeliveryStatus.IN_FLIGHT: ":outbox_tray: sending",
+        DeliveryStatus.REFUSED: ":x: refused (see thread)",
+        DeliveryStatus.FAILED: ":x: failed (see thread)",
+        DeliveryStatus.SKIPPED: ":fast_forward: skipped",
+    }[report.status]
+
+
+def status_card(
+    update: StoredUpdate, bound: Sequence[Target], reports: Sequence[DeliveryReport] = ()
+) -> SlackMessage:
+    """The channel's status card: current state, its targets, the last update, who and when."""
+    sub = update.submission
+    state = sub.update.state
+    targets = sorted({*bound, *sub.targets, *sub.skipped})
+    lines = "\n".join(_target_line(t, update, reports) for t in targets) or "• no incident bound"
+    blocks = [
+        section(f"*Incident status:* {state_title(state)}"),
+        section(quote(sub.update.content, _CARD_QUOTE_LIMIT)),
+        context(f"Last update {_byline(update)}"),
+        section(lines),
+        *_skipped_block(update),
+    ]
+    text = f"Incident status: {state.value} — {safe(sub.update.content, 300)}"
+    return SlackMessage(fallback(text), blocks)
+
+
+def update_announcement(update: StoredUpdate) -> SlackMessage:
+    """A thread reply announcing a new update: its state, its text, who, and from where."""
+    sub = update.submission
+    state = sub.update.state
+    to = ", ".join(target_label(t) for t in sub.targets) or "no incident"
+    blocks = [
+        section(
+            f"{state_title(state)} — new update\n{quote(sub.update.content, _REPLY_QUOTE_LIMIT)}"
+        ),
+        context(f"Sending to {to} · {_byline(update)}"),
+        *_skipped_block(update),
+    ]
+    text = f"New update ({state.value}) {_byline(update)}: {safe(sub.update.content, 300)}"
+    return SlackMessage(fallback(text), blocks)
+
+
+def nothing_published(state: State, targets: Sequence[Target], author: str | None) -> SlackMessage:
+    """A thread note: a reaction asked for a state that none of the bound incidents has."""
+    reasons = " ".join(safe(skipped_reason(t, state)) for t in targets) or "No incident is bound."
+    text = (
+        f":warning: Nothing was published for {person(author)}'s {STATE_EMOJI[state]} reaction: "
+        f"{reasons}"
+    )
+    return SlackMessage(fallback(text), [section(text)])

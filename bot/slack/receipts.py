@@ -1,0 +1,105 @@
+"""A thread receipt per provider: accepted, refused in its own words, retrying, failed, skipped."""
+
+import math
+
+from bot.delivery.reporting import DeliveryReport
+from bot.domain.explain import explain
+from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Target, Unclear
+from bot.domain.states import ProviderName
+from bot.slack.blocks import Block, SlackMessage, context, fallback, safe, section
+
+_CREDENTIALS = {
+    ProviderName.PHARE: "PHARE_API_TOKEN (and PHARE_PROJECT_ID / PHARE_PROJECT_SLUG)",
+    ProviderName.CHECKLY: "CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID",
+}
+
+
+def target_label(target: Target) -> str:
+    """`Phare incident `42``, safe for mrkdwn."""
+    return f"{target.provider.label} incident `{safe(target.incident_id, 100)}`"
+
+
+def receipt(report: DeliveryReport) -> SlackMessage:
+    """What one provider made of one update, as a thread reply."""
+    icon, body = _body(report)
+    where = f"{target_label(report.target)} · update #{report.update.id}"
+    attempts = f"attempt {report.attempts}" if report.attempts else ""
+    blocks: list[Block] = [section(f"{icon} {body}"), context(where, attempts)]
+    first_line = body.split("\n", 1)[0]
+    return SlackMessage(fallback(f"{report.target.provider.label}: {first_line}"), blocks)
+
+
+def _body(report: DeliveryReport) -> tuple[str, str]:
+    """The icon and the mrkdwn text for a delivery's status."""
+    provider = report.target.provider
+    status = report.status
+    if status is DeliveryStatus.ACCEPTED:
+        update_id = report.provider_update_id or _accepted_id(report.outcome) or "?"
+        return ":white_check_mark:", safe(explain(provider, Accepted(update_id)))
+    if status is DeliveryStatus.SKIPPED:
+        reason = report.skipped_reason or "it was left out of this update."
+        return ":fast_forward:", f"Skipped {target_label(report.target)}: {safe(reason)}"
+    if status is DeliveryStatus.REFUSED and isinstance(report.outcome, Refused):
+        return ":x:", _refused(provider, report.outcome)
+    if status is DeliveryStatus.FAILED:
+        return ":x:", _failed(provider, report)
+    if report.outcome is not None:
+        return ":repeat:", _retrying(provider, report.outcome, report.next_attempt_in)
+    return ":outbox_tray:", f"Sending to {provider.label}…"
+
+
+def _accepted_id(outcome: Outcome | None) -> str | None:
+    """The provider's update id from an Accepted outcome."""
+    return outcome.provider_update_id if isinstance(outcome, Accepted) else None
+
+
+def _refused(provider: ProviderName, outcome: Refused) -> str:
+    """The refusal headline in the vendor's words, then each field error on its own line."""
+    headline = safe(explain(provider, Refused(outcome.status, outcome.message)))
+    lines = [headline]
+    for name, texts in outcome.field_errors.items():
+        lines.extend(f"• `{safe(name, 100)}`: {safe(text, 500)}" for text in texts)
+    hint = _hint(provider, outcome.status)
+    if hint:
+        lines.append(hint)
+    lines.append("_Not retried: fix the update and send it again._")
+    return "\n".join(lines)
+
+
+def _hint(provider: ProviderName, status: int | None) -> str:
+    """Plain words on what a refusal status usually means."""
+    if status == 401:
+        settings = _CREDENTIALS[provider]
+        return f"{provider.label} did not accept the bot's credentials: check {settings}."
+    if status == 403:
+        return f"The {provider.label} API key lacks permission for this incident."
+    if status == 404:
+        return (
+            f"{provider.label} does not know this incident: check the channel's binding "
+            "(`/incident-update link`)."
+        )
+    if status == 429:
+        return f"{provider.label} is rate-limiting the bot."
+    return ""
+
+
+def _retrying(provider: ProviderName, outcome: Outcome, next_in: float | None) -> str:
+    """A passing failure: what happened and when the bot tries again."""
+    said = safe(explain(provider, outcome))
+    if next_in is None:
+        return f"{said} Will retry."
+    wait = f"{math.ceil(max(next_in, 0))} s"
+    if isinstance(outcome, Unclear):
+        return f"{said} Checking with {provider.label} whether it arrived, then retrying in {wait}."
+    return f"{said} Retrying in {wait}."
+
+
+def _failed(provider: ProviderName, report: DeliveryReport) -> str:
+    """A final failure after retries."""
+    outcome = report.outcome
+    if outcome is None:
+        said = f"Delivery to {provider.label} failed."
+    else:
+        said = safe(explain(provider, outcome))
+    plural = "s" if report.attempts != 1 else ""
+    return f"{said}\nGave up after {report.attempts} attempt{plural}; nothing more will be sent."
