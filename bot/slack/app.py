@@ -1,0 +1,78 @@
+"""The Bolt app and the Slack Web API client, built from what bot/app.py passes in."""
+
+import logging
+from collections.abc import Callable, Sequence
+
+from pydantic import SecretStr
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.background import Background
+from bot.slack.commands import register_commands
+from bot.slack.permissions import Permissions
+from bot.slack.ports import SlackDeps
+from bot.slack.submissions import register_submissions
+
+WEB_API_TIMEOUT_SECONDS = 10
+RATE_LIMIT_RETRIES = 2
+CONNECTION_RETRIES = 2
+
+Registrar = Callable[[AsyncApp, SlackDeps], None]
+
+
+def _drop_refused_bodies(record: logging.LogRecord) -> bool:
+    """Keep Bolt from logging a refused request's body (it holds a usable response_url)."""
+    return not str(record.msg).startswith("Invalid request signature")
+
+
+def quiet_request_verification_logs() -> None:
+    """Install the filter on Bolt's request-verification logger (idempotent)."""
+    logging.getLogger("slack_bolt.AsyncRequestVerification").addFilter(_drop_refused_bodies)
+
+
+def build_web_client(*, token: SecretStr, base_url: str) -> AsyncWebClient:
+    """A Web API client for SLACK_API_URL that waits out 429s and retries dropped connections."""
+    return AsyncWebClient(
+        token=token.get_secret_value(),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        timeout=WEB_API_TIMEOUT_SECONDS,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ],
+    )
+
+
+def build_bolt_app(
+    *,
+    client: AsyncWebClient,
+    signing_secret: str | None,
+    deps: SlackDeps,
+    register_extra: Sequence[Registrar] = (),
+) -> AsyncApp:
+    """The Bolt app with every listener; no network call happens here.
+
+    AsyncApp never calls auth.test at construction (only on the first request, then cached).
+    Requests are verified by Bolt too when a signing secret is given (HTTP mode); Socket
+    Mode needs none. Listeners run before the response (`process_before_response`): they
+    ack, hand slow work to a task, and return.
+    """
+    quiet_request_verification_logs()
+    app = AsyncApp(
+        name="incident-bot",
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=bool(signing_secret),
+        process_before_response=True,
+    )
+    permissions = Permissions(users=deps.options.allowed_users, groups=deps.options.allowed_groups)
+    background = Background()
+    register_commands(app, deps, permissions=permissions, background=background)
+    register_submissions(app, deps, permissions=permissions)
+    for register in register_extra:
+        register(app, deps)
+    return app

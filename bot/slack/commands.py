@@ -1,0 +1,186 @@
+"""`/incident-update` and its subcommands: every path answers Slack within its 3 seconds."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.models import Source, Submission, Update
+from bot.domain.validation import validate
+from bot.slack import ids, replies
+from bot.slack.background import Background
+from bot.slack.command_text import (
+    Link,
+    Malformed,
+    OpenModal,
+    Parsed,
+    Publish,
+    ShowHelp,
+    ShowStatus,
+    UnknownWord,
+    Unlink,
+    parse_command_text,
+)
+from bot.slack.modal import build_modal
+from bot.slack.permissions import Permissions
+from bot.slack.ports import SlackDeps
+from bot.store.records import Binding
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+STORE_TIMEOUT = 2.0
+BINDING_TIMEOUT_FOR_MODAL = 1.0
+VIEWS_OPEN_TIMEOUT = 3.0
+
+
+class StoreDown(Exception):
+    """The store failed or did not answer in time."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who typed the command, where, and the trigger to open a modal with."""
+
+    user_id: str
+    channel_id: str
+    trigger_id: str
+
+
+async def bounded(work: Awaitable[T], seconds: float = STORE_TIMEOUT) -> T:
+    """Await store work within a deadline that keeps Slack's 3 s promise."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await work
+    except Exception as error:
+        logger.warning("store call failed: %s", type(error).__name__)
+        raise StoreDown from error
+
+
+class CommandHandler:
+    """The subcommands, each turned into the text only the caller sees."""
+
+    def __init__(self, deps: SlackDeps, permissions: Permissions) -> None:
+        self._deps = deps
+        self._permissions = permissions
+
+    async def answer(self, parsed: Parsed, caller: Caller, client: AsyncWebClient) -> str:
+        """The ephemeral reply to a parsed command (the modal is opened elsewhere)."""
+        try:
+            return await self._answer(parsed, caller, client)
+        except StoreDown:
+            return replies.store_unavailable()
+
+    async def _answer(self, parsed: Parsed, caller: Caller, client: AsyncWebClient) -> str:
+        """Dispatch on the kind of command."""
+        if isinstance(parsed, ShowHelp | OpenModal):
+            return replies.help_text(self._deps.options.reactions)
+        if isinstance(parsed, UnknownWord):
+            return replies.unknown_word(parsed.word)
+        if isinstance(parsed, Malformed):
+            return replies.malformed(parsed.problem)
+        if isinstance(parsed, ShowStatus):
+            return replies.status_text(
+                await bounded(self._deps.repo.channel_status(caller.channel_id))
+            )
+        if not await self._permissions.allows(client, caller.user_id):
+            return replies.not_allowed()
+        if isinstance(parsed, Link):
+            return await self._link(parsed, caller)
+        if isinstance(parsed, Unlink):
+            left = await bounded(self._deps.repo.unbind(caller.channel_id, parsed.provider))
+            return replies.unlinked(parsed.provider, left)
+        return await self._publish(parsed, caller)
+
+    async def _link(self, link: Link, caller: Caller) -> str:
+        """Bind the channel, refusing providers the bot is not set up for."""
+        for target in link.targets:
+            if target.provider not in self._deps.options.providers_on:
+                return replies.provider_off(target.provider)
+        binding = await bounded(self._deps.repo.bind(caller.channel_id, link.targets))
+        return replies.linked(binding)
+
+    async def _publish(self, publish: Publish, caller: Caller) -> str:
+        """Validate against the bound incidents, store, and say it is on its way."""
+        binding = await bounded(self._deps.repo.get_binding(caller.channel_id))
+        if binding is None or not binding.targets:
+            return replies.not_bound()
+        for target in binding.targets:
+            if target.provider not in self._deps.options.providers_on:
+                return replies.provider_off(target.provider)
+        update = Update(publish.state, publish.message)
+        errors = validate(update, binding.targets)
+        if errors:
+            return replies.not_published(errors)
+        submission = Submission(
+            update=update,
+            targets=binding.targets,
+            source=Source.INLINE,
+            author=caller.user_id,
+            channel_id=caller.channel_id,
+            dedup_key=f"command:{caller.trigger_id}",
+        )
+        return replies.published(await bounded(self._deps.publisher.submit(submission)))
+
+    async def open_modal(
+        self, client: AsyncWebClient, caller: Caller, respond: AsyncRespond
+    ) -> None:
+        """Open the form with the command's trigger (runs right after the ack)."""
+        if not await self._permissions.allows(client, caller.user_id):
+            await respond(text=replies.not_allowed(), response_type="ephemeral")
+            return
+        binding = await self._binding_for_modal(caller.channel_id)
+        view = build_modal(caller.channel_id, binding, self._deps.options.providers_on)
+        try:
+            async with asyncio.timeout(VIEWS_OPEN_TIMEOUT):
+                await client.views_open(trigger_id=caller.trigger_id, view=view)
+        except (SlackApiError, TimeoutError, OSError) as error:
+            reason = _api_error(error)
+            logger.warning("views.open failed: %s", reason)
+            await respond(text=replies.modal_failed(reason), response_type="ephemeral")
+
+    async def _binding_for_modal(self, channel_id: str) -> Binding | None:
+        """The binding to pre-fill the form with; an empty form if the store is slow."""
+        try:
+            return await bounded(self._deps.repo.get_binding(channel_id), BINDING_TIMEOUT_FOR_MODAL)
+        except StoreDown:
+            return None
+
+
+def _api_error(error: Exception) -> str:
+    """Slack's error code, or the kind of failure."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or "unknown_error")
+    return "timeout" if isinstance(error, TimeoutError) else "connection_error"
+
+
+def register_commands(
+    app: AsyncApp, deps: SlackDeps, *, permissions: Permissions, background: Background
+) -> None:
+    """Listen to `/incident-update`."""
+    handler = CommandHandler(deps, permissions)
+
+    async def incident_update(
+        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        """The modal opens in a task after an empty ack; any other reply is the ack's own text."""
+        caller = Caller(
+            user_id=str(command.get("user_id", "")),
+            channel_id=str(command.get("channel_id", "")),
+            trigger_id=str(command.get("trigger_id", "")),
+        )
+        parsed = parse_command_text(str(command.get("text") or ""))
+        if isinstance(parsed, OpenModal):
+            await ack()
+            background.spawn(handler.open_modal(client, caller, respond), name="views.open")
+            return
+        await ack(text=await handler.answer(parsed, caller, client), response_type="ephemeral")
+
+    app.command(ids.COMMAND)(incident_update)

@@ -1,0 +1,65 @@
+"""The update form's submission: errors shown field by field, or stored before the form closes."""
+
+import hashlib
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.models import Source, Submission
+from bot.slack import ids, replies
+from bot.slack.commands import StoreDown, bounded
+from bot.slack.modal import ModalErrors, ModalInput, parse_submission
+from bot.slack.permissions import Permissions
+from bot.slack.ports import SlackDeps
+
+logger = logging.getLogger(__name__)
+
+STORE_FAILED = (
+    "The bot could not confirm this update was saved (its database did not answer). "
+    "Submit again: a repeat of the same update is not sent twice."
+)
+
+
+def dedup_key(view: dict[str, Any], parsed: ModalInput) -> str:
+    """One key per view and content, so resubmitting after a store failure never doubles it."""
+    update = parsed.update
+    published = update.published_at.isoformat() if update.published_at else ""
+    parts = [update.state.value, update.content, published, *map(str, parsed.targets)]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+    return f"modal:{view.get('id', '')}:{digest}"
+
+
+def register_submissions(app: AsyncApp, deps: SlackDeps, *, permissions: Permissions) -> None:
+    """Listen to submissions of the update form."""
+
+    async def incident_update_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """Answer with field errors (nothing sent) or store, then close the form."""
+        user_id = str(body.get("user", {}).get("id", ""))
+        if not await permissions.allows(client, user_id):
+            await ack(response_action="errors", errors={ids.MESSAGE_BLOCK: replies.not_allowed()})
+            return
+        parsed = parse_submission(view, deps.options.providers_on)
+        if isinstance(parsed, ModalErrors):
+            await ack(response_action="errors", errors=dict(parsed.errors))
+            return
+        submission = Submission(
+            update=parsed.update,
+            targets=parsed.targets,
+            source=Source.MODAL,
+            author=user_id,
+            channel_id=parsed.channel_id,
+            dedup_key=dedup_key(view, parsed),
+        )
+        try:
+            await bounded(deps.publisher.submit(submission))
+        except StoreDown:
+            await ack(response_action="errors", errors={ids.MESSAGE_BLOCK: STORE_FAILED})
+            return
+        await ack()
+
+    app.view(ids.MODAL_CALLBACK_ID)(incident_update_submitted)
