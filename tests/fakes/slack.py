@@ -19,7 +19,8 @@ users.info, usergroups.users.list, reactions.get as GET). The token comes from
 is HTTP 429 with `Retry-After` and `{"ok": false, "error": "ratelimited"}`.
 
 Methods: auth.test, chat.postMessage (thread_ts; blocks <= 50, section text <= 3000 else
-`invalid_blocks`; no text and no blocks gives `no_text`), chat.update (bot's own messages only),
+`invalid_blocks`; no text and no blocks gives `no_text`), chat.update and chat.delete (the bot's
+own messages only),
 chat.postEphemeral, views.open / views.push (trigger ids from `issue_trigger_id()` only, single
 use `exchanged_trigger_id`, `expired_trigger_id` after `trigger_ttl` s; title/submit/close <= 24,
 <= 100 blocks, private_metadata <= 3000 else `invalid_arguments`), views.update (`hash_conflict`),

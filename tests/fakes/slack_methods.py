@@ -106,6 +106,18 @@ def chat_update(state: SlackState, params: JSON, ws: Workspace) -> JSON:
     }
 
 
+def chat_delete(state: SlackState, params: JSON, ws: Workspace) -> JSON:
+    """chat.delete: remove one of the bot's own messages."""
+    channel = _writable_channel(state, params)
+    message = state.find(channel, _required(params, "ts", "message_not_found"))
+    if message is None:
+        raise ApiError("message_not_found")
+    if message.user != ws.bot_user_id:
+        raise ApiError("cant_delete_message")
+    state.messages[channel].remove(message)
+    return {"channel": channel, "ts": message.ts}
+
+
 def chat_post_ephemeral(state: SlackState, params: JSON, ws: Workspace) -> JSON:
     """chat.postEphemeral: a message only one user sees (kept in `state.ephemeral`)."""
     channel = _writable_channel(state, params)
@@ -233,6 +245,7 @@ METHODS: dict[str, Handler] = {
     "auth.test": auth_test,
     "chat.postMessage": chat_post_message,
     "chat.update": chat_update,
+    "chat.delete": chat_delete,
     "chat.postEphemeral": chat_post_ephemeral,
     "views.open": views_open,
     "views.push": views_push,
