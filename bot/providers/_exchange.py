@@ -58,14 +58,18 @@ async def exchange(
 
 
 def _cause(error: Exception) -> str:
-    """A short description of a network error (never a URL with credentials: we put none there)."""
-    text = str(error).strip()
-    name = type(error).__name__
-    if "refused" in text.lower():
-        return "connection refused"
+    """A short description of a network error, from the OS error underneath when there is one."""
+    inner: BaseException | None = error
+    while inner is not None:
+        if isinstance(inner, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(inner, OSError) and inner.strerror:
+            return inner.strerror.lower()
+        inner = inner.__cause__ or inner.__context__
     if isinstance(error, httpx.TimeoutException):
         return "timed out"
-    return f"{name}: {text[:120]}" if text else name
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text[:120]}" if text else type(error).__name__
 
 
 def failure_outcome(

@@ -1,0 +1,1 @@
+"""Tests of the provider clients, the router and the vendor fakes."""

@@ -1,0 +1,73 @@
+"""Fixtures for provider tests: the fakes, and a harness that runs a test against each vendor."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.domain.explain import explain
+from bot.domain.models import Outcome
+from bot.domain.states import ProviderName
+from bot.providers.base import Provider
+from bot.providers.checkly import ChecklyClient
+from bot.providers.phare import PhareClient
+from tests.fakes.checkly import ChecklyFake
+from tests.fakes.fixtures import (  # noqa: F401
+    CHECKLY_INCIDENT,
+    CHECKLY_KEY,
+    PHARE_INCIDENT,
+    PHARE_TOKEN,
+    checkly_client,
+    checkly_fake,
+    checkly_server,
+    checkly_settings,
+    http,
+    phare_client,
+    phare_fake,
+    phare_server,
+    phare_settings,
+)
+from tests.fakes.phare import PhareFake
+from tests.fakes.server import LoopbackServer
+from tests.fakes.vendor import VendorFake
+
+
+@dataclass
+class Harness:
+    """One vendor's fake, served, and a real client pointed at it."""
+
+    name: ProviderName
+    fake: VendorFake
+    client: Provider
+    incident: str
+    secret: str
+    url: str
+
+    def applied(self) -> list[dict[str, Any]]:
+        """The updates the fake stored for the harness incident."""
+        assert isinstance(self.fake, PhareFake | ChecklyFake)
+        return self.fake.applied(self.incident)
+
+    def explain(self, outcome: Outcome) -> str:
+        """explain() for this vendor, checked never to carry the secret."""
+        text = explain(self.name, outcome)
+        assert self.secret not in text
+        return text
+
+
+@pytest.fixture(params=[ProviderName.PHARE, ProviderName.CHECKLY], ids=["phare", "checkly"])
+def vendor(request: pytest.FixtureRequest, http: httpx.AsyncClient) -> Iterator[Harness]:  # noqa: F811
+    """Each vendor in turn: its fake served on loopback and a client using the shared http."""
+    if request.param is ProviderName.PHARE:
+        fake: VendorFake = PhareFake(token=PHARE_TOKEN, incidents={int(PHARE_INCIDENT)})
+        with LoopbackServer(fake.app) as server:
+            client: Provider = PhareClient(http, phare_settings(server.url))
+            yield Harness(request.param, fake, client, PHARE_INCIDENT, PHARE_TOKEN, server.url)
+    else:
+        fake = ChecklyFake(key=CHECKLY_KEY, account=checkly_settings("").account_id)
+        fake.add_incident(CHECKLY_INCIDENT)
+        with LoopbackServer(fake.app) as server:
+            client = ChecklyClient(http, checkly_settings(server.url))
+            yield Harness(request.param, fake, client, CHECKLY_INCIDENT, CHECKLY_KEY, server.url)
