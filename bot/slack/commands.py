@@ -54,10 +54,10 @@ class Caller:
     trigger_id: str
 
 
-async def bounded(work: Awaitable[T], seconds: float = STORE_TIMEOUT) -> T:
+async def bounded(work: Awaitable[T], seconds: float | None = None) -> T:
     """Await store work within a deadline that keeps Slack's 3 s promise."""
     try:
-        async with asyncio.timeout(seconds):
+        async with asyncio.timeout(STORE_TIMEOUT if seconds is None else seconds):
             return await work
     except Exception as error:
         logger.warning("store call failed: %s", type(error).__name__)

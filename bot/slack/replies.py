@@ -16,8 +16,9 @@ _SHOWN_CONTENT = 300
 
 
 def _targets(targets: Iterable[Target]) -> str:
-    """Targets as `Phare 42, Checkly <uuid>`."""
-    return ", ".join(f"{t.provider.label} `{t.incident_id}`" for t in targets) or "none"
+    """Targets as `Phare 42, Checkly <uuid>`, Phare first."""
+    ordered = sorted(targets, key=lambda t: list(ProviderName).index(t.provider))
+    return ", ".join(f"{t.provider.label} `{t.incident_id}`" for t in ordered) or "none"
 
 
 def _when(moment: datetime | None) -> str:
