@@ -1,0 +1,1 @@
+"""Tests of the pure domain: ids, states, validation, text, explanations."""
