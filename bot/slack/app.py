@@ -30,8 +30,9 @@ def _drop_refused_bodies(record: logging.LogRecord) -> bool:
 
 
 def quiet_request_verification_logs() -> None:
-    """Install the filter on Bolt's request-verification logger (idempotent)."""
-    logging.getLogger("slack_bolt.AsyncRequestVerification").addFilter(_drop_refused_bodies)
+    """Install the filter on Bolt's request-verification loggers (idempotent)."""
+    for name in ("slack_bolt.RequestVerification", "slack_bolt.AsyncRequestVerification"):
+        logging.getLogger(name).addFilter(_drop_refused_bodies)
 
 
 def build_web_client(*, token: SecretStr, base_url: str) -> AsyncWebClient:
