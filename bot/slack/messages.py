@@ -144,11 +144,11 @@ def update_announcement(update: StoredUpdate) -> SlackMessage:
     return SlackMessage(fallback(text), blocks)
 
 
-def nothing_published(state: State, targets: Sequence[Target], author: str | None) -> SlackMessage:
-    """A thread note: a reaction asked for a state that none of the bound incidents has."""
-    reasons = " ".join(safe(skipped_reason(t, state)) for t in targets) or "No incident is bound."
+def nothing_published(state: State, author: str | None, reasons: Sequence[str]) -> SlackMessage:
+    """A thread note: a reaction's update went nowhere, and why (each reason is plain text)."""
+    why = " ".join(safe(r, 500) for r in reasons) or "No incident is bound to this channel."
     text = (
         f":warning: Nothing was published for {person(author)}'s {STATE_EMOJI[state]} reaction: "
-        f"{reasons}"
+        f"{why}"
     )
     return SlackMessage(fallback(text), [section(text)])

@@ -11,6 +11,7 @@ from bot.slack.messages import (
     SlackMessage,
     nothing_published,
     receipt,
+    skipped_reason,
     status_card,
     update_announcement,
 )
@@ -200,8 +201,10 @@ def test_skipped_receipt_uses_the_reason_given() -> None:
 
 
 def test_nothing_published_says_why() -> None:
-    message = nothing_published(State.MAINTENANCE, [PHARE], "U0AUTHOR01")
+    reason = skipped_reason(PHARE, State.MAINTENANCE)
+    message = nothing_published(State.MAINTENANCE, "U0AUTHOR01", [reason, "<!here>"])
     text = shown(message)
     assert "Nothing was published" in text
     assert "Phare has no 'maintenance' state" in text
+    assert "&lt;!here&gt;" in text
     assert_valid(message)

@@ -1,0 +1,154 @@
+"""`reaction_added` in a bound channel's incident thread → an update with the emoji's state."""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.models import Source, Submission, Update
+from bot.domain.states import State
+from bot.domain.validation import Field, lacking_state, validate
+from bot.slack.background import Background
+from bot.slack.messages import SlackMessage, nothing_published, skipped_reason
+from bot.slack.permissions import Permissions
+from bot.slack.ports import SlackDeps
+from bot.slack.reacted import generated_content, reacted_text
+from bot.store.records import Binding
+
+logger = logging.getLogger(__name__)
+
+EVENT_TTL_SECONDS = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """One `reaction_added` delivery, reduced to what matters."""
+
+    event_id: str
+    user: str
+    emoji: str
+    channel: str
+    ts: str
+    bot_user_id: str | None
+
+    @property
+    def dedup_key(self) -> str:
+        """The same emoji on the same message publishes once."""
+        return f"reaction:{self.channel}:{self.ts}:{self.emoji}"
+
+
+def register_reactions(
+    app: AsyncApp, deps: SlackDeps, *, background: Background | None = None
+) -> None:
+    """Listen for `reaction_added`; the work runs in `background` after Slack is answered."""
+    permissions = Permissions(users=deps.options.allowed_users, groups=deps.options.allowed_groups)
+    handler = ReactionHandler(deps, permissions)
+    tasks = background or Background()
+
+    async def on_reaction_added(
+        ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        reaction = _reaction(body, event, context, deps)
+        if reaction is not None and context.client is not None:
+            name = f"reaction {reaction.event_id}"
+            tasks.spawn(handler.handle(reaction, context.client), name=name)
+
+    app.event("reaction_added")(on_reaction_added)
+
+
+def _reaction(
+    body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, deps: SlackDeps
+) -> Reaction | None:
+    """The reaction if it may publish: a mapped emoji on a message, not added by the bot."""
+    item = event.get("item") or {}
+    emoji = str(event.get("reaction", "")).split("::", 1)[0]
+    user = str(event.get("user", ""))
+    if item.get("type") != "message" or emoji not in deps.options.reactions or not user:
+        return None
+    if user == context.bot_user_id:
+        return None
+    event_id = str(body.get("event_id") or f"{item.get('channel')}:{event.get('event_ts')}")
+    return Reaction(
+        event_id, user, emoji, str(item.get("channel")), str(item.get("ts")), context.bot_user_id
+    )
+
+
+class ReactionHandler:
+    """Turns one reaction into a submission, or into a thread note saying why not."""
+
+    def __init__(self, deps: SlackDeps, permissions: Permissions) -> None:
+        self._deps = deps
+        self._permissions = permissions
+
+    async def handle(self, reaction: Reaction, client: AsyncWebClient) -> None:
+        """Dedup, check the thread and the person, then publish (slow: runs after the ack)."""
+        repo = self._deps.repo
+        if not await repo.first_time(f"event:{reaction.event_id}", EVENT_TTL_SECONDS):
+            return
+        binding = await repo.get_binding(reaction.channel)
+        if binding is None or binding.card_ts is None or not binding.targets:
+            return
+        try:
+            await self._publish(reaction, binding, binding.card_ts, client)
+        except SlackApiError as error:
+            code = error.response.get("error") if error.response is not None else None
+            logger.warning(
+                "reaction in channel %s not handled: Slack said %s", reaction.channel, code
+            )
+
+    async def _publish(
+        self, reaction: Reaction, binding: Binding, card_ts: str, client: AsyncWebClient
+    ) -> None:
+        """Build the update from the reacted message; submit it to the targets that can take it."""
+        state = self._deps.options.reactions[reaction.emoji]
+        if reaction.ts == card_ts:
+            content: str | None = await generated_content(client, state, reaction.user)
+        else:
+            content = await reacted_text(client, reaction, card_ts, state)
+        if content is None:
+            return
+        if not await self._permissions.allows(client, reaction.user):
+            await _tell_user(client, reaction, "You are not allowed to publish incident updates.")
+            return
+        update = Update(state, content)
+        skipped = tuple(lacking_state(update, binding.targets))
+        targets = tuple(t for t in binding.targets if t not in skipped)
+        problems = [e.message for e in validate(update, targets) if e.field is not Field.STATE]
+        if not targets or problems:
+            reasons = [skipped_reason(t, state) for t in skipped] + problems
+            await _reply(client, reaction.channel, card_ts, _refusal(state, reaction, reasons))
+            return
+        submission = Submission(
+            update,
+            targets,
+            Source.REACTION,
+            reaction.user,
+            reaction.channel,
+            card_ts,
+            skipped,
+            reaction.dedup_key,
+        )
+        await self._deps.publisher.submit(submission)
+
+
+def _refusal(state: State, reaction: Reaction, reasons: list[str]) -> SlackMessage:
+    """The note for a reaction that publishes nothing."""
+    return nothing_published(state, reaction.user, reasons)
+
+
+async def _reply(
+    client: AsyncWebClient, channel: str, thread_ts: str, message: SlackMessage
+) -> None:
+    """A reply in the incident thread."""
+    await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.as_kwargs())
+
+
+async def _tell_user(client: AsyncWebClient, reaction: Reaction, text: str) -> None:
+    """A message only the person who reacted sees."""
+    await client.chat_postEphemeral(channel=reaction.channel, user=reaction.user, text=text)

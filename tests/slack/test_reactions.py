@@ -1,0 +1,233 @@
+"""Reactions over loopback: signed Events API requests into the Bolt app, the fake Slack behind."""
+
+import asyncio
+import functools
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from pydantic import SecretStr
+
+from bot.domain.models import Source, Target
+from bot.domain.states import DEFAULT_REACTIONS, ProviderName, State
+from bot.slack.app import build_bolt_app, build_web_client
+from bot.slack.background import Background
+from bot.slack.ports import SlackDeps, SlackOptions
+from bot.slack.reactions import register_reactions
+from bot.web import build_web_app
+from tests.fakes.slack import FakeSlack, Workspace
+from tests.slack import signing
+from tests.slack.memory_repo import MemoryRepo, RecordingPublisher
+
+SECRET = "reaction-signing-secret-0123456789"
+CHANNEL = signing.CHANNEL_ID
+USER = signing.USER_ID
+BOT_USER = "U0BOT00001"
+CARD_TS = "1700000000.000100"
+REPLY_TS = "1700000050.000200"
+OUTSIDE_TS = "1700000060.000300"
+PHARE = Target(ProviderName.PHARE, "42")
+CHECKLY = Target(ProviderName.CHECKLY, "0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d")
+
+
+@dataclass
+class Bot:
+    """The served bot, its fake Slack, its store and the background work of its listeners."""
+
+    slack: FakeSlack
+    repo: MemoryRepo
+    publisher: RecordingPublisher
+    background: Background
+    session: aiohttp.ClientSession
+    url: str
+
+    async def deliver(self, event: dict[str, Any], **kwargs: Any) -> None:
+        """Deliver one signed event; Slack must get its 200 at once."""
+        request = signing.event_callback(SECRET, event, **kwargs)
+        async with self.session.post(
+            f"{self.url}/slack/events", data=request.body, headers=request.headers
+        ) as answer:
+            assert answer.status == 200, await answer.text()
+
+    async def react(self, emoji: str, ts: str = REPLY_TS, **kwargs: Any) -> None:
+        """Deliver a reaction and wait until the bot has finished with it."""
+        user = kwargs.pop("user_id", USER)
+        event = signing.reaction_added_event(reaction=emoji, ts=ts, user_id=user)
+        await self.deliver(event, **kwargs)
+        await self.background.drain()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """Slack with the thread seeded: the card, a reply in its thread, a message outside it."""
+    workspace = Workspace(bot_user_id=BOT_USER, team_id=signing.TEAM_ID)
+    with FakeSlack(workspace=workspace) as slack:
+        slack.seed_message(CHANNEL, CARD_TS, "Incident status: investigating", BOT_USER)
+        text = "Cache &amp; DB back &lt;!channel&gt; fine"
+        slack.seed_message(CHANNEL, REPLY_TS, text, "U0RESP0001", thread_ts=CARD_TS)
+        slack.seed_message(CHANNEL, OUTSIDE_TS, "lunch?", "U0RESP0001")
+        slack.seed_user(USER, "ada", real_name="Ada Lovelace", display_name="Ada")
+        yield slack
+
+
+async def serve(slack: FakeSlack, targets: list[Target], **changes: Any) -> AsyncIterator[Bot]:
+    """The whole web app on 127.0.0.1 with a channel bound to `targets` and its card recorded."""
+    repo = MemoryRepo()
+    await repo.bind(CHANNEL, targets)
+    await repo.claim_card(CHANNEL, CARD_TS)
+    publisher = RecordingPublisher(repo)
+    options = SlackOptions(
+        reactions=DEFAULT_REACTIONS,
+        allowed_users=changes.get("allowed_users", frozenset()),
+        allowed_groups=frozenset(),
+        reminder_minutes=30.0,
+        providers_on=frozenset(ProviderName),
+    )
+    deps = SlackDeps(publisher=publisher, repo=repo, options=options)
+    background = Background()
+    client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
+    register = functools.partial(register_reactions, background=background)
+    bolt = build_bolt_app(
+        client=client, signing_secret=SECRET, deps=deps, register_extra=[register]
+    )
+
+    async def healthy() -> bool:
+        return True
+
+    app = build_web_app(bolt_app=bolt, signing_secret=SECRET, healthy=healthy)
+    async with TestServer(app, host="127.0.0.1") as server, aiohttp.ClientSession() as session:
+        url = str(server.make_url("")).rstrip("/")
+        yield Bot(slack, repo, publisher, background, session, url)
+
+
+@pytest.fixture
+async def bot(fake_slack: FakeSlack) -> AsyncIterator[Bot]:
+    """The bot in a channel bound to a Phare and a Checkly incident."""
+    async for running in serve(fake_slack, [PHARE, CHECKLY]):
+        yield running
+
+
+async def test_reaction_on_a_thread_reply_publishes_its_text(bot: Bot) -> None:
+    await bot.react("hourglass_flowing_sand")
+    (submission,) = bot.publisher.submissions
+    assert submission.update.state is State.MONITORING
+    assert submission.update.content == "Cache & DB back <!channel> fine"
+    assert set(submission.targets) == {PHARE, CHECKLY}
+    assert submission.source is Source.REACTION
+    assert submission.author == USER
+    assert (submission.channel_id, submission.thread_ts) == (CHANNEL, CARD_TS)
+    assert submission.dedup_key == f"reaction:{CHANNEL}:{REPLY_TS}:hourglass_flowing_sand"
+    (lookup,) = bot.slack.calls("conversations.replies")
+    assert (lookup.params["ts"], lookup.params["limit"]) == (REPLY_TS, "1")
+
+
+async def test_one_event_delivered_three_times_publishes_once(bot: Bot) -> None:
+    event = signing.reaction_added_event(reaction="mag", ts=REPLY_TS)
+    await bot.deliver(event, event_id="Ev0SAME0001")
+    await bot.deliver(event, event_id="Ev0SAME0001", retry_num=1)
+    await bot.deliver(event, event_id="Ev0SAME0001", retry_num=2)
+    await bot.background.drain()
+    assert len(bot.publisher.submissions) == 1
+    assert len(bot.slack.calls("conversations.replies")) == 1
+
+
+async def test_concurrent_retries_of_one_event_publish_once(bot: Bot) -> None:
+    event = signing.reaction_added_event(reaction="mag", ts=REPLY_TS)
+    bot.slack.latency = 0.05
+    await asyncio.gather(
+        *(bot.deliver(event, event_id="Ev0SAME0002", retry_num=n or None) for n in range(3))
+    )
+    await bot.background.drain()
+    assert len(bot.publisher.submissions) == 1
+    assert len(bot.slack.calls("conversations.replies")) == 1
+
+
+async def test_same_emoji_on_same_message_publishes_once(bot: Bot) -> None:
+    for _ in range(3):
+        await bot.react("white_check_mark")
+    assert len(bot.publisher.submissions) == 1
+    await bot.react("eyes")
+    assert [s.update.state for s in bot.publisher.submissions] == [
+        State.RESOLVED,
+        State.INVESTIGATING,
+    ]
+
+
+async def test_reaction_outside_the_thread_does_nothing(bot: Bot) -> None:
+    await bot.react("eyes", ts=OUTSIDE_TS)
+    assert bot.slack.calls("conversations.replies")
+    assert bot.publisher.submissions == []
+    assert bot.slack.calls("chat.postMessage") == []
+
+
+async def test_the_bots_own_reaction_does_nothing(bot: Bot) -> None:
+    await bot.react("eyes", user_id=BOT_USER)
+    assert bot.publisher.submissions == []
+    assert bot.slack.calls("conversations.replies") == []
+
+
+async def test_unmapped_emoji_does_nothing(bot: Bot) -> None:
+    await bot.react("tada")
+    assert bot.publisher.submissions == []
+    assert bot.slack.calls("conversations.replies") == []
+
+
+async def test_reaction_on_the_card_generates_the_content(bot: Bot) -> None:
+    await bot.react("hourglass_flowing_sand", ts=CARD_TS)
+    (submission,) = bot.publisher.submissions
+    assert submission.update.content == "Now monitoring — set by Ada"
+    assert submission.dedup_key == f"reaction:{CHANNEL}:{CARD_TS}:hourglass_flowing_sand"
+
+
+async def test_generated_content_falls_back_to_the_user_id(bot: Bot) -> None:
+    bot.slack.fail_next("users.info", "user_not_found")
+    await bot.react("eyes", ts=CARD_TS)
+    (submission,) = bot.publisher.submissions
+    assert submission.update.content == f"Now investigating — set by {USER}"
+
+
+async def test_a_state_one_target_lacks_skips_that_target(bot: Bot) -> None:
+    await bot.react("wrench")
+    (submission,) = bot.publisher.submissions
+    assert submission.update.state is State.MAINTENANCE
+    assert submission.targets == (CHECKLY,)
+    assert submission.skipped == (PHARE,)
+
+
+async def test_a_state_no_target_has_publishes_nothing_and_says_why(fake_slack: FakeSlack) -> None:
+    async for bot in serve(fake_slack, [PHARE]):
+        await bot.react("wrench")
+        assert bot.publisher.submissions == []
+        (note,) = bot.slack.calls("chat.postMessage")
+        assert note.params["thread_ts"] == CARD_TS
+        assert "Phare has no 'maintenance' state" in note.params["text"]
+
+
+async def test_a_retried_event_that_publishes_nothing_says_so_once(fake_slack: FakeSlack) -> None:
+    async for bot in serve(fake_slack, [PHARE]):
+        event = signing.reaction_added_event(reaction="wrench", ts=REPLY_TS)
+        await asyncio.gather(
+            *(bot.deliver(event, event_id="Ev0SAME0003", retry_num=n or None) for n in range(3))
+        )
+        await bot.background.drain()
+        assert len(bot.slack.calls("chat.postMessage")) == 1
+
+
+async def test_a_person_not_allowed_is_told_privately(fake_slack: FakeSlack) -> None:
+    async for bot in serve(fake_slack, [PHARE], allowed_users=frozenset({"U0BOSS0001"})):
+        await bot.react("eyes")
+        assert bot.publisher.submissions == []
+        (private,) = bot.slack.ephemeral()
+        assert private["user"] == USER
+        assert "not allowed" in private["text"]
+
+
+async def test_unbound_channel_does_nothing(bot: Bot) -> None:
+    event = signing.reaction_added_event(reaction="eyes", channel_id="C0OTHER001", ts=REPLY_TS)
+    await bot.deliver(event)
+    await bot.background.drain()
+    assert bot.publisher.submissions == []
+    assert bot.slack.calls("conversations.replies") == []
