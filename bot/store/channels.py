@@ -1,0 +1,167 @@
+"""Channel bindings, status cards, Slack event dedup and the status query (the ChannelRepo)."""
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import RowMapping, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.delivery.reporting import DeliveryReport
+from bot.domain.models import Target
+from bot.domain.states import ProviderName, State
+from bot.store.codec import delivery_report
+from bot.store.database import Queries, insert_for
+from bot.store.records import Binding, ChannelStatus
+from bot.store.schema import binding_targets, bindings, deliveries, seen_events, updates
+from bot.store.updates import load_update
+
+_STATUS_SCAN = 50
+
+
+class ChannelQueries(Queries):
+    """What the Slack layer asks of the store about channels (see bot.slack.ports.ChannelRepo)."""
+
+    async def get_binding(self, channel_id: str) -> Binding | None:
+        """The channel's binding, or None when it has none."""
+        async with self.engine.connect() as conn:
+            return await _binding(conn, channel_id)
+
+    async def bind(self, channel_id: str, targets: Sequence[Target]) -> Binding:
+        """Bind the channel; each given target replaces the one of its provider."""
+        async with self.engine.begin() as conn:
+            await self._ensure_row(conn, channel_id)
+            for target in targets:
+                statement = insert_for(self.engine, binding_targets).values(
+                    channel_id=channel_id,
+                    provider=target.provider.value,
+                    incident_id=target.incident_id,
+                )
+                statement = statement.on_conflict_do_update(
+                    index_elements=["channel_id", "provider"],
+                    set_={"incident_id": statement.excluded.incident_id},
+                )
+                await conn.execute(statement)
+            binding = await _binding(conn, channel_id)
+        assert binding is not None
+        return binding
+
+    async def unbind(self, channel_id: str, provider: ProviderName | None) -> Binding | None:
+        """Remove one provider's target (or all); with no target left the binding is gone."""
+        async with self.engine.begin() as conn:
+            removal = delete(binding_targets).where(binding_targets.c.channel_id == channel_id)
+            if provider is not None:
+                removal = removal.where(binding_targets.c.provider == provider.value)
+            await conn.execute(removal)
+            binding = await _binding(conn, channel_id)
+            if binding is not None and not binding.targets:
+                await conn.execute(delete(bindings).where(bindings.c.channel_id == channel_id))
+                return None
+            return binding
+
+    async def claim_card(self, channel_id: str, card_ts: str) -> str:
+        """Record the status card's ts if the channel has none; return the ts in effect."""
+        async with self.engine.begin() as conn:
+            await self._ensure_row(conn, channel_id)
+            await conn.execute(
+                update(bindings)
+                .where(bindings.c.channel_id == channel_id, bindings.c.card_ts.is_(None))
+                .values(card_ts=card_ts, updated_at=self.clock())
+            )
+            found = await conn.execute(
+                select(bindings.c.card_ts).where(bindings.c.channel_id == channel_id)
+            )
+            return str(found.scalar_one())
+
+    async def first_time(self, key: str, ttl_seconds: float) -> bool:
+        """True the first time a key is seen within its time to live, False after."""
+        now = self.clock()
+        statement = insert_for(self.engine, seen_events).values(
+            key=key, expires_at=now + timedelta(seconds=ttl_seconds)
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={"expires_at": statement.excluded.expires_at},
+            where=seen_events.c.expires_at <= now,
+        )
+        async with self.engine.begin() as conn:
+            result = await conn.execute(statement.returning(seen_events.c.key))
+            return result.first() is not None
+
+    async def purge_seen_events(self) -> int:
+        """Forget event keys whose time to live is over; how many were removed."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                delete(seen_events).where(seen_events.c.expires_at <= self.clock())
+            )
+            return result.rowcount
+
+    async def channel_status(self, channel_id: str) -> ChannelStatus:
+        """Bindings, last update and the latest delivery per provider."""
+        async with self.engine.connect() as conn:
+            binding = await _binding(conn, channel_id)
+            recent = await _recent_deliveries(conn, channel_id)
+            update_ids = {row["update_id"] for row in recent}
+            last_id = await _last_update_id(conn, channel_id)
+            loaded = {uid: await load_update(conn, uid) for uid in {*update_ids, last_id} if uid}
+        now = self.clock()
+        latest: dict[str, DeliveryReport] = {}
+        for row in recent:
+            if row["provider"] not in latest:
+                stored = loaded[row["update_id"]]
+                assert stored is not None
+                latest[row["provider"]] = delivery_report(stored, row, now)
+        last = loaded[last_id] if last_id else None
+        return ChannelStatus(
+            binding=binding,
+            last_update=last,
+            last_update_at=last.created_at if last else None,
+            latest_deliveries=tuple(sorted(latest.values(), key=lambda r: r.target)),
+        )
+
+    async def _ensure_row(self, conn: AsyncConnection, channel_id: str) -> None:
+        """Create the channel's bindings row if missing."""
+        statement = insert_for(self.engine, bindings).values(
+            channel_id=channel_id, updated_at=self.clock()
+        )
+        await conn.execute(statement.on_conflict_do_nothing(index_elements=["channel_id"]))
+
+
+async def _binding(conn: AsyncConnection, channel_id: str) -> Binding | None:
+    """The channel's binding as a record."""
+    found = await conn.execute(select(bindings).where(bindings.c.channel_id == channel_id))
+    row = found.mappings().one_or_none()
+    if row is None:
+        return None
+    target_rows = await conn.execute(
+        select(binding_targets)
+        .where(binding_targets.c.channel_id == channel_id)
+        .order_by(binding_targets.c.provider)
+    )
+    targets = tuple(
+        Target(ProviderName(t["provider"]), t["incident_id"]) for t in target_rows.mappings()
+    )
+    state = State(row["current_state"]) if row["current_state"] else None
+    return Binding(channel_id, targets, row["card_ts"], state)
+
+
+async def _recent_deliveries(conn: AsyncConnection, channel_id: str) -> Sequence[RowMapping]:
+    """The channel's most recent delivery rows, newest update first."""
+    query = (
+        select(deliveries)
+        .join(updates, updates.c.id == deliveries.c.update_id)
+        .where(updates.c.channel_id == channel_id)
+        .order_by(deliveries.c.update_id.desc(), deliveries.c.id)
+        .limit(_STATUS_SCAN)
+    )
+    return (await conn.execute(query)).mappings().all()
+
+
+async def _last_update_id(conn: AsyncConnection, channel_id: str) -> int | None:
+    """The id of the channel's newest update."""
+    query = (
+        select(updates.c.id)
+        .where(updates.c.channel_id == channel_id)
+        .order_by(updates.c.id.desc())
+        .limit(1)
+    )
+    return (await conn.execute(query)).scalar_one_or_none()

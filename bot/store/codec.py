@@ -1,0 +1,107 @@
+"""Rows to records and back: outcomes, submissions, stored updates, delivery reports."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from bot.delivery.reporting import DeliveryReport, StoredUpdate
+from bot.domain.models import (
+    Accepted,
+    DeliveryStatus,
+    Outcome,
+    Refused,
+    Retry,
+    Source,
+    Submission,
+    Target,
+    Unclear,
+    Update,
+)
+from bot.domain.states import ProviderName, State
+
+
+def outcome_columns(outcome: Outcome) -> dict[str, Any]:
+    """The delivery columns that remember an outcome."""
+    columns: dict[str, Any] = {
+        "outcome_kind": type(outcome).__name__.lower(),
+        "error_text": None,
+        "error_status": None,
+        "field_errors": None,
+        "retry_after_seconds": None,
+    }
+    match outcome:
+        case Accepted(provider_update_id=remote_id):
+            columns["provider_update_id"] = remote_id
+        case Refused(status=status, message=message, field_errors=fields):
+            columns |= {"error_text": message, "error_status": status}
+            columns["field_errors"] = {k: list(v) for k, v in fields.items()} or None
+        case Retry(reason=reason, after_seconds=after, status=status):
+            columns |= {"error_text": reason, "error_status": status, "retry_after_seconds": after}
+        case Unclear(reason=reason):
+            columns["error_text"] = reason
+    return columns
+
+
+def outcome_of(row: RowMapping) -> Outcome | None:
+    """The last outcome a delivery row remembers, or None before any."""
+    kind = row["outcome_kind"]
+    text = row["error_text"] or ""
+    if kind == "accepted":
+        return Accepted(row["provider_update_id"] or "")
+    if kind == "refused":
+        fields: Mapping[str, Sequence[str]] = row["field_errors"] or {}
+        errors = {key: tuple(values) for key, values in fields.items()}
+        return Refused(row["error_status"], text, errors)
+    if kind == "retry":
+        return Retry(text, row["retry_after_seconds"], row["error_status"])
+    if kind == "unclear":
+        return Unclear(text)
+    return None
+
+
+def target_of(row: RowMapping) -> Target:
+    """The target a delivery row points at."""
+    return Target(ProviderName(row["provider"]), row["incident_id"])
+
+
+def stored_update(update_row: RowMapping, delivery_rows: Sequence[RowMapping]) -> StoredUpdate:
+    """A StoredUpdate from its row and its delivery rows (targets, then skipped, in id order)."""
+    ordered = sorted(delivery_rows, key=lambda r: r["id"])
+    skipped = DeliveryStatus.SKIPPED.value
+    submission = Submission(
+        update=Update(
+            state=State(update_row["state"]),
+            content=update_row["content"],
+            published_at=update_row["published_at"],
+        ),
+        targets=tuple(target_of(r) for r in ordered if r["status"] != skipped),
+        source=Source(update_row["source"]),
+        author=update_row["author"],
+        channel_id=update_row["channel_id"],
+        thread_ts=update_row["thread_ts"],
+        skipped=tuple(target_of(r) for r in ordered if r["status"] == skipped),
+        dedup_key=update_row["dedup_key"],
+    )
+    return StoredUpdate(
+        id=update_row["id"], submission=submission, created_at=update_row["created_at"]
+    )
+
+
+def delivery_report(update: StoredUpdate, row: RowMapping, now: datetime) -> DeliveryReport:
+    """A delivery row as a report; `next_attempt_in` only while a retry is pending."""
+    status = DeliveryStatus(row["status"])
+    next_at = row["next_attempt_at"]
+    waiting = status is DeliveryStatus.PENDING and row["attempts"] > 0 and next_at is not None
+    return DeliveryReport(
+        update=update,
+        delivery_id=row["id"],
+        target=target_of(row),
+        status=status,
+        attempts=row["attempts"],
+        outcome=outcome_of(row),
+        next_attempt_in=max(0.0, (next_at - now).total_seconds()) if waiting else None,
+        provider_update_id=row["provider_update_id"],
+        skipped_reason=row["skipped_reason"],
+    )

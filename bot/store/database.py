@@ -1,0 +1,86 @@
+"""Turn a configured database URL into an AsyncEngine tuned for SQLite or PostgreSQL."""
+
+from typing import Any
+
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.store.timeutil import Clock, utc_now
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+class UnsupportedDatabase(ValueError):
+    """The URL names a database the store does not speak."""
+
+
+def async_url(url: str) -> URL:
+    """The async-driver form of a `sqlite://` or `postgresql://` URL."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    raise UnsupportedDatabase(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+def make_engine(url: str, **options: Any) -> AsyncEngine:
+    """An AsyncEngine for the URL: SQLite in WAL mode, or PostgreSQL with a modest pool."""
+    target = async_url(url)
+    if target.get_backend_name() == "sqlite":
+        return _sqlite_engine(target, options)
+    defaults: dict[str, Any] = {
+        "pool_size": 5,
+        "max_overflow": 10,
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+        "pool_timeout": 10,
+    }
+    return create_async_engine(target, **(defaults | options))
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    """Whether the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_engine(target: URL, options: dict[str, Any]) -> AsyncEngine:
+    """SQLite with WAL, foreign keys, a busy timeout, and write transactions begun IMMEDIATE."""
+    engine = create_async_engine(target, **options)
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        """Configure each new connection; SQLAlchemy emits BEGIN itself (see `_on_begin`)."""
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        """Take the write lock up front so concurrent writers wait instead of failing."""
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def insert_for(engine: AsyncEngine, table: Table) -> "sqlite.Insert | postgresql.Insert":
+    """An INSERT supporting ON CONFLICT, in the engine's dialect."""
+    if is_sqlite(engine):
+        return sqlite.insert(table)
+    return postgresql.insert(table)
+
+
+class Queries:
+    """Base for query groups: holds the engine and the clock, nothing else."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:
+        self.engine = engine
+        self.clock = clock

@@ -1,0 +1,171 @@
+"""The delivery queue: claim due rows under a lease, record what became of them."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_, select, true, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.domain.models import DeliveryStatus, Outcome, Target, Update
+from bot.domain.states import ProviderName, State
+from bot.store.codec import outcome_columns
+from bot.store.database import Queries
+from bot.store.schema import deliveries, updates
+from bot.store.timeutil import UtcDateTime
+
+_PENDING = DeliveryStatus.PENDING.value
+_IN_FLIGHT = DeliveryStatus.IN_FLIGHT.value
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery this process now holds the lease on."""
+
+    delivery_id: int
+    update_id: int
+    target: Target
+    update: Update
+    attempts: int
+    first_attempt_at: datetime
+    needs_reconcile: bool
+
+
+@dataclass(frozen=True)
+class Disposition:
+    """What to write after an attempt: the new status, and when to try again if at all."""
+
+    status: DeliveryStatus
+    outcome: Outcome
+    next_attempt_at: datetime | None = None
+    needs_reconcile: bool = False
+
+
+class DeliveryQueue(Queries):
+    """Claiming and recording deliveries; safe with several processes on one database."""
+
+    async def claim_due(
+        self, owner: str, now: datetime, lease_seconds: float, limit: int
+    ) -> list[Claim]:
+        """Lease up to `limit` due rows: pending and due, or in flight with an expired lease.
+
+        A row found in flight (its holder died or stalled) is marked for reconciliation.
+        """
+        due = _due(now)
+        async with self.engine.begin() as conn:
+            candidates = (
+                select(deliveries.c.id)
+                .where(due)
+                .order_by(deliveries.c.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            ids = (await conn.execute(candidates)).scalars().all()
+            if not ids:
+                return []
+            claimed = await conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id.in_(ids), due)
+                .values(_claim_values(owner, now, lease_seconds))
+                .returning(deliveries.c.id)
+            )
+            claimed_ids = claimed.scalars().all()
+            rows = await conn.execute(
+                select(deliveries, updates.c.state, updates.c.content, updates.c.published_at)
+                .join(updates, updates.c.id == deliveries.c.update_id)
+                .where(deliveries.c.id.in_(claimed_ids))
+                .order_by(deliveries.c.id)
+            )
+            return [_claim(row) for row in rows.mappings()]
+
+    async def record(
+        self, claim: Claim, owner: str, disposition: Disposition, now: datetime
+    ) -> bool:
+        """Write the result of an attempt; False when the lease was lost to another process."""
+        final = disposition.status.is_final
+        values: dict[str, Any] = outcome_columns(disposition.outcome) | {
+            "status": disposition.status.value,
+            "next_attempt_at": disposition.next_attempt_at,
+            "needs_reconcile": disposition.needs_reconcile,
+            "lease_owner": None,
+            "lease_expires_at": None,
+            "finished_at": now if final else None,
+            "outcome_seq": deliveries.c.outcome_seq + 1,
+        }
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                update(deliveries)
+                .where(
+                    deliveries.c.id == claim.delivery_id,
+                    deliveries.c.status == _IN_FLIGHT,
+                    deliveries.c.lease_owner == owner,
+                )
+                .values(values)
+            )
+            return result.rowcount == 1
+
+    async def next_due_at(self) -> datetime | None:
+        """When the earliest pending row or in-flight lease comes due, if any."""
+        async with self.engine.connect() as conn:
+            pending = await conn.execute(
+                select(func.min(deliveries.c.next_attempt_at)).where(
+                    deliveries.c.status == _PENDING
+                )
+            )
+            leased = await conn.execute(
+                select(func.min(deliveries.c.lease_expires_at)).where(
+                    deliveries.c.status == _IN_FLIGHT
+                )
+            )
+            times = [t for t in (pending.scalar(), leased.scalar()) if t is not None]
+        return min(times, default=None)
+
+    async def remote_id_taken(self, target: Target, remote_id: str, delivery_id: int) -> bool:
+        """Whether another delivery to the target already owns this provider update id."""
+        async with self.engine.connect() as conn:
+            found = await conn.execute(
+                select(deliveries.c.id).where(
+                    deliveries.c.provider == target.provider.value,
+                    deliveries.c.incident_id == target.incident_id,
+                    deliveries.c.provider_update_id == remote_id,
+                    deliveries.c.id != delivery_id,
+                )
+            )
+            return found.first() is not None
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Rows ready for an attempt at `now`."""
+    return or_(
+        and_(deliveries.c.status == _PENDING, deliveries.c.next_attempt_at <= now),
+        and_(deliveries.c.status == _IN_FLIGHT, deliveries.c.lease_expires_at <= now),
+    )
+
+
+def _claim_values(owner: str, now: datetime, lease_seconds: float) -> dict[str, Any]:
+    """The columns a claim sets (right-hand sides read the row's values before the update)."""
+    return {
+        "status": _IN_FLIGHT,
+        "lease_owner": owner,
+        "lease_expires_at": now + timedelta(seconds=lease_seconds),
+        "attempts": deliveries.c.attempts + 1,
+        "first_attempt_at": func.coalesce(
+            deliveries.c.first_attempt_at, literal(now, UtcDateTime())
+        ),
+        "needs_reconcile": case(
+            (deliveries.c.status == _IN_FLIGHT, true()), else_=deliveries.c.needs_reconcile
+        ),
+    }
+
+
+def _claim(row: Any) -> Claim:
+    """A claimed row as a Claim."""
+    return Claim(
+        delivery_id=row["id"],
+        update_id=row["update_id"],
+        target=Target(ProviderName(row["provider"]), row["incident_id"]),
+        update=Update(State(row["state"]), row["content"], row["published_at"]),
+        attempts=row["attempts"],
+        first_attempt_at=row["first_attempt_at"],
+        needs_reconcile=bool(row["needs_reconcile"]),
+    )

@@ -1,0 +1,43 @@
+"""The store as the rest of the bot sees it: one object over one AsyncEngine."""
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.store.channels import ChannelQueries
+from bot.store.database import make_engine
+from bot.store.migrate import migrate
+from bot.store.outbox import OutboxQueries
+from bot.store.queue import DeliveryQueue
+from bot.store.timeutil import Clock, utc_now
+from bot.store.updates import UpdateQueries
+
+
+class Repo(ChannelQueries, UpdateQueries):
+    """Channel queries (the Slack layer's ChannelRepo) and update queries; owns the queue too."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:
+        super().__init__(engine, clock)
+        self.queue = DeliveryQueue(engine, clock)
+        self.outbox = OutboxQueries(engine, clock)
+
+    async def ping(self) -> bool:
+        """Whether the database answers (for /healthz and doctor)."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError):
+            return False
+        return True
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+async def open_repo(url: str, *, clock: Clock = utc_now, apply_migrations: bool = True) -> Repo:
+    """Build the engine for a configured URL, migrate it to head, and wrap it in a Repo."""
+    engine = make_engine(url)
+    if apply_migrations:
+        await migrate(engine)
+    return Repo(engine, clock)

@@ -1,0 +1,152 @@
+"""Storing submissions and reading updates with their deliveries back."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.delivery.reporting import DeliveryReport, StoredUpdate
+from bot.domain.models import DeliveryStatus, Submission, Target
+from bot.store.codec import delivery_report, stored_update
+from bot.store.database import Queries, insert_for
+from bot.store.schema import bindings, deliveries, updates
+
+
+class UpdateQueries(Queries):
+    """Updates and their delivery rows."""
+
+    async def insert_submission(
+        self, submission: Submission, skipped_reasons: Mapping[Target, str]
+    ) -> StoredUpdate:
+        """Store the update and one delivery row per target in one committed transaction.
+
+        A dedup key seen before returns the stored update marked duplicate and adds nothing.
+        """
+        now = self.clock()
+        async with self.engine.begin() as conn:
+            update_id = await self._insert_update(conn, submission, now)
+            if update_id is None:
+                existing = await self._find_by_dedup_key(conn, submission.dedup_key or "")
+                return replace(existing, duplicate=True)
+            rows = _delivery_rows(update_id, submission, skipped_reasons, now)
+            await conn.execute(deliveries.insert(), rows)
+            if submission.channel_id is not None:
+                await conn.execute(
+                    update(bindings)
+                    .where(bindings.c.channel_id == submission.channel_id)
+                    .values(current_state=submission.update.state.value, updated_at=now)
+                )
+            return await self._load(conn, update_id)
+
+    async def get_update(self, update_id: int) -> StoredUpdate | None:
+        """The stored update with this id, or None."""
+        async with self.engine.connect() as conn:
+            return await load_update(conn, update_id)
+
+    async def deliveries_of(self, update_id: int) -> list[DeliveryReport]:
+        """Every delivery of the update as it stands now, in target order (empty if unknown)."""
+        async with self.engine.connect() as conn:
+            row = await _update_row(conn, update_id)
+            if row is None:
+                return []
+            rows = await delivery_rows_of(conn, update_id)
+        stored = stored_update(row, rows)
+        now = self.clock()
+        return [delivery_report(stored, r, now) for r in rows]
+
+    async def _insert_update(
+        self, conn: AsyncConnection, submission: Submission, now: datetime
+    ) -> int | None:
+        """Insert the update row; None when its dedup key already exists."""
+        values = _update_values(submission, now)
+        statement = insert_for(self.engine, updates).values(values)
+        if submission.dedup_key is not None:
+            statement = statement.on_conflict_do_nothing(index_elements=["dedup_key"])
+        result = await conn.execute(statement.returning(updates.c.id))
+        found: int | None = result.scalar_one_or_none()
+        return found
+
+    async def _find_by_dedup_key(self, conn: AsyncConnection, key: str) -> StoredUpdate:
+        """The update stored under a dedup key."""
+        found = await conn.execute(select(updates.c.id).where(updates.c.dedup_key == key))
+        return await self._load(conn, found.scalar_one())
+
+    async def _load(self, conn: AsyncConnection, update_id: int) -> StoredUpdate:
+        """A stored update known to exist."""
+        stored = await load_update(conn, update_id)
+        assert stored is not None
+        return stored
+
+
+async def load_update(conn: AsyncConnection, update_id: int) -> StoredUpdate | None:
+    """An update with its targets rebuilt from its delivery rows, or None."""
+    row = await _update_row(conn, update_id)
+    if row is None:
+        return None
+    return stored_update(row, await delivery_rows_of(conn, update_id))
+
+
+async def _update_row(conn: AsyncConnection, update_id: int) -> RowMapping | None:
+    """One update row."""
+    result = await conn.execute(select(updates).where(updates.c.id == update_id))
+    return result.mappings().one_or_none()
+
+
+async def delivery_rows_of(conn: AsyncConnection, update_id: int) -> Sequence[RowMapping]:
+    """An update's delivery rows, in id order."""
+    query = select(deliveries).where(deliveries.c.update_id == update_id).order_by(deliveries.c.id)
+    return (await conn.execute(query)).mappings().all()
+
+
+def _update_values(submission: Submission, now: datetime) -> dict[str, Any]:
+    """Column values of a new update row."""
+    return {
+        "author": submission.author,
+        "created_at": now,
+        "state": submission.update.state.value,
+        "content": submission.update.content,
+        "published_at": submission.update.published_at,
+        "source": submission.source.value,
+        "channel_id": submission.channel_id,
+        "thread_ts": submission.thread_ts,
+        "dedup_key": submission.dedup_key,
+        "announced": False,
+    }
+
+
+def _delivery_rows(
+    update_id: int,
+    submission: Submission,
+    skipped_reasons: Mapping[Target, str],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """One pending row per target, then one skipped row per skipped target (each once)."""
+    pending = [t for t in dict.fromkeys(submission.targets) if t not in skipped_reasons]
+    skipped = [
+        t for t in dict.fromkeys((*submission.skipped, *skipped_reasons)) if t not in pending
+    ]
+    base = {
+        "update_id": update_id,
+        "attempts": 0,
+        "needs_reconcile": False,
+        "reported_seq": 0,
+        "next_attempt_at": None,
+        "skipped_reason": None,
+        "finished_at": None,
+    }
+    pending_columns = {"status": DeliveryStatus.PENDING.value, "next_attempt_at": now}
+    rows = [base | _target_columns(t) | pending_columns | {"outcome_seq": 0} for t in pending]
+    for target in skipped:
+        reason = skipped_reasons.get(target, "skipped")
+        skipped_columns = {"status": DeliveryStatus.SKIPPED.value, "skipped_reason": reason}
+        finished = {"finished_at": now, "outcome_seq": 1}
+        rows.append(base | _target_columns(target) | skipped_columns | finished)
+    return rows
+
+
+def _target_columns(target: Target) -> dict[str, Any]:
+    """The columns naming a target."""
+    return {"provider": target.provider.value, "incident_id": target.incident_id}

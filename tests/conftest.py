@@ -1,0 +1,53 @@
+"""Shared fixtures: database URLs for SQLite (always) and PostgreSQL (TEST_DATABASE_URL)."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from psycopg import sql
+
+POSTGRES_ENV = "TEST_DATABASE_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A URL to an empty database of each kind: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bot.db'}"
+        return
+    async with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A URL to a fresh PostgreSQL schema (skipped when TEST_DATABASE_URL is unset)."""
+    async with postgres_schema() as url:
+        yield url
+
+
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[str]:
+    """A URL whose search_path is a new, empty schema, dropped afterwards (skips without PG)."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL tests skipped")
+    schema = sql.Identifier(f"test_{uuid.uuid4().hex[:16]}")
+    await _run(base, sql.SQL("CREATE SCHEMA {}").format(schema))
+    separator = "&" if "?" in base else "?"
+    options = quote(f"-csearch_path={schema.as_string()}")
+    try:
+        yield f"{base}{separator}options={options}"
+    finally:
+        await _run(base, sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(schema))
+
+
+async def _run(url: str, statement: sql.Composed) -> None:
+    """Run one statement on its own autocommit connection."""
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        await conn.execute(statement)
