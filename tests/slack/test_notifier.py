@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Source
 from bot.domain.states import State
+from bot.slack.app import build_web_client
 from bot.slack.notifier import SlackNotifier
 from tests.fakes.slack import FakeSlack
 from tests.slack.memory_repo import MemoryRepo
@@ -34,13 +35,8 @@ async def repo() -> MemoryRepo:
 
 
 def web_client(slack: FakeSlack) -> AsyncWebClient:
-    """A client built as bot.slack.app.build_web_client builds it: 429s are waited out."""
-    return AsyncWebClient(
-        token=slack.token,
-        base_url=slack.api_url,
-        timeout=10,
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
-    )
+    """The bot's own client (429s are waited out) pointed at the fake Slack."""
+    return build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
 
 
 def top_level(slack: FakeSlack) -> list[dict[str, Any]]:
@@ -174,4 +170,5 @@ async def test_concurrent_first_updates_make_one_card(slack: FakeSlack, repo: Me
     assert binding.card_ts == card["ts"]
     replies = slack.thread(CHANNEL, card["ts"])[1:]
     assert len(replies) == 2
+    assert slack.calls("chat.delete"), "the race was not exercised"
     assert "Incident status: identified" in card["text"]

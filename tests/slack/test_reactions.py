@@ -29,6 +29,7 @@ BOT_USER = "U0BOT00001"
 CARD_TS = "1700000000.000100"
 REPLY_TS = "1700000050.000200"
 OUTSIDE_TS = "1700000060.000300"
+BOT_REPLY_TS = "1700000070.000400"
 PHARE = Target(ProviderName.PHARE, "42")
 CHECKLY = Target(ProviderName.CHECKLY, "0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d")
 
@@ -69,6 +70,8 @@ def fake_slack() -> Iterator[FakeSlack]:
         text = "Cache &amp; DB back &lt;!channel&gt; fine"
         slack.seed_message(CHANNEL, REPLY_TS, text, "U0RESP0001", thread_ts=CARD_TS)
         slack.seed_message(CHANNEL, OUTSIDE_TS, "lunch?", "U0RESP0001")
+        receipt = "Phare accepted the update (update id 7)."
+        slack.seed_message(CHANNEL, BOT_REPLY_TS, receipt, BOT_USER, thread_ts=CARD_TS)
         slack.seed_user(USER, "ada", real_name="Ada Lovelace", display_name="Ada")
         yield slack
 
@@ -180,6 +183,12 @@ async def test_reaction_on_the_card_generates_the_content(bot: Bot) -> None:
     (submission,) = bot.publisher.submissions
     assert submission.update.content == "Now monitoring — set by Ada"
     assert submission.dedup_key == f"reaction:{CHANNEL}:{CARD_TS}:hourglass_flowing_sand"
+
+
+async def test_reaction_on_the_bots_own_reply_generates_the_content(bot: Bot) -> None:
+    await bot.react("mag", ts=BOT_REPLY_TS)
+    (submission,) = bot.publisher.submissions
+    assert submission.update.content == "Now identified — set by Ada"
 
 
 async def test_generated_content_falls_back_to_the_user_id(bot: Bot) -> None:
