@@ -19,6 +19,7 @@ class Vendor:
 
     name: ProviderName
     credential_variable: str
+    credential_noun: str
     secret: str
 
     def scrub(self, text: str) -> str:
@@ -88,7 +89,7 @@ def failure_outcome(
         wait = retry_after_seconds(response.headers.get("Retry-After"))
         return Retry(_with_words(f"{label} had a server error (HTTP {status})", said), wait, status)
     if status == 401:
-        plain = f"{label} refused the API credentials; check {vendor.credential_variable}"
+        plain = f"the {vendor.credential_noun} was refused; check {vendor.credential_variable}"
         return Refused(status, _with_words(plain, said))
     if status == 404:
         plain = f"incident {incident_id} was not found at {label}"

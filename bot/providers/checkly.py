@@ -23,7 +23,7 @@ class ChecklyClient:
         self._http = http
         self._settings = settings
         key = settings.api_key.get_secret_value()
-        self._vendor = Vendor(ProviderName.CHECKLY, "CHECKLY_API_KEY", key)
+        self._vendor = Vendor(ProviderName.CHECKLY, "CHECKLY_API_KEY", "API key", key)
 
     @property
     def name(self) -> ProviderName:

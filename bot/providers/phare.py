@@ -24,7 +24,7 @@ class PhareClient:
         self._http = http
         self._settings = settings
         token = settings.api_token.get_secret_value()
-        self._vendor = Vendor(ProviderName.PHARE, "PHARE_API_TOKEN", token)
+        self._vendor = Vendor(ProviderName.PHARE, "PHARE_API_TOKEN", "API token", token)
 
     @property
     def name(self) -> ProviderName:

@@ -26,6 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.laravel import paginator_page, timestamp, validation_summary
 from tests.fakes.vendor import Reply, VendorFake, drop
 
 PHARE_STATES = ("unknown", "investigating", "identified", "monitoring", "resolved")
@@ -85,7 +86,7 @@ class PhareFake(VendorFake):
         if errors:
             body["errors"] = {name: list(texts) for name, texts in errors.items()}
             if message is None:
-                body["message"] = _summary(errors)
+                body["message"] = validation_summary(errors)
         return web.json_response(body, status=status)
 
     async def _create(self, request: web.Request) -> web.StreamResponse:
@@ -123,7 +124,7 @@ class PhareFake(VendorFake):
                 422, None, {"per_page": ["The per page field must not be greater than 100."]}
             )
         newest_first = list(reversed(self.applied(incident)))
-        return web.json_response(_page(newest_first, page, per_page, request.path))
+        return web.json_response(paginator_page(newest_first, page, per_page, request.path))
 
     async def _no_route(self, request: web.Request) -> web.StreamResponse:
         """Any other path: Laravel's 404."""
@@ -163,7 +164,7 @@ class PhareFake(VendorFake):
         with self._lock:
             self._last_id += 1
             self._last_time = max(datetime.now(UTC), self._last_time + timedelta(microseconds=1))
-            now = _timestamp(self._last_time)
+            now = timestamp(self._last_time)
             stored = {
                 "id": self._last_id,
                 "state": payload["state"],
@@ -211,44 +212,6 @@ def _is_date_time(value: object) -> bool:
     return True
 
 
-def _summary(errors: Mapping[str, Sequence[str]]) -> str:
-    """Laravel's message: the first error, and how many more there are."""
-    texts = [t for ts in errors.values() for t in ts]
-    if len(texts) <= 1:
-        return texts[0] if texts else "Invalid data."
-    more = len(texts) - 1
-    return f"{texts[0]} (and {more} more error{'s' if more > 1 else ''})"
-
-
 def _positive(text: str | None, default: int) -> int:
     """A positive integer query parameter, or the default."""
     return int(text) if text is not None and _DIGITS.fullmatch(text) and int(text) > 0 else default
-
-
-def _page(items: list[dict[str, Any]], page: int, per_page: int, path: str) -> dict[str, Any]:
-    """A Laravel paginator page."""
-    total = len(items)
-    last_page = max(1, -(-total // per_page))
-    chunk = items[(page - 1) * per_page : page * per_page]
-    first = (page - 1) * per_page + 1 if chunk else None
-    meta = {
-        "current_page": page,
-        "from": first,
-        "last_page": last_page,
-        "path": path,
-        "per_page": per_page,
-        "to": first + len(chunk) - 1 if first is not None else None,
-        "total": total,
-    }
-    links = {
-        "first": f"{path}?page=1",
-        "last": f"{path}?page={last_page}",
-        "prev": f"{path}?page={page - 1}" if page > 1 else None,
-        "next": f"{path}?page={page + 1}" if page < last_page else None,
-    }
-    return {"data": chunk, "links": links, "meta": meta}
-
-
-def _timestamp(moment: datetime) -> str:
-    """Laravel's JSON timestamp: microseconds and a Z."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -37,6 +37,7 @@ async def test_scripted_401_is_refused_and_names_the_variable(vendor: Harness) -
     text = vendor.explain(outcome)
     assert variable in text
     assert "Token expired" in text
+    assert "was refused; check" in text
     assert vendor.applied() == []
 
 
@@ -230,3 +231,11 @@ async def test_latency_is_applied_to_each_answer(vendor: Harness) -> None:
 
     assert isinstance(outcome, Accepted)
     assert time.monotonic() - started >= 0.2
+
+
+async def test_a_secret_echoed_by_the_vendor_is_masked(vendor: Harness) -> None:
+    vendor.fake.script(Reply.forbidden(f"Key {vendor.secret} may not write"))
+
+    outcome = await vendor.client.send(UPDATE, vendor.incident)
+
+    assert outcome == Refused(403, "Key *** may not write")
