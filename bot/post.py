@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from bot.config import Settings
 from bot.delivery.reporting import DeliveryReport
 from bot.domain.explain import explain
 from bot.domain.ids import InvalidId, parse_target
 from bot.domain.models import DeliveryStatus, Source, Submission, Target, Update
-from bot.domain.states import State, parse_state
+from bot.domain.states import ProviderName, State, parse_state
 from bot.domain.validation import parse_published_at, validate
 from bot.providers.base import PreparedRequest
 
@@ -112,3 +113,61 @@ def print_usage_error(error: UsageError, out: TextIO = sys.stderr) -> None:
     """A usage problem on stderr."""
     for line in str(error).splitlines():
         print(f"incident-bot post: {line}", file=out)
+
+
+async def run_post(settings: Settings, args: PostArguments) -> int:
+    """Publish (or preview) one update and print one line per target; return the exit status."""
+    try:
+        submission = build_submission(args)
+        if args.dry_run:
+            return await _dry_run(settings, submission)
+        _require_configured(settings, submission.targets)
+    except UsageError as error:
+        print_usage_error(error)
+        return EXIT_USAGE
+    from bot.app import open_core
+
+    async with open_core(settings, run_scheduler=False) as core:
+        stored = await core.engine.submit(submission)
+        reports = await core.engine.wait_final(stored.id, timeout=args.wait)
+    for report in sorted(reports, key=lambda r: r.target):
+        print(format_report(report))
+    accepted = all(r.status is DeliveryStatus.ACCEPTED for r in reports)
+    return EXIT_OK if accepted and reports else EXIT_FAILED
+
+
+async def _dry_run(settings: Settings, submission: Submission) -> int:
+    """Print the exact request for each target; send nothing."""
+    from bot.app import build_http_client, build_preview_providers
+
+    async with build_http_client() as http:
+        providers = build_preview_providers(settings, http)
+        for index, target in enumerate(submission.targets):
+            if index:
+                print()
+            if not _configured(settings, target):
+                print(f"# {_not_configured(target)}: shown with placeholder credentials")
+            request = providers[target.provider].prepare(submission.update, target.incident_id)
+            print(format_request(request))
+    return EXIT_OK
+
+
+def _configured(settings: Settings, target: Target) -> bool:
+    """Whether the target's provider has credentials."""
+    if target.provider is ProviderName.PHARE:
+        return settings.phare is not None
+    return settings.checkly is not None
+
+
+def _not_configured(target: Target) -> str:
+    """Which variables turn the target's provider on."""
+    if target.provider is ProviderName.PHARE:
+        return "Phare is not configured (set PHARE_API_TOKEN)"
+    return "Checkly is not configured (set CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID)"
+
+
+def _require_configured(settings: Settings, targets: Sequence[Target]) -> None:
+    """Refuse a target whose provider has no credentials, before anything is stored."""
+    for target in targets:
+        if not _configured(settings, target):
+            raise UsageError(f"--to {target}: {_not_configured(target)}")

@@ -1,0 +1,181 @@
+"""The one composition root: builds store, HTTP client, providers, engine, Slack and web apps."""
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+
+import httpx
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.config import ChecklySettings, PhareSettings, Settings
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.reporting import Notifier, NullNotifier
+from bot.delivery.scheduler import DeliveryScheduler
+from bot.domain.states import ProviderName
+from bot.providers.base import DEFAULT_TIMEOUT, Provider
+from bot.providers.checkly import ChecklyClient
+from bot.providers.phare import PhareClient
+from bot.store.repo import Repo, open_repo
+
+logger = logging.getLogger(__name__)
+
+HTTP_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=20)
+PLACEHOLDER = SecretStr("unset")
+
+
+def build_http_client() -> httpx.AsyncClient:
+    """The one shared provider client: explicit timeouts, keep-alive."""
+    return httpx.AsyncClient(
+        timeout=DEFAULT_TIMEOUT,
+        limits=HTTP_LIMITS,
+        headers={"User-Agent": "incident-bot", "Accept": "application/json"},
+    )
+
+
+def build_providers(settings: Settings, http: httpx.AsyncClient) -> dict[ProviderName, Provider]:
+    """A client for each provider whose credentials are set."""
+    providers: dict[ProviderName, Provider] = {}
+    if settings.phare is not None:
+        providers[ProviderName.PHARE] = PhareClient(http, settings.phare)
+    if settings.checkly is not None:
+        providers[ProviderName.CHECKLY] = ChecklyClient(http, settings.checkly)
+    return providers
+
+
+def build_preview_providers(
+    settings: Settings, http: httpx.AsyncClient
+) -> dict[ProviderName, Provider]:
+    """Clients for every provider, with placeholders where credentials are unset (dry runs)."""
+    phare = settings.phare or PhareSettings(api_token=PLACEHOLDER, api_url="https://api.phare.io")
+    checkly = settings.checkly or ChecklySettings(
+        api_key=PLACEHOLDER, account_id="<CHECKLY_ACCOUNT_ID>", api_url="https://api.checklyhq.com"
+    )
+    return {
+        ProviderName.PHARE: PhareClient(http, phare),
+        ProviderName.CHECKLY: ChecklyClient(http, checkly),
+    }
+
+
+@dataclass
+class Core:
+    """Store, providers and engine: the road every update takes, with or without Slack."""
+
+    repo: Repo
+    http: httpx.AsyncClient
+    providers: Mapping[ProviderName, Provider]
+    engine: DeliveryEngine
+    scheduler: DeliveryScheduler | None = field(default=None)
+
+
+@contextlib.asynccontextmanager
+async def open_core(
+    settings: Settings,
+    make_notifier: Callable[[Repo], Notifier] = lambda _repo: NullNotifier(),
+    *,
+    run_scheduler: bool = True,
+) -> AsyncIterator[Core]:
+    """Migrate the store, build the engine and start delivering; stop cleanly on exit."""
+    repo = await open_repo(settings.store.url)
+    http = build_http_client()
+    providers = build_providers(settings, http)
+    engine = DeliveryEngine(repo, providers, make_notifier(repo))
+    scheduler = DeliveryScheduler(engine) if run_scheduler else None
+    core = Core(repo=repo, http=http, providers=providers, engine=engine, scheduler=scheduler)
+    try:
+        await engine.start()
+        if scheduler is not None:
+            scheduler.start()
+        yield core
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+        await engine.stop()
+        await http.aclose()
+        await repo.close()
+
+
+async def serve_forever(settings: Settings) -> None:
+    """Run the Slack app until SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with running_app(settings) as app:
+        await app.serve_until(stop)
+
+
+@dataclass
+class SlackApp:
+    """Everything `serve` runs: the core, the Slack client and apps, the web server."""
+
+    settings: Settings
+    core: Core
+    web_app: web.Application
+    bolt_app: object
+
+    async def serve_until(self, stop: asyncio.Event, host: str = "0.0.0.0") -> None:  # noqa: S104
+        """Serve HTTP (or Socket Mode plus /healthz) until `stop` is set."""
+        from bot.slack.socket_mode import serve_socket_mode
+
+        slack = self.settings.slack
+        if slack.app_token is not None:
+            await serve_socket_mode(
+                bolt_app=self.bolt_app,  # type: ignore[arg-type]
+                app_token=slack.app_token,
+                web_app=self.web_app,
+                port=self.settings.port,
+                stop=stop,
+                host=host,
+            )
+            return
+        runner = web.AppRunner(self.web_app, access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, self.settings.port).start()
+            logger.info("incident-bot listening on port %d", self.settings.port)
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[SlackApp]:
+    """Build the whole Slack app around a running core."""
+    from bot.slack.app import build_bolt_app, build_web_client
+    from bot.slack.notifier import SlackNotifier
+    from bot.slack.ports import SlackDeps, SlackOptions
+    from bot.slack.reactions import register_reactions
+    from bot.web import build_web_app
+
+    token = settings.slack.bot_token
+    if token is None:
+        raise ValueError("SLACK_BOT_TOKEN is required")
+    client = build_web_client(token=token, base_url=settings.slack.api_url)
+    async with open_core(settings, lambda repo: SlackNotifier(client, repo)) as core:
+        options = SlackOptions(
+            reactions=settings.reactions,
+            allowed_users=settings.allowed_users,
+            allowed_groups=settings.allowed_groups,
+            reminder_minutes=settings.reminder_minutes,
+            providers_on=frozenset(core.providers),
+        )
+        deps = SlackDeps(publisher=core.engine, repo=core.repo, options=options)
+        secret = settings.slack.signing_secret
+        signing = secret.get_secret_value() if secret is not None else None
+        socket_mode = settings.slack.socket_mode
+        bolt_app = build_bolt_app(
+            client=client,
+            signing_secret=None if socket_mode else signing,
+            deps=deps,
+            register_extra=[register_reactions],
+        )
+        web_app = build_web_app(
+            bolt_app=None if socket_mode else bolt_app,
+            signing_secret=signing,
+            healthy=core.repo.ping,
+        )
+        yield SlackApp(settings=settings, core=core, web_app=web_app, bolt_app=bolt_app)

@@ -1,0 +1,118 @@
+"""`incident-bot doctor`: one line per check of the configuration and every credential."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings
+from bot.domain.models import Refused, Retry, Unclear
+from bot.providers.credentials import check_checkly, check_phare
+from bot.store.migrate import current_revision
+from bot.store.repo import open_repo
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+@dataclass(frozen=True)
+class Check:
+    """The result of one check: ok, skip or FAIL, and a line of explanation."""
+
+    verdict: str
+    name: str
+    detail: str
+
+    def line(self) -> str:
+        """The check as printed."""
+        return f"{self.verdict:<5} {self.name:<9} {self.detail}"
+
+
+async def run_doctor(settings: Settings) -> int:
+    """Run every check, print a line each; 0 when nothing failed."""
+    print(Check("ok", "config", "the environment is valid").line())
+    checks: list[Callable[[Settings, httpx.AsyncClient], Awaitable[Check]]] = [
+        _slack_token,
+        _slack_transport,
+        _phare,
+        _checkly,
+    ]
+    failed = False
+    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0)) as http:
+        for check in checks:
+            result = await check(settings, http)
+            failed |= result.verdict == "FAIL"
+            print(result.line(), flush=True)
+    database = await _database(settings)
+    print(database.line())
+    failed |= database.verdict == "FAIL"
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+async def _slack_token(settings: Settings, http: httpx.AsyncClient) -> Check:
+    """auth.test with the bot token, at SLACK_API_URL."""
+    token = settings.slack.bot_token
+    if token is None:
+        return Check("FAIL", "slack", "SLACK_BOT_TOKEN is not set (serve needs it)")
+    url = settings.slack.api_url + "auth.test"
+    try:
+        response = await http.post(
+            url, headers={"Authorization": f"Bearer {token.get_secret_value()}"}
+        )
+        body = response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        return Check("FAIL", "slack", f"could not reach {url} ({type(error).__name__})")
+    if not isinstance(body, dict) or not body.get("ok"):
+        said = body.get("error", "no reason given") if isinstance(body, dict) else "bad answer"
+        return Check("FAIL", "slack", f"SLACK_BOT_TOKEN was refused: {said}")
+    who = f"@{body.get('user', '?')} in {body.get('team', '?')}"
+    return Check("ok", "slack", f"bot token accepted: {who}")
+
+
+async def _slack_transport(settings: Settings, http: httpx.AsyncClient) -> Check:
+    """HTTP mode needs the signing secret; Socket Mode needs the app token."""
+    slack = settings.slack
+    if slack.socket_mode:
+        return Check("ok", "slack", "Socket Mode: SLACK_APP_TOKEN is set")
+    if slack.signing_secret is None:
+        return Check("FAIL", "slack", "HTTP mode: SLACK_SIGNING_SECRET is not set")
+    return Check("ok", "slack", "HTTP mode: SLACK_SIGNING_SECRET is set")
+
+
+async def _phare(settings: Settings, http: httpx.AsyncClient) -> Check:
+    """Phare's token, if Phare is on."""
+    if settings.phare is None:
+        return Check("skip", "phare", "PHARE_API_TOKEN is not set: Phare is off")
+    return _verdict("phare", await check_phare(http, settings.phare), "token accepted")
+
+
+async def _checkly(settings: Settings, http: httpx.AsyncClient) -> Check:
+    """Checkly's key and account, if Checkly is on."""
+    if settings.checkly is None:
+        return Check("skip", "checkly", "CHECKLY_API_KEY is not set: Checkly is off")
+    return _verdict("checkly", await check_checkly(http, settings.checkly), "key accepted")
+
+
+def _verdict(name: str, outcome: Refused | Retry | Unclear | None, success: str) -> Check:
+    """A credential check's line."""
+    if outcome is None:
+        return Check("ok", name, success)
+    reason = outcome.message if isinstance(outcome, Refused) else outcome.reason
+    return Check("FAIL", name, reason)
+
+
+async def _database(settings: Settings) -> Check:
+    """Connect, migrate to the current schema, and say where it is."""
+    shown = make_url(settings.store.url).render_as_string(hide_password=True)
+    try:
+        repo = await open_repo(settings.store.url)
+    except Exception as error:
+        return Check("FAIL", "database", f"{shown}: {type(error).__name__}: {str(error)[:200]}")
+    try:
+        reachable = await repo.ping()
+        revision = await current_revision(repo.engine)
+    finally:
+        await repo.close()
+    if not reachable:
+        return Check("FAIL", "database", f"{shown} is not reachable")
+    return Check("ok", "database", f"{shown} reachable, schema at revision {revision}")
