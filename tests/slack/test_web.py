@@ -2,7 +2,7 @@
 
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import aiohttp
 import pytest
@@ -55,19 +55,22 @@ def _command(**overrides: int) -> signing.SignedRequest:
     return signing.slash_command(SECRET, text=LINK, response_url=RESPONSE_URL, **overrides)
 
 
-NOW = int(time.time())
-REFUSED = {
-    "no timestamp": _command().with_headers(X_Slack_Request_Timestamp=None),
-    "no signature": _command().with_headers(X_Slack_Signature=None),
-    "non-numeric timestamp": _command().with_headers(X_Slack_Request_Timestamp="12ab"),
-    "negative timestamp": _command().with_headers(X_Slack_Request_Timestamp="-5"),
-    "non-ASCII signature": _command().with_headers(X_Slack_Signature="v0=\u00e9" + "a" * 63),
-    "stale by 301 s": _command(timestamp=NOW - 301),
-    "future by 301 s": _command(timestamp=NOW + 301),
-    "tampered body": _command().with_body(
+REFUSED: dict[str, Callable[[], signing.SignedRequest]] = {
+    "no timestamp": lambda: _command().with_headers(X_Slack_Request_Timestamp=None),
+    "no signature": lambda: _command().with_headers(X_Slack_Signature=None),
+    "non-numeric timestamp": lambda: _command().with_headers(X_Slack_Request_Timestamp="12ab"),
+    "negative timestamp": lambda: _command().with_headers(X_Slack_Request_Timestamp="-5"),
+    "non-ASCII signature": lambda: _command().with_headers(
+        X_Slack_Signature="v0=\u00e9" + "a" * 63
+    ),
+    "stale by 310 s": lambda: _command(timestamp=int(time.time()) - 310),
+    "future by 310 s": lambda: _command(timestamp=int(time.time()) + 310),
+    "tampered body": lambda: _command().with_body(
         signing.slash_command_body(text="link phare:666", response_url=RESPONSE_URL).encode()
     ),
-    "wrong secret": signing.slash_command("another-secret", text=LINK, response_url=RESPONSE_URL),
+    "wrong secret": lambda: signing.slash_command(
+        "another-secret", text=LINK, response_url=RESPONSE_URL
+    ),
 }
 
 
@@ -76,7 +79,7 @@ async def test_unverified_requests_get_401_and_change_nothing(
     served: tuple[str, MemoryRepo], caplog: pytest.LogCaptureFixture, case: str
 ) -> None:
     url, repo = served
-    status, _ = await _post(url, REFUSED[case])
+    status, _ = await _post(url, REFUSED[case]())
     assert status == 401
     assert await repo.get_binding(signing.CHANNEL_ID) is None
     logged = caplog.text
@@ -178,3 +181,24 @@ def test_http_mode_without_a_signing_secret_is_refused_at_build() -> None:
         )
         with pytest.raises(ValueError, match="SLACK_SIGNING_SECRET"):
             build_web_app(bolt_app=bolt, signing_secret=None, healthy=healthy)
+
+
+@pytest.mark.parametrize(("offset", "status"), [(-301, 401), (301, 401), (-299, 200), (299, 200)])
+async def test_the_five_minute_window_is_exact_either_way(offset: int, status: int) -> None:
+    frozen = float(int(time.time()))  # Bolt checks again with the real clock: stay near it
+    with FakeSlack() as slack:
+        repo = MemoryRepo()
+        client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
+        deps = SlackDeps(RecordingPublisher(repo), repo, options())
+        bolt = build_bolt_app(client=client, signing_secret=SECRET, deps=deps)
+
+        async def healthy() -> bool:
+            return True
+
+        app = build_web_app(
+            bolt_app=bolt, signing_secret=SECRET, healthy=healthy, clock=lambda: frozen
+        )
+        async with TestServer(app, host="127.0.0.1") as server:
+            request = signing.slash_command(SECRET, text="help", timestamp=int(frozen) + offset)
+            answer_status, _ = await _post(str(server.make_url("")).rstrip("/"), request)
+    assert answer_status == status
