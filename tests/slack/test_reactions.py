@@ -17,10 +17,11 @@ from bot.slack.app import build_bolt_app, build_web_client
 from bot.slack.background import Background
 from bot.slack.ports import SlackDeps, SlackOptions
 from bot.slack.reactions import register_reactions
+from bot.store.repo import Repo, open_repo
 from bot.web import build_web_app
 from tests.fakes.slack import FakeSlack, Workspace
 from tests.slack import signing
-from tests.slack.memory_repo import MemoryRepo, RecordingPublisher
+from tests.slack.store_support import StorePublisher
 
 SECRET = "reaction-signing-secret-0123456789"
 CHANNEL = signing.CHANNEL_ID
@@ -39,8 +40,8 @@ class Bot:
     """The served bot, its fake Slack, its store and the background work of its listeners."""
 
     slack: FakeSlack
-    repo: MemoryRepo
-    publisher: RecordingPublisher
+    repo: Repo
+    publisher: StorePublisher
     background: Background
     session: aiohttp.ClientSession
     url: str
@@ -76,12 +77,15 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield slack
 
 
-async def serve(slack: FakeSlack, targets: list[Target], **changes: Any) -> AsyncIterator[Bot]:
+async def serve(
+    slack: FakeSlack, database_url: str, targets: list[Target], **changes: Any
+) -> AsyncIterator[Bot]:
     """The whole web app on 127.0.0.1 with a channel bound to `targets` and its card recorded."""
-    repo = MemoryRepo()
-    await repo.bind(CHANNEL, targets)
+    repo = await open_repo(database_url)
+    if targets:
+        await repo.bind(CHANNEL, targets)
     await repo.claim_card(CHANNEL, CARD_TS)
-    publisher = RecordingPublisher(repo)
+    publisher = StorePublisher(repo)
     options = SlackOptions(
         reactions=DEFAULT_REACTIONS,
         allowed_users=changes.get("allowed_users", frozenset()),
@@ -101,15 +105,19 @@ async def serve(slack: FakeSlack, targets: list[Target], **changes: Any) -> Asyn
         return True
 
     app = build_web_app(bolt_app=bolt, signing_secret=SECRET, healthy=healthy)
-    async with TestServer(app, host="127.0.0.1") as server, aiohttp.ClientSession() as session:
-        url = str(server.make_url("")).rstrip("/")
-        yield Bot(slack, repo, publisher, background, session, url)
+    try:
+        async with TestServer(app, host="127.0.0.1") as server, aiohttp.ClientSession() as session:
+            url = str(server.make_url("")).rstrip("/")
+            yield Bot(slack, repo, publisher, background, session, url)
+    finally:
+        await background.drain()
+        await repo.close()
 
 
 @pytest.fixture
-async def bot(fake_slack: FakeSlack) -> AsyncIterator[Bot]:
+async def bot(fake_slack: FakeSlack, database_url: str) -> AsyncIterator[Bot]:
     """The bot in a channel bound to a Phare and a Checkly incident."""
-    async for running in serve(fake_slack, [PHARE, CHECKLY]):
+    async for running in serve(fake_slack, database_url, [PHARE, CHECKLY]):
         yield running
 
 
@@ -206,8 +214,10 @@ async def test_a_state_one_target_lacks_skips_that_target(bot: Bot) -> None:
     assert submission.skipped == (PHARE,)
 
 
-async def test_a_state_no_target_has_publishes_nothing_and_says_why(fake_slack: FakeSlack) -> None:
-    async for bot in serve(fake_slack, [PHARE]):
+async def test_a_state_no_target_has_publishes_nothing_and_says_why(
+    fake_slack: FakeSlack, database_url: str
+) -> None:
+    async for bot in serve(fake_slack, database_url, [PHARE]):
         await bot.react("wrench")
         assert bot.publisher.submissions == []
         (note,) = bot.slack.calls("chat.postMessage")
@@ -215,8 +225,10 @@ async def test_a_state_no_target_has_publishes_nothing_and_says_why(fake_slack: 
         assert "Phare has no 'maintenance' state" in note.params["text"]
 
 
-async def test_a_retried_event_that_publishes_nothing_says_so_once(fake_slack: FakeSlack) -> None:
-    async for bot in serve(fake_slack, [PHARE]):
+async def test_a_retried_event_that_publishes_nothing_says_so_once(
+    fake_slack: FakeSlack, database_url: str
+) -> None:
+    async for bot in serve(fake_slack, database_url, [PHARE]):
         event = signing.reaction_added_event(reaction="wrench", ts=REPLY_TS)
         await asyncio.gather(
             *(bot.deliver(event, event_id="Ev0SAME0003", retry_num=n or None) for n in range(3))
@@ -225,8 +237,12 @@ async def test_a_retried_event_that_publishes_nothing_says_so_once(fake_slack: F
         assert len(bot.slack.calls("chat.postMessage")) == 1
 
 
-async def test_a_person_not_allowed_is_told_privately(fake_slack: FakeSlack) -> None:
-    async for bot in serve(fake_slack, [PHARE], allowed_users=frozenset({"U0BOSS0001"})):
+async def test_a_person_not_allowed_is_told_privately(
+    fake_slack: FakeSlack, database_url: str
+) -> None:
+    async for bot in serve(
+        fake_slack, database_url, [PHARE], allowed_users=frozenset({"U0BOSS0001"})
+    ):
         await bot.react("eyes")
         assert bot.publisher.submissions == []
         (private,) = bot.slack.ephemeral()
