@@ -75,6 +75,7 @@ class ChecklyFake(VendorFake):
         self._last_time = datetime.now(UTC)
         self.app.router.add_post("/v1/incidents/{incident}/updates", self._create)
         self.app.router.add_get("/v1/incidents/{incident}", self._incident)
+        self.app.router.add_get("/v1/accounts/me", self._account)
         self.app.router.add_route("*", "/{tail:.*}", self._no_route)
 
     def add_incident(self, incident_id: str) -> None:
@@ -147,25 +148,39 @@ class ChecklyFake(VendorFake):
         }
         return web.json_response(body)
 
+    async def _account(self, request: web.Request) -> web.StreamResponse:
+        """GET the current account (as `incident-bot doctor` does to check the key)."""
+        refusal = self._credentials_refusal(request)
+        if refusal is not None:
+            return refusal
+        return web.json_response({"id": self.account, "name": "Fake account", "settings": {}})
+
     async def _no_route(self, request: web.Request) -> web.StreamResponse:
         """Any other path: Checkly's 404."""
         return self.error(404, None)
 
     def _checked(self, request: web.Request) -> tuple[str, web.Response | None]:
         """The incident of the path, or the refusal Checkly would answer."""
-        if request.headers.get("Authorization") != f"Bearer {self.key}":
-            return "", self.error(401, None)
-        account = request.headers.get("x-checkly-account")
-        if not account:
-            return "", self.error(401, "Missing x-checkly-account header")
-        if account != self.account:
-            return "", self.error(403, "You do not have access to this account")
+        refusal = self._credentials_refusal(request)
+        if refusal is not None:
+            return "", refusal
         incident = _canonical(request.match_info["incident"])
         with self._lock:
             known = incident is not None and incident in self._updates
         if incident is None or not known:
             return "", self.error(404, None)
         return incident, None
+
+    def _credentials_refusal(self, request: web.Request) -> web.Response | None:
+        """401 for a wrong key or no account header, 403 for another account."""
+        if request.headers.get("Authorization") != f"Bearer {self.key}":
+            return self.error(401, None)
+        account = request.headers.get("x-checkly-account")
+        if not account:
+            return self.error(401, "Missing x-checkly-account header")
+        if account != self.account:
+            return self.error(403, "You do not have access to this account")
+        return None
 
     def _store(self, incident: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Keep a new update with an id and timestamps, as Checkly returns it."""

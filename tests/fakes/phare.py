@@ -60,6 +60,7 @@ class PhareFake(VendorFake):
         self._last_time = datetime.now(UTC)
         self.app.router.add_post("/uptime/incidents/{incident}/updates", self._create)
         self.app.router.add_get("/uptime/incidents/{incident}/updates", self._list)
+        self.app.router.add_get("/uptime/incidents", self._incidents)
         self.app.router.add_route("*", "/{tail:.*}", self._no_route)
 
     def add_incident(self, incident_id: int | str) -> None:
@@ -126,17 +127,25 @@ class PhareFake(VendorFake):
         newest_first = list(reversed(self.applied(incident)))
         return web.json_response(paginator_page(newest_first, page, per_page, request.path))
 
+    async def _incidents(self, request: web.Request) -> web.StreamResponse:
+        """GET the incidents (as `incident-bot doctor` does to check the token)."""
+        refusal = self._credentials_refusal(request)
+        if refusal is not None:
+            return refusal
+        with self._lock:
+            incidents = [{"id": i, "title": f"Incident {i}"} for i in sorted(self._updates)]
+        per_page = _positive(request.query.get("per_page"), 15)
+        return web.json_response(paginator_page(incidents, 1, per_page, request.path))
+
     async def _no_route(self, request: web.Request) -> web.StreamResponse:
         """Any other path: Laravel's 404."""
         return self.error(404, f"The route {request.path.lstrip('/')} could not be found.")
 
     def _checked(self, request: web.Request) -> tuple[int, web.Response | None]:
         """The incident of the path, or the refusal Phare would answer."""
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
-            return 0, self.error(401, None)
-        project_refusal = self._project_refusal(request)
-        if project_refusal is not None:
-            return 0, project_refusal
+        refusal = self._credentials_refusal(request)
+        if refusal is not None:
+            return 0, refusal
         text = request.match_info["incident"]
         if _DIGITS.fullmatch(text) is None:
             return 0, self.error(404, f"The route {request.path.lstrip('/')} could not be found.")
@@ -145,6 +154,12 @@ class PhareFake(VendorFake):
         if not known:
             return 0, self.error(404, "Incident not found.")
         return int(text), None
+
+    def _credentials_refusal(self, request: web.Request) -> web.Response | None:
+        """401 for a wrong token, or the project header's refusal."""
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return self.error(401, None)
+        return self._project_refusal(request)
 
     def _project_refusal(self, request: web.Request) -> web.Response | None:
         """422 for a malformed project id header; 403 when an org-scoped key names no project."""
