@@ -135,6 +135,18 @@ async def test_receipts_are_threaded_and_the_card_follows(slack: FakeSlack, repo
     assert "refused" in card_text(slack)
 
 
+async def test_a_receipt_before_the_announcement_still_gets_one_card(
+    slack: FakeSlack, repo: Repo
+) -> None:
+    notifier = SlackNotifier(web_client(slack), repo)
+    update = await submit(repo, "DB is down")
+    accepted = await Deliveries(repo).settle(update, PHARE, DeliveryStatus.ACCEPTED, Accepted("9"))
+    await notifier.delivery_changed(accepted)
+    (receipt,) = replies(slack)
+    assert "update id 9" in str(receipt["blocks"])
+    assert "DB is down" in card_text(slack)
+
+
 async def test_a_retry_receipt_says_when(slack: FakeSlack, repo: Repo) -> None:
     notifier = SlackNotifier(web_client(slack), repo)
     update = await submit(repo, "DB is down")

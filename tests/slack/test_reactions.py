@@ -2,6 +2,7 @@
 
 import asyncio
 import functools
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -133,6 +134,17 @@ async def test_reaction_on_a_thread_reply_publishes_its_text(bot: Bot) -> None:
     assert submission.dedup_key == f"reaction:{CHANNEL}:{REPLY_TS}:hourglass_flowing_sand"
     (lookup,) = bot.slack.calls("conversations.replies")
     assert (lookup.params["ts"], lookup.params["limit"]) == (REPLY_TS, "1")
+
+
+async def test_slack_is_answered_before_the_slow_lookup(bot: Bot) -> None:
+    await bot.react("tada")  # the first request also fetches auth.test: warm it up
+    bot.slack.latency = 1.0
+    started = time.monotonic()
+    await bot.deliver(signing.reaction_added_event(reaction="eyes", ts=REPLY_TS))
+    answered_in = time.monotonic() - started
+    await bot.background.drain()
+    assert answered_in < 0.9
+    assert len(bot.publisher.submissions) == 1
 
 
 async def test_one_event_delivered_three_times_publishes_once(bot: Bot) -> None:
