@@ -45,13 +45,20 @@ class DeliveryQueue(Queries):
     """Claiming and recording deliveries; safe with several processes on one database."""
 
     async def claim_due(
-        self, owner: str, now: datetime, lease_seconds: float, limit: int
+        self,
+        owner: str,
+        now: datetime,
+        lease_seconds: float,
+        limit: int,
+        provider: ProviderName | None = None,
     ) -> list[Claim]:
         """Lease up to `limit` due rows: pending and due, or in flight with an expired lease.
 
         A row found in flight (its holder died or stalled) is marked for reconciliation.
         """
         due = _due(now)
+        if provider is not None:
+            due = and_(deliveries.c.provider == provider.value, due)
         async with self.engine.begin() as conn:
             candidates = (
                 select(deliveries.c.id)

@@ -1,0 +1,209 @@
+"""The durable delivery engine: store first, then claim, send, record and report."""
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import secrets
+import socket
+from collections import Counter
+from collections.abc import Coroutine, Mapping
+from typing import Any
+
+from bot.delivery.attempt import attempt
+from bot.delivery.outbox import ReportOutbox
+from bot.delivery.policy import RetryPolicy
+from bot.delivery.reporting import DeliveryReport, Notifier, StoredUpdate
+from bot.delivery.worker import Worker
+from bot.domain.models import Submission, Target
+from bot.domain.states import ProviderName, UnsupportedState, supports
+from bot.providers.base import Provider
+from bot.store.queue import Claim
+from bot.store.repo import Repo
+from bot.store.timeutil import Clock, utc_now
+
+log = logging.getLogger(__name__)
+
+WAIT_POLL_SECONDS = 0.5
+STOP_GRACE_SECONDS = 10.0
+
+
+def default_instance_id() -> str:
+    """A name for this engine that no other process shares: host, pid and a random tag."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+class DeliveryEngine:
+    """Stores submissions with their deliveries, then delivers them until each is final."""
+
+    def __init__(
+        self,
+        repo: Repo,
+        providers: Mapping[ProviderName, Provider],
+        notifier: Notifier,
+        policy: RetryPolicy | None = None,
+        instance_id: str | None = None,
+        *,
+        clock: Clock = utc_now,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.repo = repo
+        self.providers = dict(providers)
+        self.policy = policy or RetryPolicy()
+        self.instance_id = instance_id or default_instance_id()
+        self._clock = clock
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
+        self._outbox = ReportOutbox(repo.outbox, notifier, self.policy, clock)
+        self._worker = Worker(self._background_pass, name="delivery-worker")
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._in_flight: Counter[ProviderName] = Counter()
+        self._changed = asyncio.Event()
+
+    async def submit(self, submission: Submission) -> StoredUpdate:
+        """Store the update and its deliveries (committed on return), then wake the worker.
+
+        A dedup key seen before returns the stored update marked duplicate; nothing is added.
+        """
+        stored = await self.repo.insert_submission(submission, self._skip_reasons(submission))
+        if not stored.duplicate:
+            self.wake()
+        return stored
+
+    async def run_due(self) -> int:
+        """One full pass: deliver every due row concurrently, then make owed reports."""
+        tasks = await self._dispatch()
+        await asyncio.gather(*tasks)
+        await self._sweep()
+        return len(tasks)
+
+    def wake(self) -> None:
+        """Ask the background worker for a pass now (no effect when it is not started)."""
+        self._worker.wake()
+
+    async def tick(self) -> None:
+        """The scheduler's beat: wake the worker, or run a pass here when there is none."""
+        if self._worker.running:
+            self.wake()
+        else:
+            await self.run_due()
+
+    async def start(self) -> None:
+        """Start the background worker."""
+        self._worker.start()
+
+    async def stop(self, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
+        """Stop the worker; let sends under way finish for a while, then cancel them.
+
+        A cancelled send leaves its row in flight: its lease expires and it is reconciled.
+        """
+        await self._worker.stop()
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def wait_final(
+        self,
+        update_id: int,
+        timeout: float,  # noqa: ASYNC109 - the reports as they stand at the timeout are wanted
+    ) -> list[DeliveryReport]:
+        """The update's deliveries once all are final, or as they stand at the timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            changed = self._changed
+            reports = await self.repo.deliveries_of(update_id)
+            remaining = deadline - loop.time()
+            if all(r.status.is_final for r in reports) or remaining <= 0:
+                return reports
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), min(remaining, WAIT_POLL_SECONDS))
+
+    def _skip_reasons(self, submission: Submission) -> dict[Target, str]:
+        """Why each target that will not be sent is skipped (state missing, provider off)."""
+        state = submission.update.state
+        reasons: dict[Target, str] = {}
+        for target in (*submission.skipped, *submission.targets):
+            if not supports(target.provider, state):
+                reasons[target] = str(UnsupportedState(target.provider, state))
+            elif target.provider not in self.providers:
+                reasons[target] = f"{target.provider.label} is not configured"
+            elif target in submission.skipped:
+                reasons[target] = f"{target.provider.label} was skipped"
+        return reasons
+
+    async def _dispatch(self) -> list[asyncio.Task[None]]:
+        """Claim due rows for each provider with free slots and start delivering them."""
+        tasks: list[asyncio.Task[None]] = []
+        for name, provider in self.providers.items():
+            free = self.policy.max_in_flight_per_provider - self._in_flight[name]
+            if free <= 0:
+                continue
+            claims = await self.repo.queue.claim_due(
+                self.instance_id, self._clock(), self.policy.lease_seconds, free, name
+            )
+            for claim in claims:
+                self._in_flight[name] += 1
+                tasks.append(self._spawn(self._deliver(claim, provider)))
+        return tasks
+
+    async def _deliver(self, claim: Claim, provider: Provider) -> None:
+        """Attempt one claimed delivery, record the result, report it."""
+        queue = self.repo.queue
+        try:
+            result = await attempt(claim, provider, queue, self.policy.clock_skew_seconds)
+            now = self._clock()
+            disposition = self.policy.decide(claim, result, now, self._rng)
+            if not await queue.record(claim, self.instance_id, disposition, now):
+                log.warning("lost the lease on delivery %s; not recording", claim.delivery_id)
+                return
+            log.info(
+                "delivery %s to %s: %s after attempt %s",
+                claim.delivery_id,
+                claim.target,
+                disposition.status.value,
+                claim.attempts,
+            )
+            self._signal_change()
+            await self._outbox.flush((claim.update_id,))
+        except Exception:
+            log.exception("delivery %s: recording or reporting failed", claim.delivery_id)
+        finally:
+            self._in_flight[claim.target.provider] -= 1
+            self.wake()
+
+    async def _background_pass(self) -> float:
+        """The worker's pass: start due deliveries without waiting; how long to pause."""
+        claimed = len(await self._dispatch())
+        if not self._outbox.busy:
+            self._spawn(self._sweep())
+        next_due = await self.repo.queue.next_due_at()
+        idle = self.policy.idle_poll_seconds
+        if next_due is None:
+            return idle
+        seconds = (next_due - self._clock()).total_seconds()
+        if seconds <= 0:
+            # Due rows left over: go again at once if this pass made progress, else wait.
+            return 0.0 if claimed else idle
+        return min(seconds, idle)
+
+    async def _sweep(self) -> None:
+        """Make every owed announcement and report (left over by failures or restarts)."""
+        try:
+            await self._outbox.flush()
+        except Exception:
+            log.exception("report sweep failed; will retry")
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Start a tracked background task."""
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _signal_change(self) -> None:
+        """Wake everyone waiting in wait_final."""
+        self._changed.set()
+        self._changed = asyncio.Event()

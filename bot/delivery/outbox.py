@@ -1,0 +1,69 @@
+"""Telling the notifier of stored updates and delivery changes, from rows that survive restarts."""
+
+import asyncio
+import logging
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from bot.delivery.policy import RetryPolicy
+from bot.delivery.reporting import Notifier
+from bot.store.outbox import OutboxQueries
+from bot.store.timeutil import Clock
+
+log = logging.getLogger(__name__)
+
+_BATCH = 100
+
+
+class ReportOutbox:
+    """Announces each update once, then reports each delivery change; failures are retried."""
+
+    def __init__(
+        self, queries: OutboxQueries, notifier: Notifier, policy: RetryPolicy, clock: Clock
+    ) -> None:
+        self._queries = queries
+        self._notifier = notifier
+        self._policy = policy
+        self._clock = clock
+        self._lock = asyncio.Lock()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a flush is under way in this process."""
+        return self._lock.locked()
+
+    async def flush(self, update_ids: Collection[int] = ()) -> None:
+        """Make every owed announcement and report (all, or of the given updates)."""
+        async with self._lock:
+            await self._announce(update_ids)
+            await self._report(update_ids)
+
+    async def _announce(self, update_ids: Collection[int]) -> None:
+        """Announce stored updates not yet announced."""
+        lease = self._policy.report_lease_seconds
+        owed = await self._queries.claim_announcements(self._clock(), lease, _BATCH, update_ids)
+        for stored in owed:
+            try:
+                await self._notifier.update_stored(stored)
+            except Exception:
+                log.exception("announcing update %s failed; will retry", stored.id)
+                await self._queries.mark_announced(stored.id, self._retry_at())
+            else:
+                await self._queries.mark_announced(stored.id, None)
+
+    async def _report(self, update_ids: Collection[int]) -> None:
+        """Report delivery changes not yet reported, for announced updates."""
+        lease = self._policy.report_lease_seconds
+        owed = await self._queries.claim_reports(self._clock(), lease, _BATCH, update_ids)
+        for item in owed:
+            try:
+                await self._notifier.delivery_changed(item.report)
+            except Exception:
+                log.exception("reporting delivery %s failed; will retry", item.report.delivery_id)
+                await self._queries.mark_reported(item, self._retry_at())
+            else:
+                await self._queries.mark_reported(item, None)
+
+    def _retry_at(self) -> datetime:
+        """When a failed report is tried again."""
+        return self._clock() + timedelta(seconds=self._policy.report_retry_seconds)

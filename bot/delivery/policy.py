@@ -1,0 +1,59 @@
+"""When to try a delivery again, and when to give up: backoff with full jitter, a budget."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Retry, Unclear
+from bot.store.queue import Claim, Disposition
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """What one attempt produced, and whether it actually sent the update."""
+
+    outcome: Outcome
+    sent: bool
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retry timing and limits; every knob has a production default and is small in tests."""
+
+    base_seconds: float = 2.0
+    cap_seconds: float = 300.0
+    max_attempts: int = 12
+    budget_seconds: float = 1800.0
+    lease_seconds: float = 60.0
+    clock_skew_seconds: float = 120.0
+    max_in_flight_per_provider: int = 16
+    idle_poll_seconds: float = 2.0
+    report_retry_seconds: float = 10.0
+    report_lease_seconds: float = 60.0
+
+    def backoff(self, attempts: int, rng: random.Random) -> float:
+        """Full jitter: uniform between 0 and base * 2^(attempts-1), capped."""
+        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
+        return rng.uniform(0.0, ceiling)
+
+    def delay(self, attempts: int, retry_after: float | None, rng: random.Random) -> float:
+        """Seconds before the next attempt: the backoff, never sooner than Retry-After."""
+        return max(self.backoff(attempts, rng), retry_after or 0.0)
+
+    def decide(
+        self, claim: Claim, result: AttemptResult, now: datetime, rng: random.Random
+    ) -> Disposition:
+        """The status an attempt leaves the delivery in."""
+        outcome = result.outcome
+        if isinstance(outcome, Accepted):
+            return Disposition(DeliveryStatus.ACCEPTED, outcome)
+        if isinstance(outcome, Refused):
+            return Disposition(DeliveryStatus.REFUSED, outcome)
+        retry_after = outcome.after_seconds if isinstance(outcome, Retry) else None
+        next_at = now + timedelta(seconds=self.delay(claim.attempts, retry_after, rng))
+        deadline = claim.first_attempt_at + timedelta(seconds=self.budget_seconds)
+        if claim.attempts >= self.max_attempts or next_at > deadline:
+            return Disposition(DeliveryStatus.FAILED, outcome)
+        # Unclear: the update may have arrived. A failed check (nothing sent) must be redone.
+        reconcile = isinstance(outcome, Unclear) or (claim.needs_reconcile and not result.sent)
+        return Disposition(DeliveryStatus.PENDING, outcome, next_at, reconcile)

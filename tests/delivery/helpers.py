@@ -1,0 +1,50 @@
+"""Building engines and submissions for delivery tests."""
+
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.policy import RetryPolicy
+from bot.domain.models import Source, Submission, Target, Update
+from bot.domain.states import ProviderName, State
+from bot.store.repo import Repo
+from tests.delivery.fakes import FakeProvider, MaxJitter, RecordingNotifier
+from tests.store.clock import FakeClock
+
+PHARE = Target(ProviderName.PHARE, "42")
+CHECKLY = Target(ProviderName.CHECKLY, "0b9d5d2e-6f8e-4c55-9d55-1c1f6a2b3c4d")
+
+
+def submission(
+    content: str = "We are looking into it",
+    state: State = State.INVESTIGATING,
+    targets: tuple[Target, ...] = (PHARE, CHECKLY),
+    **changes: object,
+) -> Submission:
+    """A submission from a channel's thread."""
+    return Submission(
+        update=Update(state, content),
+        targets=targets,
+        source=Source.INLINE,
+        author="U123",
+        channel_id="C1",
+        thread_ts="111.1",
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+def make_engine(
+    repo: Repo,
+    clock: FakeClock,
+    notifier: RecordingNotifier,
+    *providers: FakeProvider,
+    policy: RetryPolicy | None = None,
+    instance_id: str = "test-engine",
+) -> DeliveryEngine:
+    """An engine on the test clock with exact (maximal) jitter."""
+    return DeliveryEngine(
+        repo,
+        {p.name: p for p in providers},
+        notifier,
+        policy or RetryPolicy(),
+        instance_id,
+        clock=clock,
+        rng=MaxJitter(),
+    )
