@@ -48,8 +48,8 @@ class Bot:
     """The web app on a loopback port, with the fake Slack and the recording store behind it."""
 
     slack: FakeSlack
-    repo: MemoryRepo
-    publisher: RecordingPublisher
+    repo: Any
+    publisher: Any
     session: aiohttp.ClientSession
     url: str
     responses: list[dict[str, Any]]
@@ -84,10 +84,13 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 
 async def start_bot(
-    slack: FakeSlack, slack_options: SlackOptions | None = None, publisher: Any = None
+    slack: FakeSlack,
+    slack_options: SlackOptions | None = None,
+    publisher: Any = None,
+    repo: Any = None,
 ) -> AsyncIterator[Bot]:
     """Serve the bot on 127.0.0.1 with a collector for response_url posts."""
-    repo = MemoryRepo()
+    repo = repo or MemoryRepo()
     publisher = publisher or RecordingPublisher(repo)
     client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
     deps = SlackDeps(publisher=publisher, repo=repo, options=slack_options or options())
