@@ -20,6 +20,16 @@ How to get them:
   4. Put them in the environment or in a .env file (see .env.example)."""
 
 
+QUIET_LOGGERS = ("alembic", "apscheduler", "httpx", "httpcore", "slack_bolt.AsyncApp")
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Readable log lines; libraries that chatter at INFO are kept to warnings."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+
+
 def run_serve(settings: Settings) -> int:
     """Start the Slack app, or exit 2 naming the missing variables."""
     missing = settings.slack.missing_for_serve()
@@ -29,9 +39,7 @@ def run_serve(settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     from bot.app import serve_forever
 
     asyncio.run(serve_forever(settings))
