@@ -16,6 +16,7 @@ from bot.slack.commands import register_commands
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 from bot.slack.submissions import register_submissions
+from bot.slack.workspace import AppIdentity, WorkspaceGuard
 
 WEB_API_TIMEOUT_SECONDS = 10
 RATE_LIMIT_RETRIES = 2
@@ -59,7 +60,8 @@ def build_bolt_app(
 
     AsyncApp never calls auth.test at construction (only on the first request, then cached).
     Requests are verified by Bolt too when a signing secret is given (HTTP mode); Socket
-    Mode needs none. Listeners run before the response (`process_before_response`): they
+    Mode needs none. Requests for another workspace or app are refused before any listener
+    (WorkspaceGuard). Listeners run before the response (`process_before_response`): they
     ack, hand slow work to a task, and return.
     """
     quiet_request_verification_logs()
@@ -70,6 +72,7 @@ def build_bolt_app(
         request_verification_enabled=bool(signing_secret),
         process_before_response=True,
     )
+    app.use(WorkspaceGuard(AppIdentity(client)))
     permissions = Permissions(users=deps.options.allowed_users, groups=deps.options.allowed_groups)
     background = Background()
     register_commands(app, deps, permissions=permissions, background=background)

@@ -39,6 +39,7 @@ T = TypeVar("T")
 STORE_TIMEOUT = 2.0
 BINDING_TIMEOUT_FOR_MODAL = 1.0
 VIEWS_OPEN_TIMEOUT = 3.0
+RETYPE_WINDOW = 60.0
 
 
 class StoreDown(Exception):
@@ -108,7 +109,12 @@ class CommandHandler:
         return replies.linked(binding)
 
     async def _publish(self, publish: Publish, caller: Caller) -> str:
-        """Validate against the bound incidents, store, and say it is on its way."""
+        """Validate against the bound incidents, store, and say it is on its way.
+
+        The same words from the same person in the same channel within a minute (a command
+        retyped after Slack's timeout) are not stored again; a replayed request (same
+        trigger_id) is caught by the store's dedup key.
+        """
         binding = await bounded(self._deps.repo.get_binding(caller.channel_id))
         if binding is None or not binding.targets:
             return replies.not_bound()
@@ -119,6 +125,11 @@ class CommandHandler:
         errors = validate(update, binding.targets)
         if errors:
             return replies.not_published(errors)
+        earlier = await bounded(
+            self._deps.repo.recent_update(caller.channel_id, caller.user_id, update, RETYPE_WINDOW)
+        )
+        if earlier is not None and set(earlier.submission.targets) == set(binding.targets):
+            return replies.already_published(earlier)
         submission = Submission(
             update=update,
             targets=binding.targets,

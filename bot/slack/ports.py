@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.delivery.reporting import StoredUpdate
-from bot.domain.models import Submission, Target
+from bot.domain.models import Submission, Target, Update
 from bot.domain.states import ProviderName, State
 from bot.store.records import Binding, ChannelStatus
 
@@ -43,6 +43,12 @@ class ChannelRepo(Protocol):
 
     async def channel_status(self, channel_id: str) -> ChannelStatus:
         """Bindings, last update and the latest delivery per provider."""
+        ...
+
+    async def recent_update(
+        self, channel_id: str, author: str, update: Update, within_seconds: float
+    ) -> StoredUpdate | None:
+        """The newest update the author stored in the channel within the window, same words."""
         ...
 
 

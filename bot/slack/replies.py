@@ -1,7 +1,7 @@
 """What only the caller of `/incident-update` sees: help, status, confirmations, errors (pure)."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry, Target, Unclear
@@ -97,6 +97,18 @@ def published(stored: StoredUpdate) -> str:
         text.append(f"Skipped (state not offered there): {_targets(submission.skipped)}.")
     text.append("The incident thread will show what each provider answers.")
     return " ".join(text)
+
+
+def already_published(earlier: StoredUpdate) -> str:
+    """The same command came again within a minute: nothing new is sent."""
+    seconds = max(0, int((datetime.now(UTC) - earlier.created_at).total_seconds()))
+    ago = "a few seconds" if seconds < 10 else f"{seconds} seconds"
+    state = earlier.submission.update.state.value
+    return (
+        f"Already published this {ago} ago (update #{earlier.id}, *{state}*, to "
+        f"{_targets(earlier.submission.targets)}), so it was not sent again. "
+        "The incident thread shows what each provider answers."
+    )
 
 
 def linked(binding: Binding) -> str:

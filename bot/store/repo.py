@@ -9,11 +9,12 @@ from bot.store.database import make_engine
 from bot.store.migrate import migrate
 from bot.store.outbox import OutboxQueries
 from bot.store.queue import DeliveryQueue
+from bot.store.recent import RecentQueries
 from bot.store.timeutil import Clock, utc_now
 from bot.store.updates import UpdateQueries
 
 
-class Repo(ChannelQueries, UpdateQueries):
+class Repo(ChannelQueries, UpdateQueries, RecentQueries):
     """Channel queries (the Slack layer's ChannelRepo) and update queries; owns the queue too."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:

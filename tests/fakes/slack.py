@@ -18,15 +18,14 @@ users.info, usergroups.users.list, reactions.get as GET). The token comes from
 `invalid_auth`. API errors are HTTP 200 with `{"ok": false, "error": ...}`; a scripted rate limit
 is HTTP 429 with `Retry-After` and `{"ok": false, "error": "ratelimited"}`.
 
-Methods: auth.test, chat.postMessage (thread_ts; blocks <= 50, section text <= 3000 else
-`invalid_blocks`; no text and no blocks gives `no_text`), chat.update and chat.delete (the bot's
-own messages only),
-chat.postEphemeral, views.open / views.push (trigger ids from `issue_trigger_id()` only, single
-use `exchanged_trigger_id`, `expired_trigger_id` after `trigger_ttl` s; title/submit/close <= 24,
-<= 100 blocks, private_metadata <= 3000 else `invalid_arguments`), views.update (`hash_conflict`),
-conversations.replies (a reply's ts returns only that reply, with its thread_ts; a parent's ts
-returns the parent then its replies; `limit` honoured), users.info, usergroups.users.list,
-reactions.get. Anything else answers `unknown_method`.
+Methods: auth.test, bots.info (the bot's app_id), chat.postMessage (thread_ts; blocks <= 50, section
+text <= 3000 else `invalid_blocks`; no text and no blocks gives `no_text`), chat.update and
+chat.delete (the bot's own messages only), chat.postEphemeral, views.open / views.push (trigger ids
+from `issue_trigger_id()` only, single use `exchanged_trigger_id`, `expired_trigger_id` after
+`trigger_ttl` s; title/submit/close <= 24, <= 100 blocks, private_metadata <= 3000 else
+`invalid_arguments`), views.update (`hash_conflict`), conversations.replies (a reply's ts returns
+only that reply, with its thread_ts; a parent's ts returns the parent then its replies; `limit`
+honoured), users.info, usergroups.users.list, reactions.get. Anything else answers `unknown_method`.
 
 Helpers (thread-safe, callable from sync tests, async tests and other threads):
 `issue_trigger_id()`, `seed_message(channel, ts, text, user, thread_ts=None)`, `seed_user(...)`,

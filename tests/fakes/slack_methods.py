@@ -18,8 +18,8 @@ class Workspace:
 
     bot_user_id: str = "UBOT0001"
     bot_id: str = "BBOT0001"
-    team_id: str = "T0000001"
-    app_id: str = "A0000001"
+    team_id: str = "T0TEAM0001"
+    app_id: str = "A0APP00001"
     trigger_ttl: float = 3.0
 
 
@@ -55,6 +55,14 @@ def auth_test(state: SlackState, params: JSON, ws: Workspace) -> JSON:
         "app_id": ws.app_id,
         "is_enterprise_install": False,
     }
+
+
+def bots_info(state: SlackState, params: JSON, ws: Workspace) -> JSON:
+    """bots.info: the bot user's app (the only bot this workspace knows)."""
+    if _required(params, "bot", "bot_not_found") != ws.bot_id:
+        raise ApiError("bot_not_found")
+    bot = {"id": ws.bot_id, "deleted": False, "name": "incident-bot", "app_id": ws.app_id}
+    return {"bot": {**bot, "user_id": ws.bot_user_id, "icons": {}}}
 
 
 def _message_text(params: JSON) -> tuple[str, list[JSON] | None]:
@@ -155,7 +163,7 @@ def _store_view(state: SlackState, view: JSON, stack: list[str], view_id: str | 
     vid = view_id or state.next_id("V")
     stored = View(vid, state.next_id("h"), view, stack)
     state.views[vid] = stored
-    return {"view": {**view, "id": vid, "hash": stored.hash, "team_id": "T0000001"}}
+    return {"view": {**view, "id": vid, "hash": stored.hash, "team_id": "T0TEAM0001"}}
 
 
 def views_open(state: SlackState, params: JSON, ws: Workspace) -> JSON:
@@ -243,6 +251,7 @@ def reactions_get(state: SlackState, params: JSON, ws: Workspace) -> JSON:
 
 METHODS: dict[str, Handler] = {
     "auth.test": auth_test,
+    "bots.info": bots_info,
     "chat.postMessage": chat_post_message,
     "chat.update": chat_update,
     "chat.delete": chat_delete,

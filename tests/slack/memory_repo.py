@@ -4,10 +4,10 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.delivery.reporting import DeliveryReport, StoredUpdate
-from bot.domain.models import Submission, Target
+from bot.domain.models import Submission, Target, Update
 from bot.domain.states import ProviderName
 from bot.store.records import Binding, ChannelStatus
 
@@ -60,6 +60,19 @@ class MemoryRepo:
             return False
         self._seen[key] = now
         return True
+
+    async def recent_update(
+        self, channel_id: str, author: str, update: Update, within_seconds: float
+    ) -> StoredUpdate | None:
+        """The newest update by the author in the channel within the window, same words."""
+        since = datetime.now(UTC) - timedelta(seconds=within_seconds)
+        for stored in reversed(self.updates):
+            submission = stored.submission
+            if (submission.channel_id, submission.author) != (channel_id, author):
+                continue
+            if submission.update == update and stored.created_at >= since:
+                return stored
+        return None
 
     async def channel_status(self, channel_id: str) -> ChannelStatus:
         """The binding, the newest update and the newest report per target."""
