@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import httpx
 from aiohttp import web
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ChecklySettings, PhareSettings, Settings
 from bot.delivery.engine import DeliveryEngine
@@ -60,6 +62,20 @@ def build_preview_providers(
     }
 
 
+class StoreUnavailable(Exception):
+    """The database named by DATABASE_URL could not be opened (the message holds no password)."""
+
+
+async def open_store(url: str) -> Repo:
+    """Open and migrate the store, or raise StoreUnavailable saying where and why."""
+    try:
+        return await open_repo(url)
+    except (SQLAlchemyError, OSError) as error:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0]
+        raise StoreUnavailable(f"cannot open the database at {shown}: {reason}") from error
+
+
 @dataclass
 class Core:
     """Store, providers and engine: the road every update takes, with or without Slack."""
@@ -79,7 +95,7 @@ async def open_core(
     run_scheduler: bool = True,
 ) -> AsyncIterator[Core]:
     """Migrate the store, build the engine and start delivering; stop cleanly on exit."""
-    repo = await open_repo(settings.store.url)
+    repo = await open_store(settings.store.url)
     http = build_http_client()
     providers = build_providers(settings, http)
     engine = DeliveryEngine(repo, providers, make_notifier(repo))

@@ -6,7 +6,7 @@ import sys
 
 from bot.config import Settings
 
-EXIT_USAGE = 2
+EXIT_FAILED, EXIT_USAGE = 1, 2
 
 _HOW_TO = """\
 How to get them:
@@ -31,7 +31,7 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 
 def run_serve(settings: Settings) -> int:
-    """Start the Slack app, or exit 2 naming the missing variables."""
+    """Start the Slack app; exit 2 naming missing variables, 1 when the store cannot be opened."""
     missing = settings.slack.missing_for_serve()
     if missing:
         print(
@@ -40,7 +40,15 @@ def run_serve(settings: Settings) -> int:
         )
         return EXIT_USAGE
     configure_logging()
-    from bot.app import serve_forever
+    from bot.app import StoreUnavailable, serve_forever
 
-    asyncio.run(serve_forever(settings))
+    try:
+        asyncio.run(serve_forever(settings))
+    except StoreUnavailable as error:
+        print(
+            f"incident-bot serve: {error}\n"
+            "Check DATABASE_URL and that the database is running and reachable.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return 0

@@ -61,6 +61,12 @@ def excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def as_said(text: str, limit: int = 1000) -> str:
+    """A vendor's JSON message kept word for word (Slack escapes it): whitespace collapsed, cut."""
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def vendor_message(response: httpx.Response) -> str:
     """What the vendor said: its JSON `message` (or `error`), else a clean excerpt of the body."""
     body = json_body(response)
@@ -68,7 +74,7 @@ def vendor_message(response: httpx.Response) -> str:
         for key in ("message", "error"):
             said = body.get(key)
             if isinstance(said, str) and said.strip():
-                return excerpt(said, 1000)
+                return as_said(said)
     if body is None and response.content.strip():
         return excerpt(response.content.decode("utf-8", errors="replace"))
     return ""
@@ -85,7 +91,7 @@ def field_errors(response: httpx.Response) -> dict[str, tuple[str, ...]]:
         if isinstance(messages, str):
             messages = [messages]
         if isinstance(messages, list):
-            texts = tuple(excerpt(str(m), 1000) for m in messages if str(m).strip())
+            texts = tuple(as_said(str(m)) for m in messages if str(m).strip())
             if texts:
                 found[str(name)] = texts
     return found
