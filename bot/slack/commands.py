@@ -148,7 +148,10 @@ class CommandHandler:
             await respond(text=replies.not_allowed(), response_type="ephemeral")
             return
         binding = await self._binding_for_modal(caller.channel_id)
-        view = build_modal(caller.channel_id, binding, self._deps.options.providers_on)
+        options = self._deps.options
+        view = build_modal(
+            caller.channel_id, binding, options.providers_on, templates=options.templates
+        )
         try:
             async with asyncio.timeout(VIEWS_OPEN_TIMEOUT):
                 await client.views_open(trigger_id=caller.trigger_id, view=view)

@@ -14,3 +14,13 @@ CHECKLY_BLOCK = "checkly_incident"
 CHECKLY_ACTION = "checkly_incident_input"
 PUBLISHED_AT_BLOCK = "published_at"
 PUBLISHED_AT_ACTION = "published_at_picker"
+MESSAGE_BLOCK_REVISED = "message-"
+PREVIEW_BLOCK = "preview"
+
+RECEIPT_ACTIONS_BLOCK = "receipt_actions"
+RETRY_ACTION = "delivery_retry"
+EDIT_RESEND_ACTION = "delivery_edit_resend"
+
+REMINDER_ACTIONS_BLOCK = "reminder_actions"
+REMINDER_POST_ACTION = "reminder_post_update"
+REMINDER_SNOOZE_ACTION = "reminder_snooze"

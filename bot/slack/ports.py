@@ -1,12 +1,13 @@
 """What the Slack layer needs from the rest of the bot, as protocols (no provider, no SQL)."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.delivery.reporting import StoredUpdate
 from bot.domain.models import Submission, Target, Update
 from bot.domain.states import ProviderName, State
+from bot.domain.templates import DEFAULT_TEMPLATES
 from bot.store.records import Binding, ChannelStatus
 
 
@@ -61,6 +62,7 @@ class SlackOptions:
     allowed_groups: frozenset[str]
     reminder_minutes: float
     providers_on: frozenset[ProviderName]
+    templates: Mapping[State, str] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,190 @@
+"""Reading the update form back: a submission to publish, or the form as it stands to redraw."""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.domain.ids import InvalidId, parse_incident_id
+from bot.domain.models import Target, Update
+from bot.domain.states import ProviderName, State
+from bot.domain.validation import Field, FieldError, validate
+from bot.slack import ids
+from bot.slack.form import Form, is_message_block
+
+ERROR_MAX = 300
+
+TARGET_BLOCKS: Mapping[ProviderName, tuple[str, str]] = {
+    ProviderName.PHARE: (ids.PHARE_BLOCK, ids.PHARE_ACTION),
+    ProviderName.CHECKLY: (ids.CHECKLY_BLOCK, ids.CHECKLY_ACTION),
+}
+
+
+@dataclass(frozen=True)
+class ModalInput:
+    """A submission that may be published."""
+
+    channel_id: str | None
+    update: Update
+    targets: tuple[Target, ...]
+
+
+@dataclass(frozen=True)
+class ModalErrors:
+    """Problems to show under the form's fields, keyed by block id; nothing is sent."""
+
+    errors: Mapping[str, str]
+
+
+def shown_providers(providers_on: frozenset[ProviderName]) -> tuple[ProviderName, ...]:
+    """The providers whose fields the form shows: those set up, or both when none is."""
+    return tuple(p for p in ProviderName if p in providers_on) or tuple(ProviderName)
+
+
+def parse_submission(
+    view: Mapping[str, Any], providers_on: frozenset[ProviderName]
+) -> ModalInput | ModalErrors:
+    """Read `view.state.values` back; every problem is keyed to the block that shows it."""
+    values = _values(view)
+    errors: dict[str, list[str]] = {}
+    state = selected_state(values)
+    if state is None:
+        errors.setdefault(ids.STATE_BLOCK, []).append("Choose a state.")
+    message_block, content = entered_message(values)
+    targets = _targets(values, providers_on, errors)
+    update = Update(state or State.INVESTIGATING, content, published_at(values))
+    field_blocks = {
+        Field.STATE: ids.STATE_BLOCK,
+        Field.CONTENT: message_block,
+        Field.PUBLISHED_AT: ids.PUBLISHED_AT_BLOCK,
+    }
+    for error in validate(update, targets):
+        if state is None and error.field is Field.STATE:
+            continue
+        for block_id in _blocks_for(error, providers_on, field_blocks):
+            errors.setdefault(block_id, []).append(error.message)
+    if errors:
+        return ModalErrors({b: _joined(messages) for b, messages in errors.items()})
+    return ModalInput(_metadata(view).get("channel_id"), update, tuple(targets))
+
+
+def read_form(view: Mapping[str, Any], fallback: State = State.INVESTIGATING) -> Form:
+    """The form as the person left it (nothing validated): to redraw it after a change."""
+    values = _values(view)
+    metadata = _metadata(view)
+    revision = metadata.get("revision")
+    return Form(
+        channel_id=metadata.get("channel_id"),
+        state=selected_state(values) or fallback,
+        message=entered_message(values)[1],
+        targets={p: text for p, text in target_texts(values).items()},
+        published_at=published_at(values),
+        inserted=str(metadata.get("inserted") or ""),
+        revision=revision if isinstance(revision, int) and revision >= 0 else 0,
+    )
+
+
+def _values(view: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`view.state.values`, or nothing."""
+    values = (view.get("state") or {}).get("values")
+    return values if isinstance(values, Mapping) else {}
+
+
+def _joined(messages: list[str]) -> str:
+    """Several problems of one field in one line, within a readable length."""
+    text = " ".join(dict.fromkeys(messages))
+    return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
+
+
+def _blocks_for(
+    error: FieldError, providers_on: frozenset[ProviderName], field_blocks: Mapping[Field, str]
+) -> list[str]:
+    """The block(s) a domain error belongs under: 'no target' goes under each target field."""
+    if error.field is Field.TARGETS:
+        return [TARGET_BLOCKS[p][0] for p in shown_providers(providers_on)]
+    return [field_blocks[error.field]]
+
+
+def _entered(values: Mapping[str, Any], block_id: str, action_id: str) -> str | None:
+    """A text input's value, None when empty or absent."""
+    value = values.get(block_id, {}).get(action_id, {}).get("value")
+    return value if isinstance(value, str) and value != "" else None
+
+
+def entered_message(values: Mapping[str, Any]) -> tuple[str, str]:
+    """The message block's current id and its text ("" when empty)."""
+    for block_id in values:
+        if is_message_block(block_id):
+            return block_id, _entered(values, block_id, ids.MESSAGE_ACTION) or ""
+    return ids.MESSAGE_BLOCK, ""
+
+
+def selected_state(values: Mapping[str, Any]) -> State | None:
+    """The state chosen in the select."""
+    element = values.get(ids.STATE_BLOCK, {}).get(ids.STATE_ACTION, {})
+    option = element.get("selected_option") or {}
+    try:
+        return State(option.get("value", ""))
+    except ValueError:
+        return None
+
+
+def target_texts(values: Mapping[str, Any]) -> dict[ProviderName, str]:
+    """What each target field holds, stripped; fields left empty are absent."""
+    texts = {}
+    for provider, (block_id, action_id) in TARGET_BLOCKS.items():
+        text = _entered(values, block_id, action_id)
+        if text is not None and text.strip():
+            texts[provider] = text.strip()
+    return texts
+
+
+def parse_target_text(provider: ProviderName, text: str) -> Target:
+    """A target from what its field holds (`phare:42` or `42`); InvalidId when it does not parse."""
+    prefix = f"{provider.value}:"
+    bare = text[len(prefix) :] if text.lower().startswith(prefix) else text
+    return Target(provider, parse_incident_id(provider, bare.strip()))
+
+
+def _targets(
+    values: Mapping[str, Any],
+    providers_on: frozenset[ProviderName],
+    errors: dict[str, list[str]],
+) -> list[Target]:
+    """The incident ids typed or kept in the form, parsed strictly."""
+    targets = []
+    for provider, text in target_texts(values).items():
+        block_id = TARGET_BLOCKS[provider][0]
+        try:
+            target = parse_target_text(provider, text)
+        except InvalidId as error:
+            errors.setdefault(block_id, []).append(f"{error}.")
+            continue
+        if provider not in providers_on:
+            errors.setdefault(block_id, []).append(f"{provider.label} is not set up on this bot.")
+            continue
+        targets.append(target)
+    return targets
+
+
+def published_at(values: Mapping[str, Any]) -> datetime | None:
+    """The chosen publish time, in UTC (Slack sends epoch seconds)."""
+    element = values.get(ids.PUBLISHED_AT_BLOCK, {}).get(ids.PUBLISHED_AT_ACTION, {})
+    seconds = element.get("selected_date_time")
+    if isinstance(seconds, int | float) and not isinstance(seconds, bool):
+        return datetime.fromtimestamp(seconds, UTC)
+    return None
+
+
+def _metadata(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's private_metadata: the channel it was opened in, and the text it inserted."""
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(metadata, dict):
+        return {}
+    channel = metadata.get("channel_id")
+    metadata["channel_id"] = channel if isinstance(channel, str) and channel else None
+    return metadata
