@@ -37,6 +37,9 @@ class ModalErrors:
     errors: Mapping[str, str]
 
 
+IMPOSSIBLE_TIME = "That publish time is not a real date; pick it again."
+
+
 def shown_providers(providers_on: frozenset[ProviderName]) -> tuple[ProviderName, ...]:
     """The providers whose fields the form shows: those set up, or both when none is."""
     return tuple(p for p in ProviderName if p in providers_on) or tuple(ProviderName)
@@ -53,7 +56,10 @@ def parse_submission(
         errors.setdefault(ids.STATE_BLOCK, []).append("Choose a state.")
     message_block, content = entered_message(values)
     targets = _targets(values, providers_on, errors)
-    update = Update(state or State.INVESTIGATING, content, published_at(values))
+    when = published_at(values)
+    if when is None and _picked_seconds(values) is not None:
+        errors.setdefault(ids.PUBLISHED_AT_BLOCK, []).append(IMPOSSIBLE_TIME)
+    update = Update(state or State.INVESTIGATING, content, when)
     field_blocks = {
         Field.STATE: ids.STATE_BLOCK,
         Field.CONTENT: message_block,
@@ -169,11 +175,22 @@ def _targets(
 
 
 def published_at(values: Mapping[str, Any]) -> datetime | None:
-    """The chosen publish time, in UTC (Slack sends epoch seconds)."""
+    """The chosen publish time, in UTC (Slack sends epoch seconds); None if none or impossible."""
+    seconds = _picked_seconds(values)
+    if seconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _picked_seconds(values: Mapping[str, Any]) -> float | None:
+    """The publish-time picker's raw epoch seconds, if it holds a number."""
     element = values.get(ids.PUBLISHED_AT_BLOCK, {}).get(ids.PUBLISHED_AT_ACTION, {})
     seconds = element.get("selected_date_time")
     if isinstance(seconds, int | float) and not isinstance(seconds, bool):
-        return datetime.fromtimestamp(seconds, UTC)
+        return seconds
     return None
 
 
