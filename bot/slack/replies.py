@@ -38,8 +38,10 @@ def help_text(reactions: Mapping[str, State]) -> str:
         [
             f"*{COMMAND}* publishes status-page updates to Phare and Checkly.",
             f"• `{COMMAND}` — open the update form",
-            f"• `{COMMAND} <state> <message>` — publish at once to this channel's incidents",
-            f"• `{COMMAND} link phare:<id> checkly:<uuid>` — bind this channel (either or both)",
+            f"• `{COMMAND} &lt;state&gt; &lt;message&gt;` — publish at once to this channel's "
+            "incidents",
+            f"• `{COMMAND} link phare:&lt;id&gt; checkly:&lt;uuid&gt;` — bind this channel "
+            "(either or both)",
             f"• `{COMMAND} unlink [phare|checkly]` — remove a binding (both when none named)",
             f"• `{COMMAND} status` — bindings, current state, latest results",
             f"• `{COMMAND} help` — this text",
@@ -53,7 +55,7 @@ def not_bound() -> str:
     """The channel has no incident to publish to."""
     return (
         "This channel is not linked to any incident yet. Link it first: "
-        f"`{COMMAND} link phare:<id> checkly:<uuid>` (either or both), "
+        f"`{COMMAND} link phare:&lt;id&gt; checkly:&lt;uuid&gt;` (either or both), "
         f"or open the form with `{COMMAND}` and name the incidents there."
     )
 
@@ -194,5 +196,5 @@ def modal_failed(reason: str) -> str:
         why = f"Slack answered `{escape_mrkdwn(reason)}`"
     return (
         f"The update form could not open ({why}). Run `{COMMAND}` again, "
-        f"or publish directly with `{COMMAND} <state> <message>`."
+        f"or publish directly with `{COMMAND} &lt;state&gt; &lt;message&gt;`."
     )

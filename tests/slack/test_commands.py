@@ -121,8 +121,8 @@ async def bot(fake_slack: FakeSlack) -> AsyncIterator[Bot]:
 
 async def test_help_is_only_for_the_caller_and_lists_usage(bot: Bot) -> None:
     text = await bot.reply("help")
-    assert "/incident-update link phare:<id> checkly:<uuid>" in text
-    assert "/incident-update <state> <message>" in text
+    assert "/incident-update link phare:&lt;id&gt; checkly:&lt;uuid&gt;" in text
+    assert "/incident-update &lt;state&gt; &lt;message&gt;" in text
     assert ":eyes: investigating" in text
 
 
@@ -197,7 +197,7 @@ async def test_unknown_state_lists_the_valid_ones(bot: Bot) -> None:
 async def test_publish_without_a_binding_explains_how_to_link(bot: Bot) -> None:
     text = await bot.reply("investigating Database down")
     assert "not linked to any incident yet" in text
-    assert "/incident-update link phare:<id> checkly:<uuid>" in text
+    assert "/incident-update link phare:&lt;id&gt; checkly:&lt;uuid&gt;" in text
     assert bot.publisher.submissions == []
 
 
