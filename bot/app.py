@@ -2,10 +2,12 @@
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 from aiohttp import web
@@ -21,7 +23,13 @@ from bot.domain.states import ProviderName
 from bot.providers.base import DEFAULT_TIMEOUT, Provider
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
+from bot.store.reminders import ReminderQueries
 from bot.store.repo import Repo, open_repo
+
+if TYPE_CHECKING:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.slack.ports import Publisher
 
 logger = logging.getLogger(__name__)
 
@@ -158,13 +166,31 @@ class SlackApp:
             await runner.cleanup()
 
 
+def start_reminders(
+    minutes: float, core: Core, client: "AsyncWebClient", reminders: ReminderQueries
+) -> "Publisher":
+    """With reminders on: every update re-arms its channel's reminder, and a job nudges."""
+    from bot.slack.reminders import JOB_ID, ArmingPublisher, ReminderJob
+
+    if minutes <= 0:
+        return core.engine
+    if core.scheduler is not None:
+        job = ReminderJob(client, reminders, minutes)
+        core.scheduler.add_periodic(JOB_ID, job.run_due, job.poll_seconds)
+    return ArmingPublisher(core.engine, reminders, minutes)
+
+
 @contextlib.asynccontextmanager
 async def running_app(settings: Settings) -> AsyncIterator[SlackApp]:
     """Build the whole Slack app around a running core."""
     from bot.slack.app import build_bolt_app, build_web_client
+    from bot.slack.modal_refresh import register_form_refresh
     from bot.slack.notifier import SlackNotifier
     from bot.slack.ports import SlackDeps, SlackOptions
     from bot.slack.reactions import register_reactions
+    from bot.slack.reminder_buttons import register_reminder_buttons
+    from bot.slack.resend import register_resend_buttons
+    from bot.store.lookups import DeliveryLookup
     from bot.web import build_web_app
 
     token = settings.slack.bot_token
@@ -178,8 +204,12 @@ async def running_app(settings: Settings) -> AsyncIterator[SlackApp]:
             allowed_groups=settings.allowed_groups,
             reminder_minutes=settings.reminder_minutes,
             providers_on=frozenset(core.providers),
+            templates=settings.templates,
         )
-        deps = SlackDeps(publisher=core.engine, repo=core.repo, options=options)
+        reminders = ReminderQueries(core.repo.engine, core.repo.clock)
+        publisher = start_reminders(settings.reminder_minutes, core, client, reminders)
+        deps = SlackDeps(publisher=publisher, repo=core.repo, options=options)
+        deliveries = DeliveryLookup(core.repo.engine, core.repo.clock)
         secret = settings.slack.signing_secret
         signing = secret.get_secret_value() if secret is not None else None
         socket_mode = settings.slack.socket_mode
@@ -187,7 +217,12 @@ async def running_app(settings: Settings) -> AsyncIterator[SlackApp]:
             client=client,
             signing_secret=None if socket_mode else signing,
             deps=deps,
-            register_extra=[register_reactions],
+            register_extra=[
+                register_reactions,
+                register_form_refresh,
+                functools.partial(register_resend_buttons, deliveries=deliveries),
+                functools.partial(register_reminder_buttons, store=reminders),
+            ],
         )
         web_app = build_web_app(
             bolt_app=None if socket_mode else bolt_app,

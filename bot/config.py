@@ -1,6 +1,7 @@
 """Settings from the environment (and `.env`), checked all at once before anything starts."""
 
 import re
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from pydantic import AnyHttpUrl, BaseModel, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.states import DEFAULT_REACTIONS, State, parse_reactions
+from bot.domain.templates import DEFAULT_TEMPLATES, parse_templates
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _GROUP_ID = re.compile(r"S[A-Z0-9]{2,}")
@@ -77,6 +79,7 @@ class Settings(BaseModel):
     allowed_users: frozenset[str]
     allowed_groups: frozenset[str]
     reminder_minutes: float
+    templates: Mapping[State, str] = Field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
 
 
 class _Environment(BaseSettings):
@@ -103,6 +106,7 @@ class _Environment(BaseSettings):
     incident_bot_allowed_users: str | None = None
     incident_bot_allowed_groups: str | None = None
     incident_bot_reminder_minutes: float = Field(default=30.0, ge=0, allow_inf_nan=False)
+    incident_bot_templates: Path | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -150,6 +154,7 @@ def _build(raw: _Environment) -> Settings:
         raw.incident_bot_allowed_groups, _GROUP_ID, "INCIDENT_BOT_ALLOWED_GROUPS", problems
     )
     store_url = _database_url(raw.database_url, problems)
+    templates = _templates(raw.incident_bot_templates, problems)
     if problems:
         raise ConfigError(problems)
     slack = SlackSettings(
@@ -168,6 +173,7 @@ def _build(raw: _Environment) -> Settings:
         allowed_users=users,
         allowed_groups=groups,
         reminder_minutes=raw.incident_bot_reminder_minutes,
+        templates=templates,
     )
 
 
@@ -212,6 +218,22 @@ def _reactions(spec: str | None, problems: list[str]) -> Mapping[str, State]:
     except ValueError as error:
         problems.append(f"INCIDENT_BOT_REACTIONS: {error}")
         return {}
+
+
+def _templates(path: Path | None, problems: list[str]) -> Mapping[State, str]:
+    """The message templates: the defaults, with the operator's TOML file's states replaced."""
+    if path is None:
+        return dict(DEFAULT_TEMPLATES)
+    name = "INCIDENT_BOT_TEMPLATES"
+    try:
+        return parse_templates(tomllib.loads(path.read_text(encoding="utf-8")))
+    except OSError as error:
+        problems.append(f"{name}: cannot read {path}: {error.strerror or error}")
+    except tomllib.TOMLDecodeError as error:
+        problems.append(f"{name}: {path} is not valid TOML: {error}")
+    except (ValueError, UnicodeDecodeError) as error:
+        problems.append(f"{name}: {path}: {error}")
+    return {}
 
 
 def _ids(

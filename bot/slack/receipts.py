@@ -6,7 +6,11 @@ from bot.delivery.reporting import DeliveryReport
 from bot.domain.explain import explain
 from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Target, Unclear
 from bot.domain.states import ProviderName
+from bot.slack import ids
 from bot.slack.blocks import Block, SlackMessage, context, fallback, safe, section
+
+RESENDABLE = frozenset({DeliveryStatus.REFUSED, DeliveryStatus.FAILED})
+"""Statuses whose receipt offers Retry and Edit & resend."""
 
 _CREDENTIALS = {
     ProviderName.PHARE: "PHARE_API_TOKEN (and PHARE_PROJECT_ID / PHARE_PROJECT_SLUG)",
@@ -19,14 +23,44 @@ def target_label(target: Target) -> str:
     return f"{target.provider.label} incident `{safe(target.incident_id, 100)}`"
 
 
-def receipt(report: DeliveryReport) -> SlackMessage:
-    """What one provider made of one update, as a thread reply."""
+def receipt(report: DeliveryReport, *, follow_up: str | None = None) -> SlackMessage:
+    """What one provider made of one update, as a thread reply.
+
+    A refused or failed delivery gets Retry and Edit & resend buttons; once one was used,
+    `follow_up` (safe mrkdwn, e.g. who resent it) takes the buttons' place.
+    """
     icon, body = _body(report)
     where = f"{target_label(report.target)} · update #{report.update.id}"
     attempts = f"attempt {report.attempts}" if report.attempts else ""
     blocks: list[Block] = [section(f"{icon} {body}"), context(where, attempts)]
+    if follow_up is not None:
+        blocks.append(context(follow_up))
+    elif report.status in RESENDABLE:
+        blocks.append(resend_buttons(report.delivery_id))
     first_line = body.split("\n", 1)[0]
     return SlackMessage(fallback(f"{report.target.provider.label}: {first_line}"), blocks)
+
+
+def resend_buttons(delivery_id: int) -> Block:
+    """Retry (the same update again) and Edit & resend (the form, pre-filled), for one delivery."""
+    return {
+        "type": "actions",
+        "block_id": ids.RECEIPT_ACTIONS_BLOCK,
+        "elements": [
+            _button(ids.RETRY_ACTION, "Retry", str(delivery_id)),
+            _button(ids.EDIT_RESEND_ACTION, "Edit & resend", str(delivery_id)),
+        ],
+    }
+
+
+def _button(action_id: str, label: str, value: str) -> Block:
+    """A plain button carrying a value."""
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": value,
+    }
 
 
 def _body(report: DeliveryReport) -> tuple[str, str]:

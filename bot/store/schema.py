@@ -112,7 +112,12 @@ seen_events = Table(
 reminders = Table(
     "reminders",
     metadata,
-    Column("channel_id", String(32), primary_key=True),
+    Column(
+        "channel_id",
+        String(32),
+        ForeignKey("bindings.channel_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("due_at", UtcDateTime, nullable=False),
     Column("snoozed_until", UtcDateTime),
     Column("last_fired_at", UtcDateTime),

@@ -44,7 +44,9 @@ def shown(message: SlackMessage) -> str:
     for block in message.blocks:
         if "text" in block:
             parts.append(block["text"]["text"])
-        parts.extend(e["text"] for e in block.get("elements", []))
+        for element in block.get("elements", []):
+            text = element.get("text", "")
+            parts.append(text["text"] if isinstance(text, dict) else text)
     return "\n".join(parts)
 
 

@@ -1,0 +1,64 @@
+"""Redraws the open update form when its state or an incident changes: template and preview."""
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import ids
+from bot.slack.background import Background
+from bot.slack.form import with_template
+from bot.slack.modal import build_view
+from bot.slack.modal_input import read_form
+from bot.slack.ports import SlackDeps, SlackOptions
+
+logger = logging.getLogger(__name__)
+
+VIEWS_UPDATE_TIMEOUT = 5.0
+FORM_ACTIONS = (ids.STATE_ACTION, ids.PHARE_ACTION, ids.CHECKLY_ACTION)
+
+
+def redrawn_view(view: Mapping[str, Any], options: SlackOptions) -> dict[str, Any]:
+    """The form as it should now look: the state's template if the message is untouched."""
+    form = with_template(read_form(view), options.templates)
+    return build_view(form, options.providers_on)
+
+
+async def redraw(client: AsyncWebClient, view: Mapping[str, Any], options: SlackOptions) -> None:
+    """views.update with the view's hash, so a newer redraw is never overwritten by this one."""
+    try:
+        async with asyncio.timeout(VIEWS_UPDATE_TIMEOUT):
+            await client.views_update(
+                view_id=str(view.get("id", "")),
+                hash=view.get("hash"),
+                view=redrawn_view(view, options),
+            )
+    except SlackApiError as error:
+        code = error.response.get("error") if error.response is not None else None
+        logger.info("update form not redrawn: Slack said %s", code)
+    except (TimeoutError, OSError) as error:
+        logger.warning("update form not redrawn: %s", type(error).__name__)
+
+
+def register_form_refresh(
+    app: AsyncApp, deps: SlackDeps, *, background: Background | None = None
+) -> None:
+    """Listen to the form's state select and incident fields (dispatch_action)."""
+    options = deps.options
+    tasks = background or Background()
+
+    async def form_changed(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """Ack at once; redraw after Slack has its answer."""
+        await ack()
+        view = body.get("view")
+        if not isinstance(view, dict) or view.get("callback_id") != ids.MODAL_CALLBACK_ID:
+            return
+        tasks.spawn(redraw(client, view, options), name="form redraw")
+
+    for action_id in FORM_ACTIONS:
+        app.action({"type": "block_actions", "action_id": action_id})(form_changed)

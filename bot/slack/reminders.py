@@ -1,0 +1,153 @@
+"""Reminders: armed by every update, fired by a periodic job that claims due rows in the store."""
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.delivery.reporting import StoredUpdate
+from bot.domain.models import Submission
+from bot.domain.reminders import LookAgain, Nudge, Stop, decide, interval_of
+from bot.slack.notifier import CHANNEL_GONE
+from bot.slack.nudges import nudge
+from bot.slack.ports import Publisher
+from bot.store.reminders import ReminderCheck
+from bot.store.timeutil import Clock, utc_now
+
+logger = logging.getLogger(__name__)
+
+JOB_ID = "reminder-tick"
+CLAIM_LIMIT = 20
+LEASE_SECONDS = 60.0
+RETRY_SECONDS = 60.0
+ARM_TIMEOUT_SECONDS = 1.0
+
+
+class ReminderStore(Protocol):
+    """The reminder rows (bot.store.reminders.ReminderQueries)."""
+
+    async def arm(self, channel_id: str, due_at: datetime) -> bool:
+        """Look at the channel at `due_at`; the row is removed when unbound or resolved."""
+        ...
+
+    async def claim_due(self, limit: int, lease_seconds: float) -> list[str]:
+        """Channels whose reminder is due, claimed by this process alone."""
+        ...
+
+    async def check(self, channel_id: str) -> ReminderCheck | None:
+        """What the job needs to decide, or None when the reminder is gone."""
+        ...
+
+    async def reschedule(
+        self, channel_id: str, due_at: datetime, *, fired_at: datetime | None = None
+    ) -> None:
+        """Look again at `due_at`; record a nudge posted at `fired_at`."""
+        ...
+
+    async def snooze(self, channel_id: str, until: datetime) -> bool:
+        """No nudge before `until`; False when there is no reminder."""
+        ...
+
+    async def clear(self, channel_id: str) -> None:
+        """Remove the channel's reminder."""
+        ...
+
+
+class ArmingPublisher:
+    """A Publisher that (re-)arms the channel's reminder after each new update it stores."""
+
+    def __init__(self, inner: Publisher, store: ReminderStore, minutes: float) -> None:
+        self._inner = inner
+        self._store = store
+        self._interval = interval_of(minutes)
+
+    async def submit(self, submission: Submission) -> StoredUpdate:
+        """Store through the engine, then arm (a resolved update removes the reminder)."""
+        stored = await self._inner.submit(submission)
+        channel = submission.channel_id
+        if channel is not None and not stored.duplicate:
+            try:
+                async with asyncio.timeout(ARM_TIMEOUT_SECONDS):
+                    await self._store.arm(channel, stored.created_at + self._interval)
+            except Exception as error:
+                logger.warning("reminder of %s not re-armed: %s", channel, type(error).__name__)
+        return stored
+
+
+class ReminderJob:
+    """Nudges the thread of each bound, unresolved incident that has gone quiet."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        store: ReminderStore,
+        minutes: float,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._interval = interval_of(minutes)
+        self._clock = clock
+
+    @property
+    def poll_seconds(self) -> float:
+        """How often to look for due reminders: a quarter interval, within 0.25–15 s."""
+        return min(max(self._interval.total_seconds() / 4, 0.25), 15.0)
+
+    async def run_due(self) -> int:
+        """Handle every reminder due now; how many were claimed."""
+        channels = await self._store.claim_due(CLAIM_LIMIT, LEASE_SECONDS)
+        for channel in channels:
+            try:
+                await self._handle(channel)
+            except Exception:
+                logger.exception("reminder of channel %s failed; trying again later", channel)
+                retry_at = self._clock() + timedelta(seconds=RETRY_SECONDS)
+                await self._store.reschedule(channel, retry_at)
+        return len(channels)
+
+    async def _handle(self, channel: str) -> None:
+        """Nudge, look again later, or stop, as the channel's state says."""
+        check = await self._store.check(channel)
+        if check is None:
+            return
+        now = self._clock()
+        decision = decide(
+            bound=check.bound,
+            state=check.current_state,
+            last_update_at=check.last_update_at,
+            snoozed_until=check.snoozed_until,
+            last_fired_at=check.last_fired_at,
+            now=now,
+            interval=self._interval,
+        )
+        if isinstance(decision, Stop):
+            await self._store.clear(channel)
+        elif isinstance(decision, LookAgain):
+            await self._store.reschedule(channel, decision.at)
+        elif check.card_ts is None:
+            await self._store.reschedule(channel, now + timedelta(seconds=RETRY_SECONDS))
+        else:
+            await self._nudge(check, check.card_ts, decision, now)
+
+    async def _nudge(
+        self, check: ReminderCheck, card_ts: str, decision: Nudge, now: datetime
+    ) -> None:
+        """Post the reminder in the incident thread and look again one interval later."""
+        message = nudge(check.channel_id, check.current_state, decision.quiet_for)
+        try:
+            await self._client.chat_postMessage(
+                channel=check.channel_id, thread_ts=card_ts, **message.as_kwargs()
+            )
+        except SlackApiError as error:
+            code = error.response.get("error") if error.response is not None else None
+            if code in CHANNEL_GONE:
+                logger.warning("reminder dropped: cannot post in %s (%s)", check.channel_id, code)
+                await self._store.clear(check.channel_id)
+                return
+            raise
+        await self._store.reschedule(check.channel_id, now + self._interval, fired_at=now)

@@ -1,0 +1,155 @@
+"""Reminder rows: armed on each update, claimed when due by one replica, snoozed, cleared.
+
+A row only says when to look next; whether to nudge is decided from the binding and the
+channel's last update at that moment. Rows go with their binding (ON DELETE CASCADE).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.states import State
+from bot.store.database import Queries, insert_for
+from bot.store.schema import binding_targets, bindings, reminders, updates
+
+
+@dataclass(frozen=True)
+class ReminderCheck:
+    """A channel as the reminder job sees it when its reminder is due."""
+
+    channel_id: str
+    bound: bool
+    current_state: State | None
+    card_ts: str | None
+    last_update_at: datetime | None
+    snoozed_until: datetime | None
+    last_fired_at: datetime | None
+
+
+class ReminderQueries(Queries):
+    """When each bound, unresolved channel should be looked at next."""
+
+    async def arm(self, channel_id: str, due_at: datetime) -> bool:
+        """Look at the channel at `due_at` (or when a snooze ends, if later); True if armed.
+
+        A channel that is unbound or resolved has its reminder removed instead.
+        """
+        async with self.engine.begin() as conn:
+            if not await _wants_reminder(conn, channel_id):
+                await conn.execute(delete(reminders).where(reminders.c.channel_id == channel_id))
+                return False
+            snoozed = await conn.execute(
+                select(reminders.c.snoozed_until).where(reminders.c.channel_id == channel_id)
+            )
+            until = snoozed.scalar_one_or_none()
+            due = max(due_at, until) if until is not None else due_at
+            statement = insert_for(self.engine, reminders).values(channel_id=channel_id, due_at=due)
+            await conn.execute(
+                statement.on_conflict_do_update(index_elements=["channel_id"], set_={"due_at": due})
+            )
+            return True
+
+    async def claim_due(self, limit: int, lease_seconds: float) -> list[str]:
+        """Channels whose reminder is due, pushed `lease_seconds` ahead so no replica takes them.
+
+        The conditional UPDATE is the claim: of several replicas, one moves a row; the others
+        find it no longer due (PostgreSQL re-checks the condition after the row lock).
+        """
+        now = self.clock()
+        due = reminders.c.due_at <= now
+        async with self.engine.begin() as conn:
+            candidates = await conn.execute(
+                select(reminders.c.channel_id)
+                .where(due)
+                .order_by(reminders.c.due_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            channel_ids = list(candidates.scalars())
+            if not channel_ids:
+                return []
+            claimed = await conn.execute(
+                update(reminders)
+                .where(reminders.c.channel_id.in_(channel_ids), due)
+                .values(due_at=now + timedelta(seconds=lease_seconds))
+                .returning(reminders.c.channel_id)
+            )
+            return sorted(claimed.scalars())
+
+    async def check(self, channel_id: str) -> ReminderCheck | None:
+        """The binding, the last update and the reminder of a channel (None without a reminder)."""
+        async with self.engine.connect() as conn:
+            found = await conn.execute(
+                select(reminders).where(reminders.c.channel_id == channel_id)
+            )
+            reminder = found.mappings().one_or_none()
+            if reminder is None:
+                return None
+            binding = (
+                (await conn.execute(select(bindings).where(bindings.c.channel_id == channel_id)))
+                .mappings()
+                .one_or_none()
+            )
+            last = await conn.execute(
+                select(func.max(updates.c.created_at)).where(updates.c.channel_id == channel_id)
+            )
+            last_update_at = last.scalar_one_or_none()
+            bound = await _target_count(conn, channel_id) > 0
+        state = binding["current_state"] if binding is not None else None
+        return ReminderCheck(
+            channel_id=channel_id,
+            bound=bound,
+            current_state=State(state) if state else None,
+            card_ts=binding["card_ts"] if binding is not None else None,
+            last_update_at=last_update_at,
+            snoozed_until=reminder["snoozed_until"],
+            last_fired_at=reminder["last_fired_at"],
+        )
+
+    async def reschedule(
+        self, channel_id: str, due_at: datetime, *, fired_at: datetime | None = None
+    ) -> None:
+        """Look at the channel again at `due_at`; record a nudge posted at `fired_at`."""
+        values: dict[str, datetime] = {"due_at": due_at}
+        if fired_at is not None:
+            values["last_fired_at"] = fired_at
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(reminders).where(reminders.c.channel_id == channel_id).values(values)
+            )
+
+    async def snooze(self, channel_id: str, until: datetime) -> bool:
+        """No nudge before `until`, whatever happens meanwhile; False when there is no reminder."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                update(reminders)
+                .where(reminders.c.channel_id == channel_id)
+                .values(snoozed_until=until, due_at=until)
+            )
+            return result.rowcount > 0
+
+    async def clear(self, channel_id: str) -> None:
+        """Remove the channel's reminder."""
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(reminders).where(reminders.c.channel_id == channel_id))
+
+
+async def _wants_reminder(conn: AsyncConnection, channel_id: str) -> bool:
+    """Whether the channel is bound to an incident that is not resolved."""
+    state = await conn.execute(
+        select(bindings.c.current_state).where(bindings.c.channel_id == channel_id)
+    )
+    row = state.one_or_none()
+    if row is None or row[0] == State.RESOLVED.value:
+        return False
+    return await _target_count(conn, channel_id) > 0
+
+
+async def _target_count(conn: AsyncConnection, channel_id: str) -> int:
+    """How many incidents the channel is bound to."""
+    count = await conn.execute(
+        select(func.count()).where(binding_targets.c.channel_id == channel_id)
+    )
+    return int(count.scalar_one())
