@@ -99,23 +99,22 @@ class ChannelQueries(Queries):
         """Bindings, last update and the latest delivery per provider."""
         async with self.engine.connect() as conn:
             binding = await _binding(conn, channel_id)
-            recent = await _recent_deliveries(conn, channel_id)
-            update_ids = {row["update_id"] for row in recent}
+            newest = _newest_per_provider(await _recent_deliveries(conn, channel_id))
             last_id = await _last_update_id(conn, channel_id)
-            loaded = {uid: await load_update(conn, uid) for uid in {*update_ids, last_id} if uid}
+            wanted = {row["update_id"] for row in newest} | ({last_id} if last_id else set())
+            loaded = {uid: await load_update(conn, uid) for uid in wanted}
         now = self.clock()
-        latest: dict[str, DeliveryReport] = {}
-        for row in recent:
-            if row["provider"] not in latest:
-                stored = loaded[row["update_id"]]
-                assert stored is not None
-                latest[row["provider"]] = delivery_report(stored, row, now)
+        latest: list[DeliveryReport] = []
+        for row in newest:
+            stored = loaded[row["update_id"]]
+            assert stored is not None
+            latest.append(delivery_report(stored, row, now))
         last = loaded[last_id] if last_id else None
         return ChannelStatus(
             binding=binding,
             last_update=last,
             last_update_at=last.created_at if last else None,
-            latest_deliveries=tuple(sorted(latest.values(), key=lambda r: r.target)),
+            latest_deliveries=tuple(sorted(latest, key=lambda r: r.target)),
         )
 
     async def _ensure_row(self, conn: AsyncConnection, channel_id: str) -> None:
@@ -154,6 +153,14 @@ async def _recent_deliveries(conn: AsyncConnection, channel_id: str) -> Sequence
         .limit(_STATUS_SCAN)
     )
     return (await conn.execute(query)).mappings().all()
+
+
+def _newest_per_provider(rows: Sequence[RowMapping]) -> list[RowMapping]:
+    """The first row of each provider (rows come newest update first)."""
+    newest: dict[str, RowMapping] = {}
+    for row in rows:
+        newest.setdefault(row["provider"], row)
+    return list(newest.values())
 
 
 async def _last_update_id(conn: AsyncConnection, channel_id: str) -> int | None:

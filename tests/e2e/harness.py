@@ -9,14 +9,17 @@
 Each bot process gets a free port; several may run at once on one DATABASE_URL.
 """
 
+import asyncio
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 import httpx
 
@@ -32,10 +35,13 @@ from tests.fakes.fixtures import (
 from tests.fakes.phare import PhareFake
 from tests.fakes.server import LoopbackServer
 from tests.fakes.slack import FakeSlack
-from tests.slack.signing import SignedRequest
+from tests.slack.signing import CHANNEL_ID, SignedRequest, slash_command
 
 SIGNING_SECRET = "e2e-signing-secret-0f9a8b7c"
 START_TIMEOUT = 30.0
+LINK_BOTH = f"link phare:{PHARE_INCIDENT} checkly:{CHECKLY_INCIDENT}"
+_STORED = re.compile(r"Stored update #([0-9]+)")
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -144,6 +150,20 @@ class Stack:
             self.home,
         )
 
+    def command(self, bot: BotProcess, text: str, channel: str = CHANNEL_ID) -> str:
+        """Type `/incident-update TEXT` in a channel; the text only the caller sees."""
+        response = bot.post(slash_command(self.signing_secret, text=text, channel_id=channel))
+        assert response.status_code == 200, response.text
+        answer: str = response.json()["text"]
+        return answer
+
+    def publish(self, bot: BotProcess, text: str, channel: str = CHANNEL_ID) -> int:
+        """`/incident-update TEXT` that must store an update; its update id."""
+        answer = self.command(bot, text, channel)
+        found = _STORED.search(answer)
+        assert found is not None, answer
+        return int(found.group(1))
+
     def start_bot(self, wait: bool = True) -> BotProcess:
         """Start one more `incident-bot serve` on a free port."""
         port = free_port()
@@ -183,3 +203,17 @@ def wait_until(
             return
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]], within: float = 20.0, interval: float = 0.02
+) -> T:
+    """Await a probe until it returns something truthy (returned), or fail after `within` s."""
+    deadline = time.monotonic() + within
+    while True:
+        found = await probe()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {within} s (last: {found!r})")
+        await asyncio.sleep(interval)

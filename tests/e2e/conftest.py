@@ -1,0 +1,26 @@
+"""End-to-end fixtures: fakes on loopback, the real `serve` process, and the store it writes."""
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.store.repo import Repo, open_repo
+from tests.e2e.harness import Stack
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    """Fakes of Slack, Phare and Checkly; bots started by the test share one SQLite file."""
+    with Stack(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+async def store(stack: Stack) -> AsyncIterator[Repo]:
+    """The stack's database as the bot sees it, migrated, for reading delivery rows."""
+    repo = await open_repo(stack.database_url)
+    try:
+        yield repo
+    finally:
+        await repo.close()

@@ -1,0 +1,167 @@
+"""The real `serve` process killed with SIGKILL and restarted: every update arrives exactly once.
+
+Updates go in as a responder types them (signed `/incident-update` commands); what counts is
+what the Phare and Checkly fakes hold afterwards and what the delivery rows say.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from bot.delivery.reporting import DeliveryReport
+from bot.domain.models import DeliveryStatus, Retry
+from bot.domain.states import ProviderName
+from bot.store.repo import Repo
+from bot.store.schema import deliveries
+from bot.store.timeutil import utc_now
+from tests.e2e.harness import LINK_BOTH, Stack, eventually
+from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT
+from tests.fakes.replies import Reply
+from tests.fakes.vendor import RecordedRequest
+
+PHARE = ProviderName.PHARE
+CHECKLY = ProviderName.CHECKLY
+TEXT = "Fix deployed, watching error rates"
+
+
+async def delivery(store: Repo, update_id: int, provider: ProviderName) -> DeliveryReport:
+    """The update's delivery row for one provider, as it stands now."""
+    reports = await store.deliveries_of(update_id)
+    return next(r for r in reports if r.target.provider is provider)
+
+
+async def settles(
+    store: Repo, update_id: int, provider: ProviderName, status: DeliveryStatus
+) -> DeliveryReport:
+    """Wait until the delivery row reaches `status`; the row."""
+
+    async def probe() -> DeliveryReport | None:
+        report = await delivery(store, update_id, provider)
+        return report if report.status is status else None
+
+    return await eventually(probe)
+
+
+def phare_posts(stack: Stack) -> list[RecordedRequest]:
+    """Every create request Phare received."""
+    return stack.phare.requests_to("POST", "/updates")
+
+
+async def phare_posts_arrive(stack: Stack, count: int) -> list[RecordedRequest]:
+    """Wait until Phare received at least `count` create requests; all of them."""
+
+    async def probe() -> list[RecordedRequest] | None:
+        posts = phare_posts(stack)
+        return posts if len(posts) >= count else None
+
+    return await eventually(probe)
+
+
+def phare_lists(stack: Stack) -> list[RecordedRequest]:
+    """Every list request Phare received (the bot looking for an update it may have sent)."""
+    return stack.phare.requests_to("GET", "/updates")
+
+
+def phare_texts(stack: Stack) -> list[str]:
+    """The contents Phare holds for the bound incident, oldest first."""
+    return [u["content"] for u in stack.phare.applied(PHARE_INCIDENT)]
+
+
+async def assert_delivered_once(stack: Stack, store: Repo, update_id: int) -> None:
+    """Both fakes hold the update once, and each row is accepted with the provider's id."""
+    phare = await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
+    checkly = await settles(store, update_id, CHECKLY, DeliveryStatus.ACCEPTED)
+    (held_by_phare,) = stack.phare.applied(PHARE_INCIDENT)
+    (held_by_checkly,) = stack.checkly.applied(CHECKLY_INCIDENT)
+    assert (held_by_phare["state"], held_by_phare["content"]) == ("monitoring", TEXT)
+    assert (held_by_checkly["status"], held_by_checkly["description"]) == ("MONITORING", TEXT)
+    assert phare.provider_update_id == str(held_by_phare["id"])
+    assert checkly.provider_update_id == held_by_checkly["id"]
+
+
+async def expire_leases(store: Repo) -> None:
+    """Stand-in for the 60 s lease of a dead process running out: make it lapse now."""
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            update(deliveries)
+            .where(deliveries.c.status == DeliveryStatus.IN_FLIGHT.value)
+            .values(lease_expires_at=utc_now() - timedelta(seconds=1))
+        )
+
+
+async def test_killed_between_failed_attempts_delivers_once_after_restart(
+    stack: Stack, store: Repo
+) -> None:
+    # The second 503 asks for 3 s, so the kill lands while the row waits for its next attempt.
+    stack.phare.script(Reply.server_error(503), Reply.server_error(503, retry_after=3))
+    bot = stack.start_bot()
+    stack.command(bot, LINK_BOTH)
+    update_id = stack.publish(bot, f"monitoring {TEXT}")
+
+    async def second_failure_recorded() -> DeliveryReport | None:
+        report = await delivery(store, update_id, PHARE)
+        return report if report.attempts == 2 and report.status is DeliveryStatus.PENDING else None
+
+    waiting = await eventually(second_failure_recorded)
+    assert isinstance(waiting.outcome, Retry)
+    assert waiting.outcome.status == 503
+    assert len(phare_posts(stack)) == 2
+    bot.kill()
+    assert stack.phare.applied(PHARE_INCIDENT) == []
+
+    stack.start_bot()
+    await assert_delivered_once(stack, store, update_id)
+    assert len(phare_posts(stack)) == 3
+    assert (await delivery(store, update_id, PHARE)).attempts == 3
+    assert phare_lists(stack) == []  # a 503 is a clear "not applied": nothing to look for
+
+
+async def test_killed_after_the_provider_applied_it_is_found_not_resent(
+    stack: Stack, store: Repo
+) -> None:
+    stack.phare.script(Reply.apply_then_drop())
+    # The first look for it fails and asks for 3 s: the kill lands while the check is owed.
+    stack.phare.script_list(Reply.server_error(503, retry_after=3))
+    bot = stack.start_bot()
+    stack.command(bot, LINK_BOTH)
+    update_id = stack.publish(bot, f"monitoring {TEXT}")
+
+    async def check_owed() -> DeliveryReport | None:
+        report = await delivery(store, update_id, PHARE)
+        return report if report.attempts == 2 and report.status is DeliveryStatus.PENDING else None
+
+    await eventually(check_owed)
+    assert len(phare_lists(stack)) == 1
+    bot.kill()
+    assert phare_texts(stack) == [TEXT]
+
+    stack.start_bot()
+    await assert_delivered_once(stack, store, update_id)
+    assert len(phare_posts(stack)) == 1
+    assert len(phare_lists(stack)) == 2
+
+
+async def test_killed_during_a_hanging_request_delivers_once_after_the_lease(
+    stack: Stack, store: Repo
+) -> None:
+    stack.phare.script(Reply.hang())
+    bot = stack.start_bot()
+    stack.command(bot, LINK_BOTH)
+    update_id = stack.publish(bot, f"monitoring {TEXT}")
+    await settles(store, update_id, PHARE, DeliveryStatus.IN_FLIGHT)
+    assert len(await phare_posts_arrive(stack, 1)) == 1
+    bot.kill()
+
+    restarted = stack.start_bot()
+    # While the dead process's lease holds, the row is left alone; later updates still go out.
+    later = stack.publish(restarted, "monitoring Error rates back to normal")
+    await settles(store, later, PHARE, DeliveryStatus.ACCEPTED)
+    assert (await delivery(store, update_id, PHARE)).status is DeliveryStatus.IN_FLIGHT
+    assert phare_texts(stack) == ["Error rates back to normal"]
+
+    await expire_leases(store)
+    held = await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
+    assert phare_texts(stack) == ["Error rates back to normal", TEXT]
+    assert held.provider_update_id == str(stack.phare.applied(PHARE_INCIDENT)[1]["id"])
+    assert [r.json["content"] for r in phare_posts(stack)].count(TEXT) == 2  # hung, then sent
+    assert len(phare_lists(stack)) == 1  # looked for it first: the hung request applied nothing
