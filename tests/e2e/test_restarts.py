@@ -10,65 +10,28 @@ from sqlalchemy import update
 
 from bot.delivery.reporting import DeliveryReport
 from bot.domain.models import DeliveryStatus, Retry
-from bot.domain.states import ProviderName
 from bot.store.repo import Repo
 from bot.store.schema import deliveries
 from bot.store.timeutil import utc_now
-from tests.e2e.harness import LINK_BOTH, Stack, eventually
+from tests.e2e.harness import LINK_BOTH, BotProcess, Stack, eventually
+from tests.e2e.rows import (
+    CHECKLY,
+    PHARE,
+    creates,
+    creates_arrive,
+    delivery,
+    phare_lists,
+    phare_texts,
+    settles,
+)
 from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT
 from tests.fakes.replies import Reply
-from tests.fakes.vendor import RecordedRequest
 
-PHARE = ProviderName.PHARE
-CHECKLY = ProviderName.CHECKLY
 TEXT = "Fix deployed, watching error rates"
 
 
-async def delivery(store: Repo, update_id: int, provider: ProviderName) -> DeliveryReport:
-    """The update's delivery row for one provider, as it stands now."""
-    reports = await store.deliveries_of(update_id)
-    return next(r for r in reports if r.target.provider is provider)
-
-
-async def settles(
-    store: Repo, update_id: int, provider: ProviderName, status: DeliveryStatus
-) -> DeliveryReport:
-    """Wait until the delivery row reaches `status`; the row."""
-
-    async def probe() -> DeliveryReport | None:
-        report = await delivery(store, update_id, provider)
-        return report if report.status is status else None
-
-    return await eventually(probe)
-
-
-def phare_posts(stack: Stack) -> list[RecordedRequest]:
-    """Every create request Phare received."""
-    return stack.phare.requests_to("POST", "/updates")
-
-
-async def phare_posts_arrive(stack: Stack, count: int) -> list[RecordedRequest]:
-    """Wait until Phare received at least `count` create requests; all of them."""
-
-    async def probe() -> list[RecordedRequest] | None:
-        posts = phare_posts(stack)
-        return posts if len(posts) >= count else None
-
-    return await eventually(probe)
-
-
-def phare_lists(stack: Stack) -> list[RecordedRequest]:
-    """Every list request Phare received (the bot looking for an update it may have sent)."""
-    return stack.phare.requests_to("GET", "/updates")
-
-
-def phare_texts(stack: Stack) -> list[str]:
-    """The contents Phare holds for the bound incident, oldest first."""
-    return [u["content"] for u in stack.phare.applied(PHARE_INCIDENT)]
-
-
-async def assert_delivered_once(stack: Stack, store: Repo, update_id: int) -> None:
-    """Both fakes hold the update once, and each row is accepted with the provider's id."""
+async def assert_delivered_once(stack: Stack, bot: BotProcess, store: Repo, update_id: int) -> None:
+    """Both fakes hold the update once; each row, and `status`, show the provider's id."""
     phare = await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
     checkly = await settles(store, update_id, CHECKLY, DeliveryStatus.ACCEPTED)
     (held_by_phare,) = stack.phare.applied(PHARE_INCIDENT)
@@ -77,6 +40,8 @@ async def assert_delivered_once(stack: Stack, store: Repo, update_id: int) -> No
     assert (held_by_checkly["status"], held_by_checkly["description"]) == ("MONITORING", TEXT)
     assert phare.provider_update_id == str(held_by_phare["id"])
     assert checkly.provider_update_id == held_by_checkly["id"]
+    status = stack.command(bot, "status")
+    assert f"(update #{update_id}): accepted (provider update {held_by_phare['id']})" in status
 
 
 async def expire_leases(store: Repo) -> None:
@@ -105,13 +70,13 @@ async def test_killed_between_failed_attempts_delivers_once_after_restart(
     waiting = await eventually(second_failure_recorded)
     assert isinstance(waiting.outcome, Retry)
     assert waiting.outcome.status == 503
-    assert len(phare_posts(stack)) == 2
+    assert len(creates(stack.phare)) == 2
     bot.kill()
     assert stack.phare.applied(PHARE_INCIDENT) == []
 
-    stack.start_bot()
-    await assert_delivered_once(stack, store, update_id)
-    assert len(phare_posts(stack)) == 3
+    restarted = stack.start_bot()
+    await assert_delivered_once(stack, restarted, store, update_id)
+    assert len(creates(stack.phare)) == 3
     assert (await delivery(store, update_id, PHARE)).attempts == 3
     assert phare_lists(stack) == []  # a 503 is a clear "not applied": nothing to look for
 
@@ -135,9 +100,9 @@ async def test_killed_after_the_provider_applied_it_is_found_not_resent(
     bot.kill()
     assert phare_texts(stack) == [TEXT]
 
-    stack.start_bot()
-    await assert_delivered_once(stack, store, update_id)
-    assert len(phare_posts(stack)) == 1
+    restarted = stack.start_bot()
+    await assert_delivered_once(stack, restarted, store, update_id)
+    assert len(creates(stack.phare)) == 1
     assert len(phare_lists(stack)) == 2
 
 
@@ -149,7 +114,7 @@ async def test_killed_during_a_hanging_request_delivers_once_after_the_lease(
     stack.command(bot, LINK_BOTH)
     update_id = stack.publish(bot, f"monitoring {TEXT}")
     await settles(store, update_id, PHARE, DeliveryStatus.IN_FLIGHT)
-    assert len(await phare_posts_arrive(stack, 1)) == 1
+    assert len(await creates_arrive(stack.phare, 1)) == 1
     bot.kill()
 
     restarted = stack.start_bot()
@@ -163,5 +128,5 @@ async def test_killed_during_a_hanging_request_delivers_once_after_the_lease(
     held = await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
     assert phare_texts(stack) == ["Error rates back to normal", TEXT]
     assert held.provider_update_id == str(stack.phare.applied(PHARE_INCIDENT)[1]["id"])
-    assert [r.json["content"] for r in phare_posts(stack)].count(TEXT) == 2  # hung, then sent
+    assert [r.json["content"] for r in creates(stack.phare)].count(TEXT) == 2  # hung, then sent
     assert len(phare_lists(stack)) == 1  # looked for it first: the hung request applied nothing

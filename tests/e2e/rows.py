@@ -1,0 +1,61 @@
+"""What e2e tests read back: delivery rows through the store API, requests the fakes received."""
+
+from bot.delivery.reporting import DeliveryReport
+from bot.domain.models import DeliveryStatus
+from bot.domain.states import ProviderName
+from bot.store.repo import Repo
+from tests.e2e.harness import Stack, eventually
+from tests.fakes.fixtures import PHARE_INCIDENT
+from tests.fakes.vendor import RecordedRequest, VendorFake
+
+PHARE = ProviderName.PHARE
+CHECKLY = ProviderName.CHECKLY
+
+
+async def delivery(store: Repo, update_id: int, provider: ProviderName) -> DeliveryReport:
+    """The update's delivery row for one provider, as it stands now."""
+    reports = await store.deliveries_of(update_id)
+    return next(r for r in reports if r.target.provider is provider)
+
+
+async def settles(
+    store: Repo,
+    update_id: int,
+    provider: ProviderName,
+    status: DeliveryStatus,
+    within: float = 20.0,
+) -> DeliveryReport:
+    """Wait until the delivery row reaches `status`; the row."""
+
+    async def probe() -> DeliveryReport | None:
+        report = await delivery(store, update_id, provider)
+        return report if report.status is status else None
+
+    return await eventually(probe, within)
+
+
+def creates(fake: VendorFake) -> list[RecordedRequest]:
+    """Every create request a vendor fake received, oldest first."""
+    return fake.requests_to("POST", "/updates")
+
+
+async def creates_arrive(
+    fake: VendorFake, count: int, within: float = 20.0
+) -> list[RecordedRequest]:
+    """Wait until the fake received at least `count` create requests; all of them."""
+
+    async def probe() -> list[RecordedRequest] | None:
+        posts = creates(fake)
+        return posts if len(posts) >= count else None
+
+    return await eventually(probe, within)
+
+
+def phare_lists(stack: Stack) -> list[RecordedRequest]:
+    """Every list request Phare received (the bot looking for an update it may have sent)."""
+    return stack.phare.requests_to("GET", "/updates")
+
+
+def phare_texts(stack: Stack) -> list[str]:
+    """The contents Phare holds for the bound incident, oldest first."""
+    return [u["content"] for u in stack.phare.applied(PHARE_INCIDENT)]
