@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.domain.templates import DEFAULT_TEMPLATES
 from bot.domain.states import State
+from bot.domain.templates import DEFAULT_TEMPLATES
 from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT
 from tests.interactive.form_actions import HeldForm
 from tests.interactive.live import LiveBot, live_bot, shown, wait_for
