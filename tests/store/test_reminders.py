@@ -1,0 +1,94 @@
+"""Reminder rows: armed while bound and unresolved, claimed once, gone with the binding."""
+
+import asyncio
+from datetime import timedelta
+
+from bot.domain.models import Source, Submission, Target, Update
+from bot.domain.states import ProviderName, State
+from bot.store.reminders import ReminderQueries
+from bot.store.repo import Repo, open_repo
+from tests.store.clock import FakeClock
+
+PHARE = Target(ProviderName.PHARE, "42")
+
+
+async def publish(repo: Repo, channel: str, state: State = State.INVESTIGATING) -> None:
+    """Store an update in the channel (sets its current state)."""
+    submission = Submission(Update(state, "text"), (PHARE,), Source.INLINE, "U1", channel)
+    await repo.insert_submission(submission, {})
+
+
+def reminders_of(repo: Repo) -> ReminderQueries:
+    """Reminder queries over the repo's engine and clock."""
+    return ReminderQueries(repo.engine, repo.clock)
+
+
+async def test_only_bound_unresolved_channels_are_armed(repo: Repo, clock: FakeClock) -> None:
+    queries = reminders_of(repo)
+    due = clock() + timedelta(minutes=30)
+    assert not await queries.arm("C1", due)
+    await repo.bind("C1", [PHARE])
+    await publish(repo, "C1")
+    assert await queries.arm("C1", due)
+    check = await queries.check("C1")
+    assert check is not None
+    assert (check.bound, check.current_state, check.last_update_at) == (
+        True,
+        State.INVESTIGATING,
+        clock(),
+    )
+    await publish(repo, "C1", State.RESOLVED)
+    assert not await queries.arm("C1", due)
+    assert await queries.check("C1") is None
+
+
+async def test_a_due_reminder_is_claimed_once(repo: Repo, clock: FakeClock) -> None:
+    queries = reminders_of(repo)
+    await repo.bind("C1", [PHARE])
+    await publish(repo, "C1")
+    await queries.arm("C1", clock() + timedelta(seconds=60))
+    assert await queries.claim_due(10, 60) == []
+    clock.advance(60)
+    claims = await asyncio.gather(*(queries.claim_due(10, 60) for _ in range(5)))
+    assert sorted(claims) == [[], [], [], [], ["C1"]]
+    clock.advance(59)
+    assert await queries.claim_due(10, 60) == []
+
+
+async def test_replicas_on_one_database_claim_a_reminder_once(
+    database_url: str, clock: FakeClock
+) -> None:
+    repos = [await open_repo(database_url, clock=clock) for _ in range(3)]
+    try:
+        await repos[0].bind("C1", [PHARE])
+        await publish(repos[0], "C1")
+        await reminders_of(repos[0]).arm("C1", clock())
+        claims = await asyncio.gather(*(reminders_of(r).claim_due(10, 60) for r in repos))
+        assert sorted(claims) == [[], [], ["C1"]]
+    finally:
+        for repo in repos:
+            await repo.close()
+
+
+async def test_a_snooze_holds_back_rearming(repo: Repo, clock: FakeClock) -> None:
+    queries = reminders_of(repo)
+    await repo.bind("C1", [PHARE])
+    await publish(repo, "C1")
+    await queries.arm("C1", clock() + timedelta(minutes=1))
+    until = clock() + timedelta(minutes=30)
+    assert await queries.snooze("C1", until)
+    await queries.arm("C1", clock() + timedelta(minutes=1))
+    clock.advance(29 * 60)
+    assert await queries.claim_due(10, 60) == []
+    clock.advance(61)
+    assert await queries.claim_due(10, 60) == ["C1"]
+
+
+async def test_unlinking_removes_the_reminder(repo: Repo, clock: FakeClock) -> None:
+    queries = reminders_of(repo)
+    await repo.bind("C1", [PHARE])
+    await publish(repo, "C1")
+    await queries.arm("C1", clock())
+    await repo.unbind("C1", None)
+    assert await queries.check("C1") is None
+    assert not await queries.snooze("C1", clock())
