@@ -1,0 +1,1 @@
+"""Authorization, bad input, fuzzing and secret hygiene."""
