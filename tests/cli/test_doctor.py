@@ -1,0 +1,114 @@
+"""`incident-bot doctor`: one line per check, failures named, secrets never printed."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.process import run_cli
+from tests.fakes.checkly import ChecklyFake
+from tests.fakes.fixtures import CHECKLY_ACCOUNT, CHECKLY_INCIDENT, CHECKLY_KEY, PHARE_TOKEN
+from tests.fakes.phare import PhareFake
+from tests.fakes.server import LoopbackServer
+from tests.fakes.slack import FakeSlack
+
+SIGNING_SECRET = "doctor-signing-secret-1234"
+
+
+@pytest.fixture
+def environment() -> Iterator[dict[str, str]]:
+    """Fakes of Slack, Phare and Checkly, and the variables pointing the bot at them."""
+    phare = PhareFake(token=PHARE_TOKEN, incidents={42})
+    checkly = ChecklyFake(key=CHECKLY_KEY, account=CHECKLY_ACCOUNT, incidents={CHECKLY_INCIDENT})
+    with FakeSlack() as slack, LoopbackServer(phare.app) as p, LoopbackServer(checkly.app) as c:
+        yield {
+            "SLACK_BOT_TOKEN": slack.token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack.api_url,
+            "PHARE_API_TOKEN": PHARE_TOKEN,
+            "PHARE_API_URL": p.url,
+            "CHECKLY_API_KEY": CHECKLY_KEY,
+            "CHECKLY_ACCOUNT_ID": CHECKLY_ACCOUNT,
+            "CHECKLY_API_URL": c.url,
+        }
+
+
+def _lines(output: str) -> dict[str, list[str]]:
+    """Doctor's lines grouped by check name."""
+    grouped: dict[str, list[str]] = {}
+    for line in output.splitlines():
+        verdict, _, rest = line.partition(" ")
+        name = rest.split()[0] if rest.split() else ""
+        grouped.setdefault(name, []).append(f"{verdict} {rest.strip()}")
+    return grouped
+
+
+def _no_secrets(text: str, env: dict[str, str]) -> None:
+    """None of the configured secrets appears in the text."""
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PHARE_API_TOKEN", "CHECKLY_API_KEY"):
+        assert env[name] not in text, name
+
+
+def test_every_check_passes_with_good_credentials(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = _lines(result.stdout)
+    assert set(lines) >= {"config", "slack", "phare", "checkly", "database"}
+    assert all(line.startswith("ok ") for group in lines.values() for line in group)
+    assert "@" in " ".join(lines["slack"])
+    _no_secrets(result.stdout + result.stderr, environment)
+
+
+@pytest.mark.parametrize(
+    ("variable", "check", "said"),
+    [
+        ("PHARE_API_TOKEN", "phare", "PHARE_API_TOKEN"),
+        ("CHECKLY_API_KEY", "checkly", "CHECKLY_API_KEY"),
+        ("SLACK_BOT_TOKEN", "slack", "invalid_auth"),
+    ],
+)
+def test_a_refused_credential_fails_its_line_and_the_command(
+    tmp_path: Path, environment: dict[str, str], variable: str, check: str, said: str
+) -> None:
+    prefix = "xoxb-" if variable == "SLACK_BOT_TOKEN" else ""
+    environment[variable] = f"{prefix}wrong-secret-value"
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 1
+    failing = [line for line in _lines(result.stdout)[check] if line.startswith("FAIL")]
+    assert len(failing) == 1
+    assert said in failing[0]
+    assert "wrong-secret-value" not in result.stdout + result.stderr
+
+
+def test_a_checkly_key_for_another_account_is_reported_in_checklys_words(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    environment["CHECKLY_ACCOUNT_ID"] = "11111111-2222-4333-8444-555555555555"
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 1
+    assert "You do not have access to this account" in result.stdout
+
+
+def test_providers_that_are_off_are_skipped_not_failed(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    for name in ("PHARE_API_TOKEN", "CHECKLY_API_KEY", "CHECKLY_ACCOUNT_ID"):
+        del environment[name]
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 0, result.stdout
+    lines = _lines(result.stdout)
+    assert lines["phare"][0].startswith("skip")
+    assert lines["checkly"][0].startswith("skip")
+
+
+def test_an_unreachable_database_fails_its_line_with_the_password_hidden(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    environment["DATABASE_URL"] = "postgresql://bot:hunter2-db-pass@127.0.0.1:9/incidents"
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 1
+    database = _lines(result.stdout)["database"][0]
+    assert database.startswith("FAIL")
+    assert "hunter2-db-pass" not in result.stdout + result.stderr
