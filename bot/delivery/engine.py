@@ -8,7 +8,7 @@ import random
 import secrets
 import socket
 from collections import Counter
-from collections.abc import Coroutine, Mapping
+from collections.abc import Collection, Coroutine, Mapping
 from typing import Any
 
 from bot.delivery.attempt import attempt
@@ -59,6 +59,7 @@ class DeliveryEngine:
         self._tasks: set[asyncio.Task[None]] = set()
         self._in_flight: Counter[ProviderName] = Counter()
         self._changed = asyncio.Event()
+        self._next_sweep = 0.0
 
     async def submit(self, submission: Submission) -> StoredUpdate:
         """Store the update and its deliveries (committed on return), then wake the worker.
@@ -72,7 +73,7 @@ class DeliveryEngine:
 
     async def run_due(self) -> int:
         """One full pass: deliver every due row concurrently, then make owed reports."""
-        tasks = await self._dispatch()
+        tasks, _ = await self._dispatch()
         await asyncio.gather(*tasks)
         await self._sweep()
         return len(tasks)
@@ -134,20 +135,27 @@ class DeliveryEngine:
                 reasons[target] = f"{target.provider.label} was skipped"
         return reasons
 
-    async def _dispatch(self) -> list[asyncio.Task[None]]:
-        """Claim due rows for each provider with free slots and start delivering them."""
+    async def _dispatch(
+        self, ready: Collection[ProviderName] | None = None
+    ) -> tuple[list[asyncio.Task[None]], bool]:
+        """Claim due rows for providers with free slots (all, or the ready ones); start them.
+
+        Also says whether some provider filled every free slot (more rows may be waiting).
+        """
         tasks: list[asyncio.Task[None]] = []
+        saturated = False
         for name, provider in self.providers.items():
             free = self.policy.max_in_flight_per_provider - self._in_flight[name]
-            if free <= 0:
+            if free <= 0 or (ready is not None and name not in ready):
                 continue
             claims = await self.repo.queue.claim_due(
                 self.instance_id, self._clock(), self.policy.lease_seconds, free, name
             )
+            saturated = saturated or len(claims) == free
             for claim in claims:
                 self._in_flight[name] += 1
                 tasks.append(self._spawn(self._deliver(claim, provider)))
-        return tasks
+        return tasks, saturated
 
     async def _deliver(self, claim: Claim, provider: Provider) -> None:
         """Attempt one claimed delivery, record the result, report it."""
@@ -167,27 +175,37 @@ class DeliveryEngine:
                 claim.attempts,
             )
             self._signal_change()
-            await self._outbox.flush((claim.update_id,))
         except Exception:
-            log.exception("delivery %s: recording or reporting failed", claim.delivery_id)
+            log.exception("delivery %s: recording failed", claim.delivery_id)
+            return
         finally:
-            self._in_flight[claim.target.provider] -= 1
-            self.wake()
+            provider_name = claim.target.provider
+            if self._in_flight[provider_name] >= self.policy.max_in_flight_per_provider:
+                self.wake()  # a slot frees up for rows that were waiting for one
+            self._in_flight[provider_name] -= 1
+        await self._report(claim.update_id)
+
+    async def _report(self, update_id: int) -> None:
+        """Tell the thread, outside the provider slot: a slow Slack never holds deliveries back."""
+        try:
+            await self._outbox.flush((update_id,))
+        except Exception:
+            log.exception("reporting update %s failed; the sweep will retry", update_id)
 
     async def _background_pass(self) -> float:
         """The worker's pass: start due deliveries without waiting; how long to pause."""
-        claimed = len(await self._dispatch())
-        if not self._outbox.busy:
+        due = {p: t for p, t in (await self.repo.queue.due_times()).items() if p in self.providers}
+        now = self._clock()
+        _, saturated = await self._dispatch({p for p, t in due.items() if t <= now})
+        loop = asyncio.get_running_loop()
+        if not self._outbox.busy and loop.time() >= self._next_sweep:
+            self._next_sweep = loop.time() + self.policy.idle_poll_seconds
             self._spawn(self._sweep())
-        next_due = await self.repo.queue.next_due_at()
-        idle = self.policy.idle_poll_seconds
-        if next_due is None:
-            return idle
-        seconds = (next_due - self._clock()).total_seconds()
-        if seconds <= 0:
-            # Due rows left over: go again at once if this pass made progress, else wait.
-            return 0.0 if claimed else idle
-        return min(seconds, idle)
+        if saturated:
+            return 0.0
+        # Rows due but waiting for a slot are started when a slot frees up (see _deliver).
+        waits = [(t - now).total_seconds() for t in due.values() if t > now]
+        return min([*waits, self.policy.idle_poll_seconds])
 
     async def _sweep(self) -> None:
         """Make every owed announcement and report (left over by failures or restarts)."""

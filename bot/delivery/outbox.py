@@ -35,7 +35,8 @@ class ReportOutbox:
     async def flush(self, update_ids: Collection[int] = ()) -> None:
         """Make every owed announcement and report (all, or of the given updates)."""
         async with self._lock:
-            await self._announce(update_ids)
+            if not update_ids or not all(map(self._queries.known_announced, update_ids)):
+                await self._announce(update_ids)
             await self._report(update_ids)
 
     async def _announce(self, update_ids: Collection[int]) -> None:

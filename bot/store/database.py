@@ -48,8 +48,13 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 
 def _sqlite_engine(target: URL, options: dict[str, Any]) -> AsyncEngine:
-    """SQLite with WAL, foreign keys, a busy timeout, and write transactions begun IMMEDIATE."""
-    engine = create_async_engine(target, **options)
+    """SQLite with WAL, foreign keys, a busy timeout, and write transactions begun IMMEDIATE.
+
+    One pooled connection: SQLite has one writer at a time anyway, and coroutines queue for
+    the connection instead of polling the file lock (busy_timeout sleeps add up fast).
+    """
+    defaults: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
+    engine = create_async_engine(target, **(defaults | options))
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")

@@ -5,14 +5,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.store.codec import delivery_report
 from bot.store.database import Queries
 from bot.store.schema import deliveries, updates
-from bot.store.updates import delivery_rows_of, load_update
+from bot.store.timeutil import Clock, utc_now
+from bot.store.updates import load_update
+
+_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,16 @@ class OwedReport:
 
 class OutboxQueries(Queries):
     """Announcements (one per update) and delivery reports, each sent at most once per change."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:
+        super().__init__(engine, clock)
+        # Stored updates never change once written: keep the recent ones to spare queries.
+        self._updates: dict[int, StoredUpdate] = {}
+        self._announced: set[int] = set()
+
+    def known_announced(self, update_id: int) -> bool:
+        """Whether this process saw the update announced (no query needed to know)."""
+        return update_id in self._announced
 
     async def claim_announcements(
         self, now: datetime, lease_seconds: float, limit: int, update_ids: Collection[int] = ()
@@ -44,14 +57,15 @@ class OutboxQueries(Queries):
                 .values(announce_after=until)
                 .returning(updates.c.id)
             )
-            found = [await load_update(conn, uid) for uid in sorted(claimed.scalars())]
-            return [stored for stored in found if stored is not None]
+            return [await self._stored(conn, uid) for uid in sorted(claimed.scalars())]
 
     async def mark_announced(self, update_id: int, retry_at: datetime | None) -> None:
         """Record the announcement as done (retry_at None) or to be retried at `retry_at`."""
         values = {"announced": True} if retry_at is None else {"announce_after": retry_at}
         async with self.engine.begin() as conn:
             await conn.execute(update(updates).where(updates.c.id == update_id).values(values))
+        if retry_at is None:
+            _remember(self._announced, update_id)
 
     async def claim_reports(
         self, now: datetime, lease_seconds: float, limit: int, update_ids: Collection[int] = ()
@@ -76,7 +90,27 @@ class OutboxQueries(Queries):
                 .values(report_after=until)
                 .returning(deliveries.c.id)
             )
-            return await _owed_reports(conn, set(claimed.scalars()), now)
+            rows = await conn.execute(
+                select(deliveries)
+                .where(deliveries.c.id.in_(list(claimed.scalars())))
+                .order_by(deliveries.c.id)
+            )
+            reports: list[OwedReport] = []
+            for row in rows.mappings():
+                stored = await self._stored(conn, row["update_id"])
+                reports.append(OwedReport(delivery_report(stored, row, now), row["outcome_seq"]))
+            return reports
+
+    async def _stored(self, conn: AsyncConnection, update_id: int) -> StoredUpdate:
+        """A stored update, from the cache when this process read it before."""
+        stored = self._updates.get(update_id)
+        if stored is None:
+            stored = await load_update(conn, update_id)
+            assert stored is not None
+            if len(self._updates) >= _CACHE_SIZE:
+                self._updates.pop(next(iter(self._updates)))
+            self._updates[update_id] = stored
+        return stored
 
     async def mark_reported(self, owed: OwedReport, retry_at: datetime | None) -> None:
         """Record the report as made (retry_at None) or to be retried at `retry_at`."""
@@ -109,16 +143,8 @@ async def _lease(
     return list(result.scalars())
 
 
-async def _owed_reports(conn: AsyncConnection, ids: set[int], now: datetime) -> list[OwedReport]:
-    """Reports for the claimed delivery ids, grouped by update, in id order."""
-    update_ids = await conn.execute(
-        select(deliveries.c.update_id).where(deliveries.c.id.in_(ids)).distinct()
-    )
-    owed: list[OwedReport] = []
-    for update_id in sorted(update_ids.scalars()):
-        stored = await load_update(conn, update_id)
-        assert stored is not None
-        for row in await delivery_rows_of(conn, update_id):
-            if row["id"] in ids:
-                owed.append(OwedReport(delivery_report(stored, row, now), row["outcome_seq"]))
-    return sorted(owed, key=lambda o: o.report.delivery_id)
+def _remember(ids: set[int], update_id: int) -> None:
+    """Add to a bounded set of ids (cleared when full: it only spares queries)."""
+    if len(ids) >= _CACHE_SIZE:
+        ids.clear()
+    ids.add(update_id)

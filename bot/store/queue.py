@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, true, update
+from sqlalchemy import and_, case, func, literal, or_, select, true, type_coerce, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.models import DeliveryStatus, Outcome, Target, Update
@@ -111,21 +111,20 @@ class DeliveryQueue(Queries):
             )
             return result.rowcount == 1
 
-    async def next_due_at(self) -> datetime | None:
-        """When the earliest pending row or in-flight lease comes due, if any."""
+    async def due_times(self) -> dict[ProviderName, datetime]:
+        """Per provider, when its earliest pending row or in-flight lease comes due."""
+        due_at = case(
+            (deliveries.c.status == _PENDING, deliveries.c.next_attempt_at),
+            else_=deliveries.c.lease_expires_at,
+        )
+        query = (
+            select(deliveries.c.provider, func.min(type_coerce(due_at, UtcDateTime())))
+            .where(deliveries.c.status.in_([_PENDING, _IN_FLIGHT]))
+            .group_by(deliveries.c.provider)
+        )
         async with self.engine.connect() as conn:
-            pending = await conn.execute(
-                select(func.min(deliveries.c.next_attempt_at)).where(
-                    deliveries.c.status == _PENDING
-                )
-            )
-            leased = await conn.execute(
-                select(func.min(deliveries.c.lease_expires_at)).where(
-                    deliveries.c.status == _IN_FLIGHT
-                )
-            )
-            times = [t for t in (pending.scalar(), leased.scalar()) if t is not None]
-        return min(times, default=None)
+            rows = (await conn.execute(query)).all()
+        return {ProviderName(name): when for name, when in rows if when is not None}
 
     async def remote_id_taken(self, target: Target, remote_id: str, delivery_id: int) -> bool:
         """Whether another delivery to the target already owns this provider update id."""

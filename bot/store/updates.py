@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import DeliveryStatus, Submission, Target
+from bot.domain.states import ProviderName
 from bot.store.codec import delivery_report, stored_update
 from bot.store.database import Queries, insert_for
 from bot.store.schema import bindings, deliveries, updates
@@ -39,7 +40,7 @@ class UpdateQueries(Queries):
                     .where(bindings.c.channel_id == submission.channel_id)
                     .values(current_state=submission.update.state.value, updated_at=now)
                 )
-            return await self._load(conn, update_id)
+        return _as_stored(update_id, submission, rows, now)
 
     async def get_update(self, update_id: int) -> StoredUpdate | None:
         """The stored update with this id, or None."""
@@ -145,6 +146,22 @@ def _delivery_rows(
         finished = {"finished_at": now, "outcome_seq": 1}
         rows.append(base | _target_columns(target) | skipped_columns | finished)
     return rows
+
+
+def _as_stored(
+    update_id: int, submission: Submission, rows: Sequence[Mapping[str, Any]], now: datetime
+) -> StoredUpdate:
+    """The stored update as reading it back would give (targets and skipped as stored)."""
+    skipped = DeliveryStatus.SKIPPED.value
+    targets = [_target(r) for r in rows if r["status"] != skipped]
+    skipped_targets = [_target(r) for r in rows if r["status"] == skipped]
+    stored = replace(submission, targets=tuple(targets), skipped=tuple(skipped_targets))
+    return StoredUpdate(id=update_id, submission=stored, created_at=now)
+
+
+def _target(row: Mapping[str, Any]) -> Target:
+    """The target named by a new delivery row."""
+    return Target(ProviderName(row["provider"]), row["incident_id"])
 
 
 def _target_columns(target: Target) -> dict[str, Any]:

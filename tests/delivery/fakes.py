@@ -17,7 +17,8 @@ from bot.store.timeutil import Clock, utc_now
 APPLY_THEN_UNCLEAR = "apply-then-unclear"
 """A script step: the provider stores the update, but the answer is lost."""
 
-Step = Outcome | str
+Step = Outcome | str | None
+"""A script step: an outcome to answer, APPLY_THEN_UNCLEAR, or None to behave normally."""
 
 _ids = itertools.count(5000)
 
