@@ -18,6 +18,8 @@ FIELD_ERROR = "The content may not name a customer."
 # A provider that is down holds its request for up to the 15 s read timeout; the other
 # provider's request must not wait for that, so it has to arrive well within it.
 PROMPTLY = 8.0
+# More updates at once than the bot sends to one provider concurrently (16 per process).
+BURST = 40
 
 
 async def thread_says(stack: Stack, words: str) -> None:
@@ -91,3 +93,19 @@ async def test_a_provider_that_is_down_does_not_delay_the_other(
         "Rolled back the deploy",
     ]
     bot.kill()  # no graceful stop waiting on a request that hangs
+
+
+async def test_a_slow_slack_does_not_hold_back_deliveries(stack: Stack, store: Repo) -> None:
+    bot = stack.start_bot()
+    stack.command(bot, LINK_BOTH)
+    stack.slack.latency = 1.0  # every thread message and card edit now takes a second
+    texts = [f"Checkout errors, step {n:02d}" for n in range(BURST)]
+    typed = time.monotonic()
+    for text in texts:
+        stack.publish(bot, f"monitoring {text}")
+
+    posts = await creates_arrive(stack.phare, BURST, within=PROMPTLY + BURST * 0.1)
+    assert sorted(r.json["content"] for r in posts) == sorted(texts)
+    assert posts[-1].at - typed < PROMPTLY + BURST * 0.1
+    assert len(await creates_arrive(stack.checkly, BURST)) == BURST
+    bot.kill()  # the thread is still being written; nothing left that a test looks at
