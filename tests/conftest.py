@@ -1,5 +1,6 @@
 """Shared fixtures: database URLs for SQLite (always) and PostgreSQL (TEST_DATABASE_URL)."""
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -44,10 +45,14 @@ async def postgres_schema() -> AsyncIterator[str]:
     try:
         yield f"{base}{separator}options={options}"
     finally:
-        await _run(base, sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(schema))
+        drop = sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(schema)
+        # A connection a failed test left open may hold a lock: leave the schema rather than hang.
+        with contextlib.suppress(psycopg.errors.LockNotAvailable):
+            await _run(base, drop, lock_timeout="10s")
 
 
-async def _run(url: str, statement: sql.Composed) -> None:
+async def _run(url: str, statement: sql.Composed, lock_timeout: str = "0") -> None:
     """Run one statement on its own autocommit connection."""
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        await conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(lock_timeout)))
         await conn.execute(statement)
