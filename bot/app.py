@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+PURGE_JOB_ID = "purge-seen-events"
+PURGE_INTERVAL_SECONDS = 600.0
 HTTP_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=20)
 PLACEHOLDER = SecretStr("unset")
 
@@ -108,6 +110,8 @@ async def open_core(
     providers = build_providers(settings, http)
     engine = DeliveryEngine(repo, providers, make_notifier(repo))
     scheduler = DeliveryScheduler(engine) if run_scheduler else None
+    if scheduler is not None:
+        scheduler.add_periodic(PURGE_JOB_ID, repo.purge_seen_events, PURGE_INTERVAL_SECONDS)
     core = Core(repo=repo, http=http, providers=providers, engine=engine, scheduler=scheduler)
     try:
         await engine.start()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.store.timeutil import Clock, utc_now
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
 
 class UnsupportedDatabase(ValueError):
@@ -38,6 +39,7 @@ def make_engine(url: str, **options: Any) -> AsyncEngine:
         "pool_pre_ping": True,
         "pool_recycle": 1800,
         "pool_timeout": 10,
+        "connect_args": {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS},
     }
     return create_async_engine(target, **(defaults | options))
 
