@@ -1,0 +1,1 @@
+"""`make bench`: the real `incident-bot serve` measured against loopback fakes."""

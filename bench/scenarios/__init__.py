@@ -1,0 +1,1 @@
+"""One module per measurement the issue asks for."""
