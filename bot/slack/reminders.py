@@ -23,7 +23,7 @@ JOB_ID = "reminder-tick"
 CLAIM_LIMIT = 20
 LEASE_SECONDS = 60.0
 RETRY_SECONDS = 60.0
-ARM_TIMEOUT_SECONDS = 1.0
+SWEEP_SECONDS = 60.0
 
 
 class ReminderStore(Protocol):
@@ -31,6 +31,10 @@ class ReminderStore(Protocol):
 
     async def arm(self, channel_id: str, due_at: datetime) -> bool:
         """Look at the channel at `due_at`; the row is removed when unbound or resolved."""
+        ...
+
+    async def arm_missing(self) -> int:
+        """Give each bound, unresolved channel with a card a reminder if it has none."""
         ...
 
     async def claim_due(self, limit: int, lease_seconds: float) -> list[str]:
@@ -57,24 +61,34 @@ class ReminderStore(Protocol):
 
 
 class ArmingPublisher:
-    """A Publisher that (re-)arms the channel's reminder after each new update it stores."""
+    """A Publisher that (re-)arms the channel's reminder after each new update it stores.
+
+    Arming runs after the submission is answered, so a slow store never delays the person;
+    one that fails is healed by the job's sweep (`arm_missing`).
+    """
 
     def __init__(self, inner: Publisher, store: ReminderStore, minutes: float) -> None:
         self._inner = inner
         self._store = store
         self._interval = interval_of(minutes)
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def submit(self, submission: Submission) -> StoredUpdate:
         """Store through the engine, then arm (a resolved update removes the reminder)."""
         stored = await self._inner.submit(submission)
         channel = submission.channel_id
         if channel is not None and not stored.duplicate:
-            try:
-                async with asyncio.timeout(ARM_TIMEOUT_SECONDS):
-                    await self._store.arm(channel, stored.created_at + self._interval)
-            except Exception as error:
-                logger.warning("reminder of %s not re-armed: %s", channel, type(error).__name__)
+            task = asyncio.create_task(self._arm(channel, stored.created_at + self._interval))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return stored
+
+    async def _arm(self, channel: str, due_at: datetime) -> None:
+        """Arm, logging a failure (the sweep arms the channel later)."""
+        try:
+            await self._store.arm(channel, due_at)
+        except Exception as error:
+            logger.warning("reminder of %s not re-armed: %s", channel, type(error).__name__)
 
 
 class ReminderJob:
@@ -92,6 +106,7 @@ class ReminderJob:
         self._store = store
         self._interval = interval_of(minutes)
         self._clock = clock
+        self._next_sweep: datetime | None = None
 
     @property
     def poll_seconds(self) -> float:
@@ -100,6 +115,7 @@ class ReminderJob:
 
     async def run_due(self) -> int:
         """Handle every reminder due now; how many were claimed."""
+        await self._sweep()
         channels = await self._store.claim_due(CLAIM_LIMIT, LEASE_SECONDS)
         for channel in channels:
             try:
@@ -109,6 +125,21 @@ class ReminderJob:
                 retry_at = self._clock() + timedelta(seconds=RETRY_SECONDS)
                 await self._store.reschedule(channel, retry_at)
         return len(channels)
+
+    async def _sweep(self) -> None:
+        """Now and then, arm bound, unresolved channels that lack a reminder."""
+        now = self._clock()
+        if self._next_sweep is not None and now < self._next_sweep:
+            return
+        period = min(self._interval.total_seconds(), SWEEP_SECONDS)
+        self._next_sweep = now + timedelta(seconds=period)
+        try:
+            added = await self._store.arm_missing()
+        except Exception:
+            logger.exception("arming missing reminders failed; trying again later")
+            return
+        if added:
+            logger.info("armed %d reminder(s) that were missing", added)
 
     async def _handle(self, channel: str) -> None:
         """Nudge, look again later, or stop, as the channel's state says."""
@@ -145,9 +176,7 @@ class ReminderJob:
             )
         except SlackApiError as error:
             code = error.response.get("error") if error.response is not None else None
-            if code in CHANNEL_GONE:
-                logger.warning("reminder dropped: cannot post in %s (%s)", check.channel_id, code)
-                await self._store.clear(check.channel_id)
-                return
-            raise
+            if code not in CHANNEL_GONE:
+                raise
+            logger.warning("reminder not posted: cannot post in %s (%s)", check.channel_id, code)
         await self._store.reschedule(check.channel_id, now + self._interval, fired_at=now)

@@ -7,12 +7,13 @@ channel's last update at that moment. Rows go with their binding (ON DELETE CASC
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.states import State
 from bot.store.database import Queries, insert_for
 from bot.store.schema import binding_targets, bindings, reminders, updates
+from bot.store.timeutil import UtcDateTime
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,36 @@ class ReminderQueries(Queries):
                 statement.on_conflict_do_update(index_elements=["channel_id"], set_={"due_at": due})
             )
             return True
+
+    async def arm_missing(self) -> int:
+        """Give every bound, unresolved channel with a status card a reminder if it has none.
+
+        Heals a re-arm that never happened (a crash between storing and arming, a slow store)
+        and covers incidents that were open before reminders existed; due now, so the job
+        looks at them at once and sets the right time. How many were added.
+        """
+        unresolved = or_(
+            bindings.c.current_state.is_(None), bindings.c.current_state != State.RESOLVED.value
+        )
+        targeted = select(binding_targets.c.channel_id).where(
+            binding_targets.c.channel_id == bindings.c.channel_id
+        )
+        armed = select(reminders.c.channel_id).where(
+            reminders.c.channel_id == bindings.c.channel_id
+        )
+        missing = select(bindings.c.channel_id, literal(self.clock(), UtcDateTime)).where(
+            bindings.c.card_ts.is_not(None), unresolved, targeted.exists(), ~armed.exists()
+        )
+        statement = insert_for(self.engine, reminders).from_select(
+            ["channel_id", "due_at"], missing
+        )
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                statement.on_conflict_do_nothing(index_elements=["channel_id"]).returning(
+                    reminders.c.channel_id
+                )
+            )
+            return len(result.all())
 
     async def claim_due(self, limit: int, lease_seconds: float) -> list[str]:
         """Channels whose reminder is due, pushed `lease_seconds` ahead so no replica takes them.

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -181,6 +181,20 @@ async def wait_for(
     deadline = time.monotonic() + within
     while True:
         found = probe()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not met within {within} s")
+        await asyncio.sleep(0.02)
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]], within: float = WAIT_SECONDS, what: str = "condition"
+) -> T:
+    """Await `probe` until it returns something truthy; fail at the deadline."""
+    deadline = time.monotonic() + within
+    while True:
+        found = await probe()
         if found:
             return found
         if time.monotonic() > deadline:

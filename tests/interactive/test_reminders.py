@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.store.schema import reminders
 from tests.fakes.fixtures import PHARE_INCIDENT
-from tests.interactive.live import LiveBot, buttons, live_bot, shown, wait_for
+from tests.interactive.live import LiveBot, buttons, eventually, live_bot, shown, wait_for
 
 POST = "reminder_post_update"
 SNOOZE = "reminder_snooze"
@@ -42,6 +42,11 @@ async def reminder_rows(bot: LiveBot) -> list[dict[str, Any]]:
     """The stored reminders."""
     async with bot.app.core.repo.engine.connect() as conn:
         return [dict(r) for r in (await conn.execute(select(reminders))).mappings()]
+
+
+async def no_rows(bot: LiveBot) -> bool:
+    """Whether no reminder is stored."""
+    return await reminder_rows(bot) == []
 
 
 async def stays_quiet(bot: LiveBot, count: int, intervals: float = 2.5) -> None:
@@ -100,14 +105,14 @@ async def test_resolved_incident_gets_no_more_reminders(tmp_path: Path) -> None:
         count = len(nudges(bot))
         await bot.command("resolved All systems normal")
         await wait_for(lambda: bot.replies("All systems normal"), what="resolved announcement")
-        assert await reminder_rows(bot) == []
+        await eventually(lambda: no_rows(bot), what="reminder removed")
         await stays_quiet(bot, count=count)
 
 
 async def test_unlinking_the_channel_ends_its_reminder(tmp_path: Path) -> None:
     async with live_bot(tmp_path, INCIDENT_BOT_REMINDER_MINUTES=INTERVAL_MINUTES) as bot:
         await start_incident(bot)
-        assert len(await reminder_rows(bot)) == 1
+        await eventually(lambda: reminder_rows(bot), what="reminder armed")
         await bot.command("unlink")
         assert await reminder_rows(bot) == []
         await stays_quiet(bot, count=0)
@@ -158,3 +163,12 @@ async def test_reminder_buttons_are_for_allowed_people_only(tmp_path: Path) -> N
         [row] = await reminder_rows(bot)
         assert row["snoozed_until"] is None
         assert all(POST in buttons(m) for m in nudges(bot))
+
+
+async def test_a_reminder_lost_from_the_store_is_armed_again(tmp_path: Path) -> None:
+    async with live_bot(tmp_path, INCIDENT_BOT_REMINDER_MINUTES=INTERVAL_MINUTES) as bot:
+        await start_incident(bot)
+        await eventually(lambda: reminder_rows(bot), what="reminder armed")
+        async with bot.app.core.repo.engine.begin() as conn:
+            await conn.execute(delete(reminders))
+        await wait_for(lambda: nudges(bot), what="a reminder all the same")

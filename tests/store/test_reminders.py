@@ -92,3 +92,18 @@ async def test_unlinking_removes_the_reminder(repo: Repo, clock: FakeClock) -> N
     await repo.unbind("C1", None)
     assert await queries.check("C1") is None
     assert not await queries.snooze("C1", clock())
+
+
+async def test_missing_reminders_are_armed_for_open_incidents_with_a_card(
+    repo: Repo, clock: FakeClock
+) -> None:
+    queries = reminders_of(repo)
+    for channel, state in (("C1", State.INVESTIGATING), ("C2", State.RESOLVED), ("C3", None)):
+        await repo.bind(channel, [PHARE])
+        if state is not None:
+            await publish(repo, channel, state)
+            await repo.claim_card(channel, f"{channel}.1")
+    await repo.claim_card("C4", "C4.1")  # a card, but no incident bound
+    assert await queries.arm_missing() == 1
+    assert await queries.claim_due(10, 60) == ["C1"]
+    assert await queries.arm_missing() == 0
