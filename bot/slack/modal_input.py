@@ -84,7 +84,7 @@ def read_form(view: Mapping[str, Any], fallback: State = State.INVESTIGATING) ->
         channel_id=metadata.get("channel_id"),
         state=selected_state(values) or fallback,
         message=entered_message(values)[1],
-        targets={p: text for p, text in target_texts(values).items()},
+        targets=target_texts(values),
         published_at=published_at(values),
         inserted=str(metadata.get("inserted") or ""),
         revision=revision if isinstance(revision, int) and revision >= 0 else 0,
