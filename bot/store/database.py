@@ -1,5 +1,7 @@
 """Turn a configured database URL into an AsyncEngine tuned for SQLite or PostgreSQL."""
 
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Table, event
@@ -10,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.store.timeutil import Clock, utc_now
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+WAL_RETRY_SECONDS = 0.02
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
 
@@ -65,7 +68,7 @@ def _sqlite_engine(target: URL, options: dict[str, Any]) -> AsyncEngine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -91,3 +94,23 @@ class Queries:
     def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL once; a fresh file raced by another connection is retried.
+
+    Changing the journal mode needs the file to itself and SQLite does not wait for that
+    through busy_timeout, so two connections opening a new file at once would otherwise fail.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode")
+            if str(cursor.fetchone()[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_SECONDS)
