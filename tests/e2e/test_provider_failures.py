@@ -100,12 +100,13 @@ async def test_a_slow_slack_does_not_hold_back_deliveries(stack: Stack, store: R
     stack.command(bot, LINK_BOTH)
     stack.slack.latency = 1.0  # every thread message and card edit now takes a second
     texts = [f"Checkout errors, step {n:02d}" for n in range(BURST)]
-    typed = time.monotonic()
     for text in texts:
         stack.publish(bot, f"monitoring {text}")
+    typed = time.monotonic()
 
-    posts = await creates_arrive(stack.phare, BURST, within=PROMPTLY + BURST * 0.1)
+    # Held back behind the thread, the last ones would wait about a minute (3 Slack calls each).
+    posts = await creates_arrive(stack.phare, BURST, within=PROMPTLY)
     assert sorted(r.json["content"] for r in posts) == sorted(texts)
-    assert posts[-1].at - typed < PROMPTLY + BURST * 0.1
+    assert posts[-1].at - typed < PROMPTLY
     assert len(await creates_arrive(stack.checkly, BURST)) == BURST
     bot.kill()  # the thread is still being written; nothing left that a test looks at
