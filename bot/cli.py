@@ -21,7 +21,10 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full command-line grammar."""
-    parser = _Parser(prog="incident-bot", description=__doc__)
+    parser = _Parser(
+        prog="incident-bot",
+        description="Publish status-page updates to Phare and Checkly, from Slack or here.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("serve", help="run the Slack app (HTTP on $PORT, or Socket Mode)")
     post = commands.add_parser("post", help="publish one update without Slack")

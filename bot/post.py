@@ -86,8 +86,11 @@ def _author() -> str:
 
 def format_request(request: PreparedRequest) -> str:
     """A request as an HTTP message: method and URL, headers, JSON body."""
+    headers = dict(request.headers)
+    if request.json and not any(name.lower() == "content-type" for name in headers):
+        headers["Content-Type"] = "application/json"
     lines = [f"{request.method} {request.url}"]
-    lines += [f"{name}: {value}" for name, value in request.headers.items()]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
     lines += ["", json.dumps(request.json, ensure_ascii=False, indent=2)]
     return "\n".join(lines)
 

@@ -58,6 +58,7 @@ def test_dry_run_prints_both_requests_as_the_vendors_specify(tmp_path: Path) -> 
     assert f"POST https://api.checklyhq.com/v1/incidents/{CHECKLY_INCIDENT}/updates" in out
     assert out.count("Authorization: Bearer ***") == 2
     assert "x-checkly-account: <CHECKLY_ACCOUNT_ID>" in out
+    assert out.count("Content-Type: application/json") == 2
     bodies = [json.loads(b) for b in _json_bodies(out)]
     assert bodies == [
         {"state": "monitoring", "content": "x"},
