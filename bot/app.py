@@ -186,10 +186,23 @@ def start_reminders(
 
 @contextlib.asynccontextmanager
 async def running_app(settings: Settings) -> AsyncIterator[SlackApp]:
-    """Build the whole Slack app around a running core."""
-    from bot.slack.app import build_bolt_app, build_web_client
-    from bot.slack.modal_refresh import register_form_refresh
+    """Build the whole Slack app around a running core; one Web API session for all calls."""
+    from bot.slack.app import build_web_client, build_web_session
     from bot.slack.notifier import SlackNotifier
+
+    token = settings.slack.bot_token
+    if token is None:
+        raise ValueError("SLACK_BOT_TOKEN is required")
+    async with build_web_session() as session:
+        client = build_web_client(token=token, base_url=settings.slack.api_url, session=session)
+        async with open_core(settings, lambda repo: SlackNotifier(client, repo)) as core:
+            yield _slack_app(settings, core, client)
+
+
+def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> SlackApp:
+    """The Bolt and web apps around a running core and a Web API client."""
+    from bot.slack.app import build_bolt_app
+    from bot.slack.modal_refresh import register_form_refresh
     from bot.slack.ports import SlackDeps, SlackOptions
     from bot.slack.reactions import register_reactions
     from bot.slack.reminder_buttons import register_reminder_buttons
@@ -197,40 +210,35 @@ async def running_app(settings: Settings) -> AsyncIterator[SlackApp]:
     from bot.store.lookups import DeliveryLookup
     from bot.web import build_web_app
 
-    token = settings.slack.bot_token
-    if token is None:
-        raise ValueError("SLACK_BOT_TOKEN is required")
-    client = build_web_client(token=token, base_url=settings.slack.api_url)
-    async with open_core(settings, lambda repo: SlackNotifier(client, repo)) as core:
-        options = SlackOptions(
-            reactions=settings.reactions,
-            allowed_users=settings.allowed_users,
-            allowed_groups=settings.allowed_groups,
-            reminder_minutes=settings.reminder_minutes,
-            providers_on=frozenset(core.providers),
-            templates=settings.templates,
-        )
-        reminders = ReminderQueries(core.repo.engine, core.repo.clock)
-        publisher = start_reminders(settings.reminder_minutes, core, client, reminders)
-        deps = SlackDeps(publisher=publisher, repo=core.repo, options=options)
-        deliveries = DeliveryLookup(core.repo.engine, core.repo.clock)
-        secret = settings.slack.signing_secret
-        signing = secret.get_secret_value() if secret is not None else None
-        socket_mode = settings.slack.socket_mode
-        bolt_app = build_bolt_app(
-            client=client,
-            signing_secret=None if socket_mode else signing,
-            deps=deps,
-            register_extra=[
-                register_reactions,
-                register_form_refresh,
-                functools.partial(register_resend_buttons, deliveries=deliveries),
-                functools.partial(register_reminder_buttons, store=reminders),
-            ],
-        )
-        web_app = build_web_app(
-            bolt_app=None if socket_mode else bolt_app,
-            signing_secret=signing,
-            healthy=core.repo.ping,
-        )
-        yield SlackApp(settings=settings, core=core, web_app=web_app, bolt_app=bolt_app)
+    options = SlackOptions(
+        reactions=settings.reactions,
+        allowed_users=settings.allowed_users,
+        allowed_groups=settings.allowed_groups,
+        reminder_minutes=settings.reminder_minutes,
+        providers_on=frozenset(core.providers),
+        templates=settings.templates,
+    )
+    reminders = ReminderQueries(core.repo.engine, core.repo.clock)
+    publisher = start_reminders(settings.reminder_minutes, core, client, reminders)
+    deps = SlackDeps(publisher=publisher, repo=core.repo, options=options)
+    deliveries = DeliveryLookup(core.repo.engine, core.repo.clock)
+    secret = settings.slack.signing_secret
+    signing = secret.get_secret_value() if secret is not None else None
+    socket_mode = settings.slack.socket_mode
+    bolt_app = build_bolt_app(
+        client=client,
+        signing_secret=None if socket_mode else signing,
+        deps=deps,
+        register_extra=[
+            register_reactions,
+            register_form_refresh,
+            functools.partial(register_resend_buttons, deliveries=deliveries),
+            functools.partial(register_reminder_buttons, store=reminders),
+        ],
+    )
+    web_app = build_web_app(
+        bolt_app=None if socket_mode else bolt_app,
+        signing_secret=signing,
+        healthy=core.repo.ping,
+    )
+    return SlackApp(settings=settings, core=core, web_app=web_app, bolt_app=bolt_app)

@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable, Sequence
 
+import aiohttp
 from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -19,6 +20,9 @@ from bot.slack.submissions import register_submissions
 from bot.slack.workspace import AppIdentity, WorkspaceGuard
 
 WEB_API_TIMEOUT_SECONDS = 10
+# Kept-alive connections to Slack's Web API shared by every call (card edits, receipts, modals).
+WEB_API_CONNECTIONS = 32
+WEB_API_KEEPALIVE_SECONDS = 30.0
 RATE_LIMIT_RETRIES = 2
 CONNECTION_RETRIES = 2
 
@@ -36,12 +40,32 @@ def quiet_request_verification_logs() -> None:
         logging.getLogger(name).addFilter(_drop_refused_bodies)
 
 
-def build_web_client(*, token: SecretStr, base_url: str) -> AsyncWebClient:
-    """A Web API client for SLACK_API_URL that waits out 429s and retries dropped connections."""
+def build_web_session() -> aiohttp.ClientSession:
+    """One keep-alive HTTP session for every Web API call (call inside the running loop).
+
+    Without it slack_sdk opens (and closes) a new session and connection for every call.
+    """
+    connector = aiohttp.TCPConnector(
+        limit=WEB_API_CONNECTIONS, keepalive_timeout=WEB_API_KEEPALIVE_SECONDS
+    )
+    return aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=WEB_API_TIMEOUT_SECONDS)
+    )
+
+
+def build_web_client(
+    *, token: SecretStr, base_url: str, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """A Web API client for SLACK_API_URL that waits out 429s and retries dropped connections.
+
+    Given a `session` (see build_web_session), every call reuses its kept-alive connections;
+    the caller closes it.
+    """
     return AsyncWebClient(
         token=token.get_secret_value(),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         timeout=WEB_API_TIMEOUT_SECONDS,
+        session=session,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
