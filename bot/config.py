@@ -5,12 +5,22 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import AnyHttpUrl, BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.states import DEFAULT_REACTIONS, State, parse_reactions
 from bot.domain.templates import DEFAULT_TEMPLATES, parse_templates
 
+DEFAULT_DATABASE_URL = "sqlite:///incident-bot.db"
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _GROUP_ID = re.compile(r"S[A-Z0-9]{2,}")
 
@@ -82,12 +92,10 @@ class Settings(BaseModel):
     templates: Mapping[State, str] = Field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
 
 
-class _Environment(BaseSettings):
-    """The raw variables of PRODUCT.md, one field each."""
+class _Environment(BaseModel):
+    """The variables of PRODUCT.md, one typed field each."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env", env_ignore_empty=True, extra="ignore", case_sensitive=False
-    )
+    model_config = ConfigDict(extra="ignore")
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -100,7 +108,7 @@ class _Environment(BaseSettings):
     checkly_api_key: SecretStr | None = None
     checkly_account_id: str | None = None
     checkly_api_url: AnyHttpUrl = AnyHttpUrl("https://api.checklyhq.com")
-    database_url: str = "sqlite:///incident-bot.db"
+    database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
     incident_bot_reactions: str | None = None
     incident_bot_allowed_users: str | None = None
@@ -125,14 +133,49 @@ class _Environment(BaseSettings):
 
 def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
     """Read and check every variable; raise ConfigError listing all problems at once."""
+    raw = _raw_values(env, env_file)
+    problems = _cross_problems(raw)
     try:
-        if env is None:
-            raw = _Environment(_env_file=env_file or Path(".env"))  # type: ignore[call-arg]
-        else:
-            raw = _Environment.model_validate({k.lower(): v for k, v in env.items() if v != ""})
+        typed = _Environment.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError([_describe(e) for e in error.errors()]) from None
-    return _build(raw)
+        raise ConfigError([_describe(e) for e in error.errors()] + problems) from None
+    if problems:
+        raise ConfigError(problems)
+    return _build(typed)
+
+
+_RawEnvironment: type[BaseSettings] = create_model(  # type: ignore[call-overload]
+    "_RawEnvironment",
+    __base__=BaseSettings,
+    __config__=None,
+    **{name: (str | None, None) for name in _Environment.model_fields},
+)
+_RawEnvironment.model_config = SettingsConfigDict(
+    env_file=".env", env_ignore_empty=True, extra="ignore", case_sensitive=False
+)
+
+
+def _raw_values(env: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
+    """The variables as strings, from `env` or from the environment and the `.env` file."""
+    if env is not None:
+        return {k.lower(): v for k, v in env.items() if v != ""}
+    settings = _RawEnvironment(_env_file=env_file or Path(".env"))
+    return {k: v for k, v in settings.model_dump().items() if v is not None}
+
+
+def _cross_problems(raw: Mapping[str, str]) -> list[str]:
+    """Problems that span variables or need parsing beyond one type, found from the strings."""
+    problems: list[str] = []
+    key, account = raw.get("checkly_api_key"), raw.get("checkly_account_id")
+    if key is not None or account is not None:
+        _checkly_pair(key is not None, account is not None, problems)
+    _reactions(raw.get("incident_bot_reactions"), problems)
+    _ids(raw.get("incident_bot_allowed_users"), _USER_ID, "INCIDENT_BOT_ALLOWED_USERS", problems)
+    _ids(raw.get("incident_bot_allowed_groups"), _GROUP_ID, "INCIDENT_BOT_ALLOWED_GROUPS", problems)
+    _database_url(raw.get("database_url", DEFAULT_DATABASE_URL), problems)
+    templates = raw.get("incident_bot_templates")
+    _templates(Path(templates) if templates else None, problems)
+    return problems
 
 
 def _describe(error: Mapping[str, object]) -> str:
@@ -193,20 +236,25 @@ def _checkly(raw: _Environment, problems: list[str]) -> ChecklySettings | None:
     """Checkly is on when its key and account are both set; one without the other is an error."""
     if raw.checkly_api_key is None and raw.checkly_account_id is None:
         return None
-    if raw.checkly_api_key is None:
-        problems.append("CHECKLY_API_KEY: required when CHECKLY_ACCOUNT_ID is set")
-        return None
-    if raw.checkly_account_id is None:
-        problems.append(
-            "CHECKLY_ACCOUNT_ID: required when CHECKLY_API_KEY is set "
-            "(Checkly: Settings → Account → General)"
-        )
+    if raw.checkly_api_key is None or raw.checkly_account_id is None:
+        _checkly_pair(raw.checkly_api_key is not None, raw.checkly_account_id is not None, problems)
         return None
     return ChecklySettings(
         api_key=raw.checkly_api_key,
         account_id=raw.checkly_account_id.strip(),
         api_url=str(raw.checkly_api_url).rstrip("/"),
     )
+
+
+def _checkly_pair(has_key: bool, has_account: bool, problems: list[str]) -> None:
+    """Checkly needs its key and its account id together."""
+    if not has_key:
+        problems.append("CHECKLY_API_KEY: required when CHECKLY_ACCOUNT_ID is set")
+    elif not has_account:
+        problems.append(
+            "CHECKLY_ACCOUNT_ID: required when CHECKLY_API_KEY is set "
+            "(Checkly: Settings → Account → General)"
+        )
 
 
 def _reactions(spec: str | None, problems: list[str]) -> Mapping[str, State]:

@@ -1,0 +1,139 @@
+"""Configuration: every PRODUCT.md variable, defaults, and every problem reported at once."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.domain.states import DEFAULT_REACTIONS, State
+
+
+def test_an_empty_environment_gives_the_documented_defaults() -> None:
+    settings = load_settings({})
+    assert settings.slack.api_url == "https://slack.com/api/"
+    assert settings.slack.missing_for_serve() == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+    assert settings.phare is None
+    assert settings.checkly is None
+    assert settings.store.url == "sqlite:///incident-bot.db"
+    assert settings.port == 3000
+    assert dict(settings.reactions) == dict(DEFAULT_REACTIONS)
+    assert settings.allowed_users == frozenset()
+    assert settings.reminder_minutes == 30
+
+
+def test_every_variable_is_read_and_secrets_stay_secret() -> None:
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1-secret",
+            "SLACK_SIGNING_SECRET": "signing-secret",
+            "SLACK_APP_TOKEN": "xapp-1-secret",
+            "SLACK_API_URL": "http://127.0.0.1:9/api",
+            "PHARE_API_TOKEN": "phare-secret",
+            "PHARE_PROJECT_ID": "7",
+            "PHARE_PROJECT_SLUG": "luminous-guiding-tower",
+            "PHARE_API_URL": "http://127.0.0.1:9/",
+            "CHECKLY_API_KEY": "checkly-secret",
+            "CHECKLY_ACCOUNT_ID": "acc-1",
+            "CHECKLY_API_URL": "http://127.0.0.1:8",
+            "DATABASE_URL": "postgres://u:p@db:5432/bot",
+            "PORT": "8080",
+            "INCIDENT_BOT_REACTIONS": ":fire:=investigating, rocket=resolved",
+            "INCIDENT_BOT_ALLOWED_USERS": "U012ABC, W0345DEF",
+            "INCIDENT_BOT_ALLOWED_GROUPS": "S0123GRP",
+            "INCIDENT_BOT_REMINDER_MINUTES": "0.5",
+        }
+    )
+    assert settings.slack.socket_mode
+    assert settings.slack.missing_for_serve() == []
+    assert settings.slack.api_url == "http://127.0.0.1:9/api/"
+    assert settings.phare is not None
+    assert settings.phare.api_url == "http://127.0.0.1:9"
+    assert settings.phare.project_id == 7
+    assert settings.phare.project_slug == "luminous-guiding-tower"
+    assert settings.checkly is not None
+    assert settings.checkly.account_id == "acc-1"
+    assert settings.store.url == "postgresql://u:p@db:5432/bot"
+    assert settings.port == 8080
+    assert dict(settings.reactions) == {"fire": State.INVESTIGATING, "rocket": State.RESOLVED}
+    assert settings.allowed_users == {"U012ABC", "W0345DEF"}
+    assert settings.allowed_groups == {"S0123GRP"}
+    assert settings.reminder_minutes == 0.5
+    shown = repr(settings)
+    for secret in ("xoxb-1-secret", "signing-secret", "xapp-1-secret", "phare-secret"):
+        assert secret not in shown
+
+
+def test_every_problem_is_reported_at_once_without_values() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(
+            {
+                "SLACK_BOT_TOKEN": "xoxp-user-token-secret",
+                "PORT": "eighty",
+                "PHARE_API_URL": "not a url",
+                "PHARE_PROJECT_ID": "-3",
+                "CHECKLY_API_KEY": "checkly-secret",
+                "INCIDENT_BOT_REACTIONS": "eyes",
+                "INCIDENT_BOT_ALLOWED_USERS": "alice",
+                "INCIDENT_BOT_REMINDER_MINUTES": "-1",
+                "DATABASE_URL": "mysql://db/bot",
+            }
+        )
+    problems = raised.value.problems
+    named = {p.split(":")[0] for p in problems}
+    assert named == {
+        "SLACK_BOT_TOKEN",
+        "PORT",
+        "PHARE_API_URL",
+        "PHARE_PROJECT_ID",
+        "CHECKLY_ACCOUNT_ID",
+        "INCIDENT_BOT_REACTIONS",
+        "INCIDENT_BOT_ALLOWED_USERS",
+        "INCIDENT_BOT_REMINDER_MINUTES",
+        "DATABASE_URL",
+    }
+    assert "xoxp-user-token-secret" not in str(raised.value)
+    assert "checkly-secret" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"CHECKLY_ACCOUNT_ID": "acc"}, "CHECKLY_API_KEY"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"SLACK_APP_TOKEN": "xoxb-not-an-app-token"}, "SLACK_APP_TOKEN"),
+        ({"INCIDENT_BOT_REACTIONS": "eyes=sleeping"}, "INCIDENT_BOT_REACTIONS"),
+        ({"INCIDENT_BOT_REACTIONS": "eyes=resolved,eyes=monitoring"}, "INCIDENT_BOT_REACTIONS"),
+        ({"INCIDENT_BOT_ALLOWED_GROUPS": "U012ABC"}, "INCIDENT_BOT_ALLOWED_GROUPS"),
+        ({"INCIDENT_BOT_REMINDER_MINUTES": "nan"}, "INCIDENT_BOT_REMINDER_MINUTES"),
+    ],
+)
+def test_each_bad_variable_is_named(variables: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(variables)
+    assert [p.split(":")[0] for p in raised.value.problems] == [named]
+
+
+def test_the_env_file_is_read_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("PORT", "PHARE_API_TOKEN", "SLACK_BOT_TOKEN", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    env_file = tmp_path / ".env"
+    env_file.write_text("PORT=4000\nPHARE_API_TOKEN=from-file\nSLACK_BOT_TOKEN=xoxb-file\n")
+    monkeypatch.setenv("PORT", "5000")
+    settings = load_settings(env_file=env_file)
+    assert settings.port == 5000
+    assert settings.phare is not None
+    assert settings.phare.api_token.get_secret_value() == "from-file"
+
+
+def test_problems_in_the_env_file_are_reported_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("PORT", "CHECKLY_API_KEY", "CHECKLY_ACCOUNT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    env_file = tmp_path / ".env"
+    env_file.write_text("PORT=99999\nCHECKLY_ACCOUNT_ID=acc\n")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env_file=env_file)
+    assert [p.split(":")[0] for p in raised.value.problems] == ["PORT", "CHECKLY_API_KEY"]
