@@ -14,6 +14,7 @@ from bot.domain.reminders import LookAgain, Nudge, Stop, decide, interval_of
 from bot.slack.notifier import CHANNEL_GONE
 from bot.slack.nudges import nudge
 from bot.slack.ports import Publisher
+from bot.store.priority import in_background
 from bot.store.reminders import ReminderCheck
 from bot.store.timeutil import Clock, utc_now
 
@@ -78,7 +79,8 @@ class ArmingPublisher:
         stored = await self._inner.submit(submission)
         channel = submission.channel_id
         if channel is not None and not stored.duplicate:
-            task = asyncio.create_task(self._arm(channel, stored.created_at + self._interval))
+            arm = self._arm(channel, stored.created_at + self._interval)
+            task = asyncio.create_task(arm, context=in_background())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         return stored

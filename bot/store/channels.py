@@ -23,12 +23,12 @@ class ChannelQueries(Queries):
 
     async def get_binding(self, channel_id: str) -> Binding | None:
         """The channel's binding, or None when it has none."""
-        async with self.engine.connect() as conn:
+        async with self.connect() as conn:
             return await _binding(conn, channel_id)
 
     async def bind(self, channel_id: str, targets: Sequence[Target]) -> Binding:
         """Bind the channel; each given target replaces the one of its provider."""
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             await self._ensure_row(conn, channel_id)
             for target in targets:
                 statement = insert_for(self.engine, binding_targets).values(
@@ -47,7 +47,7 @@ class ChannelQueries(Queries):
 
     async def unbind(self, channel_id: str, provider: ProviderName | None) -> Binding | None:
         """Remove one provider's target (or all); with no target left the binding is gone."""
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             removal = delete(binding_targets).where(binding_targets.c.channel_id == channel_id)
             if provider is not None:
                 removal = removal.where(binding_targets.c.provider == provider.value)
@@ -60,7 +60,7 @@ class ChannelQueries(Queries):
 
     async def claim_card(self, channel_id: str, card_ts: str) -> str:
         """Record the status card's ts if the channel has none; return the ts in effect."""
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             await self._ensure_row(conn, channel_id)
             await conn.execute(
                 update(bindings)
@@ -83,13 +83,13 @@ class ChannelQueries(Queries):
             set_={"expires_at": statement.excluded.expires_at},
             where=seen_events.c.expires_at <= now,
         )
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             result = await conn.execute(statement.returning(seen_events.c.key))
             return result.first() is not None
 
     async def purge_seen_events(self) -> int:
         """Forget event keys whose time to live is over; how many were removed."""
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             result = await conn.execute(
                 delete(seen_events).where(seen_events.c.expires_at <= self.clock())
             )
@@ -97,7 +97,7 @@ class ChannelQueries(Queries):
 
     async def channel_status(self, channel_id: str) -> ChannelStatus:
         """Bindings, last update and the latest delivery per provider."""
-        async with self.engine.connect() as conn:
+        async with self.connect() as conn:
             binding = await _binding(conn, channel_id)
             newest = _newest_per_provider(await _recent_deliveries(conn, channel_id))
             last_id = await _last_update_id(conn, channel_id)

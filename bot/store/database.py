@@ -1,14 +1,19 @@
 """Turn a configured database URL into an AsyncEngine tuned for SQLite or PostgreSQL."""
 
+import contextlib
+import functools
 import sqlite3
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.store.inline_sqlite import InlineConnection, connect_inline
+from bot.store.priority import PriorityQueuePool
 from bot.store.timeutil import Clock, utc_now
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -56,18 +61,28 @@ def _sqlite_engine(target: URL, options: dict[str, Any]) -> AsyncEngine:
     """SQLite with WAL, foreign keys, a busy timeout, and write transactions begun IMMEDIATE.
 
     One pooled connection: SQLite has one writer at a time anyway, and coroutines queue for
-    the connection instead of polling the file lock (busy_timeout sleeps add up fast).
+    the connection instead of polling the file lock (busy_timeout sleeps add up fast). The
+    queue serves people's requests first (see bot.store.priority). Statements run on the
+    event loop's thread, lock waits as asyncio sleeps (see bot.store.inline_sqlite).
     """
-    defaults: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
+    lock_wait = SQLITE_BUSY_TIMEOUT_MS / 1000
+    defaults: dict[str, Any] = {
+        "pool_size": 1,
+        "max_overflow": 0,
+        "pool_timeout": 30,
+        "poolclass": PriorityQueuePool,
+        "async_creator": functools.partial(connect_inline, target.database or "", lock_wait),
+    }
     engine = create_async_engine(target, **(defaults | options))
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         """Configure each new connection; SQLAlchemy emits BEGIN itself (see `_on_begin`)."""
-        dbapi_connection.isolation_level = None
+        if dbapi_connection.isolation_level is not None:
+            dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {_busy_timeout_ms(dbapi_connection)}")
         _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -81,6 +96,12 @@ def _sqlite_engine(target: URL, options: dict[str, Any]) -> AsyncEngine:
     return engine
 
 
+def _busy_timeout_ms(dbapi_connection: Any) -> int:
+    """No SQLite sleeps for connections that wait for locks in asyncio instead."""
+    inline = isinstance(dbapi_connection.driver_connection, InlineConnection)
+    return 0 if inline else SQLITE_BUSY_TIMEOUT_MS
+
+
 def insert_for(engine: AsyncEngine, table: Table) -> "sqlite.Insert | postgresql.Insert":
     """An INSERT supporting ON CONFLICT, in the engine's dialect."""
     if is_sqlite(engine):
@@ -89,11 +110,38 @@ def insert_for(engine: AsyncEngine, table: Table) -> "sqlite.Insert | postgresql
 
 
 class Queries:
-    """Base for query groups: holds the engine and the clock, nothing else."""
+    """Base for query groups: holds the engine and the clock, and opens connections."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.clock = clock
+        self._inline = is_sqlite(engine)
+
+    @contextlib.asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection, returned to the pool on leaving.
+
+        SQLAlchemy's own `async with engine.connect()` closes the connection in a task of its
+        own (so a cancelled caller cannot abandon the close halfway), which costs a turn of
+        the event loop per use. SQLite's statements run inline and its close cannot be
+        interrupted, so its connections are closed right here.
+        """
+        if not self._inline:
+            async with self.engine.connect() as conn:
+                yield conn
+            return
+        conn = self.engine.connect()
+        await conn.start()
+        try:
+            yield conn
+        finally:
+            await conn.close()
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in a transaction, committed on leaving (rolled back on an error)."""
+        async with self.connect() as conn, conn.begin():
+            yield conn
 
 
 def _use_wal(cursor: Any) -> None:

@@ -14,7 +14,7 @@ class DeliveryLookup(Queries):
 
     async def get_delivery(self, delivery_id: int) -> DeliveryReport | None:
         """The delivery with this id as it stands now, or None."""
-        async with self.engine.connect() as conn:
+        async with self.connect() as conn:
             found = await conn.execute(select(deliveries).where(deliveries.c.id == delivery_id))
             row = found.mappings().one_or_none()
             if row is None:

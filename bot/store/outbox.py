@@ -47,7 +47,7 @@ class OutboxQueries(Queries):
         if update_ids:
             owed = and_(owed, updates.c.id.in_(update_ids))
         until = now + timedelta(seconds=lease_seconds)
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             ids = await _lease(conn, updates.c.id, owed, limit)
             if not ids:
                 return []
@@ -62,7 +62,7 @@ class OutboxQueries(Queries):
     async def mark_announced(self, update_id: int, retry_at: datetime | None) -> None:
         """Record the announcement as done (retry_at None) or to be retried at `retry_at`."""
         values = {"announced": True} if retry_at is None else {"announce_after": retry_at}
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             await conn.execute(update(updates).where(updates.c.id == update_id).values(values))
         if retry_at is None:
             _remember(self._announced, update_id)
@@ -80,7 +80,7 @@ class OutboxQueries(Queries):
             deliveries.c.update_id.in_(announced),
         )
         until = now + timedelta(seconds=lease_seconds)
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             ids = await _lease(conn, deliveries.c.id, owed, limit)
             if not ids:
                 return []
@@ -123,7 +123,7 @@ class OutboxQueries(Queries):
             }
         else:
             values = {"report_after": retry_at}
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             await conn.execute(
                 update(deliveries).where(deliveries.c.id == owed.report.delivery_id).values(values)
             )

@@ -59,7 +59,7 @@ class DeliveryQueue(Queries):
         due = _due(now)
         if provider is not None:
             due = and_(deliveries.c.provider == provider.value, due)
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             candidates = (
                 select(deliveries.c.id)
                 .where(due)
@@ -99,7 +99,7 @@ class DeliveryQueue(Queries):
             "finished_at": now if final else None,
             "outcome_seq": deliveries.c.outcome_seq + 1,
         }
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             result = await conn.execute(
                 update(deliveries)
                 .where(
@@ -122,13 +122,13 @@ class DeliveryQueue(Queries):
             .where(deliveries.c.status.in_([_PENDING, _IN_FLIGHT]))
             .group_by(deliveries.c.provider)
         )
-        async with self.engine.connect() as conn:
+        async with self.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {ProviderName(name): when for name, when in rows if when is not None}
 
     async def remote_id_taken(self, target: Target, remote_id: str, delivery_id: int) -> bool:
         """Whether another delivery to the target already owns this provider update id."""
-        async with self.engine.connect() as conn:
+        async with self.connect() as conn:
             found = await conn.execute(
                 select(deliveries.c.id).where(
                     deliveries.c.provider == target.provider.value,

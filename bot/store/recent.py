@@ -33,7 +33,7 @@ class RecentQueries(Queries):
             .order_by(updates.c.id.desc())
             .limit(_CANDIDATES)
         )
-        async with self.engine.connect() as conn:
+        async with self.connect() as conn:
             for update_id in (await conn.execute(query)).scalars():
                 stored = await load_update(conn, update_id)
                 if stored is not None and stored.submission.update == update:

@@ -37,7 +37,7 @@ class ReminderQueries(Queries):
 
         A channel that is unbound or resolved has its reminder removed instead.
         """
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             if not await _wants_reminder(conn, channel_id):
                 await conn.execute(delete(reminders).where(reminders.c.channel_id == channel_id))
                 return False
@@ -74,7 +74,7 @@ class ReminderQueries(Queries):
         statement = insert_for(self.engine, reminders).from_select(
             ["channel_id", "due_at"], missing
         )
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             result = await conn.execute(
                 statement.on_conflict_do_nothing(index_elements=["channel_id"]).returning(
                     reminders.c.channel_id
@@ -90,7 +90,7 @@ class ReminderQueries(Queries):
         """
         now = self.clock()
         due = reminders.c.due_at <= now
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             candidates = await conn.execute(
                 select(reminders.c.channel_id)
                 .where(due)
@@ -111,7 +111,7 @@ class ReminderQueries(Queries):
 
     async def check(self, channel_id: str) -> ReminderCheck | None:
         """The binding, the last update and the reminder of a channel (None without a reminder)."""
-        async with self.engine.connect() as conn:
+        async with self.connect() as conn:
             found = await conn.execute(
                 select(reminders).where(reminders.c.channel_id == channel_id)
             )
@@ -146,14 +146,14 @@ class ReminderQueries(Queries):
         values: dict[str, datetime] = {"due_at": due_at}
         if fired_at is not None:
             values["last_fired_at"] = fired_at
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             await conn.execute(
                 update(reminders).where(reminders.c.channel_id == channel_id).values(values)
             )
 
     async def snooze(self, channel_id: str, until: datetime) -> bool:
         """No nudge before `until`, whatever happens meanwhile; False when there is no reminder."""
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             result = await conn.execute(
                 update(reminders)
                 .where(reminders.c.channel_id == channel_id)
@@ -163,7 +163,7 @@ class ReminderQueries(Queries):
 
     async def clear(self, channel_id: str) -> None:
         """Remove the channel's reminder."""
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             await conn.execute(delete(reminders).where(reminders.c.channel_id == channel_id))
 
 

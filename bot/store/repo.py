@@ -25,7 +25,7 @@ class Repo(ChannelQueries, UpdateQueries, RecentQueries):
     async def ping(self) -> bool:
         """Whether the database answers (for /healthz and doctor)."""
         try:
-            async with self.engine.connect() as conn:
+            async with self.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         except (SQLAlchemyError, OSError):
             return False

@@ -27,7 +27,7 @@ class UpdateQueries(Queries):
         A dedup key seen before returns the stored update marked duplicate and adds nothing.
         """
         now = self.clock()
-        async with self.engine.begin() as conn:
+        async with self.begin() as conn:
             update_id = await self._insert_update(conn, submission, now)
             if update_id is None:
                 existing = await self._find_by_dedup_key(conn, submission.dedup_key or "")
@@ -44,12 +44,12 @@ class UpdateQueries(Queries):
 
     async def get_update(self, update_id: int) -> StoredUpdate | None:
         """The stored update with this id, or None."""
-        async with self.engine.connect() as conn:
+        async with self.connect() as conn:
             return await load_update(conn, update_id)
 
     async def deliveries_of(self, update_id: int) -> list[DeliveryReport]:
         """Every delivery of the update as it stands now, in target order (empty if unknown)."""
-        async with self.engine.connect() as conn:
+        async with self.connect() as conn:
             row = await _update_row(conn, update_id)
             if row is None:
                 return []
