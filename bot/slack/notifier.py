@@ -53,21 +53,26 @@ class SlackNotifier:
         return self._locks.setdefault(channel, asyncio.Lock())
 
     async def _announce(self, channel: str, update: StoredUpdate) -> None:
-        """Post the card, or reply in its thread and edit it."""
+        """Post the card, or reply in its thread and edit it.
+
+        The card is drawn from the status read before posting: a delivery recorded meanwhile
+        has a report still owed, and that report redraws the card again.
+        """
         status = await self._repo.channel_status(channel)
         card_ts, created = await self._card(channel, update, status)
         if created:
             return
         await self._post(channel, update_announcement(update), thread_ts=card_ts)
-        await self._edit_card(channel, card_ts, update)
+        await self._edit_card(channel, card_ts, _card_message(status, update))
 
     async def _report(self, channel: str, report: DeliveryReport) -> None:
-        """Post a receipt (unless it says nothing new) and edit the card."""
+        """Post a receipt (unless it says nothing new) and edit the card (one status read)."""
         status = await self._repo.channel_status(channel)
-        card_ts, _ = await self._card(channel, report.update, status)
+        card_ts, created = await self._card(channel, report.update, status)
         if _worth_a_receipt(report):
             await self._post(channel, receipt(report), thread_ts=card_ts)
-        await self._edit_card(channel, card_ts, report.update)
+        if not created:
+            await self._edit_card(channel, card_ts, _card_message(status, report.update))
 
     async def _card(
         self, channel: str, update: StoredUpdate, status: ChannelStatus
@@ -90,10 +95,8 @@ class SlackNotifier:
         )
         return str(response["ts"])
 
-    async def _edit_card(self, channel: str, card_ts: str, update: StoredUpdate) -> None:
-        """Redraw the card from the store's view of the channel."""
-        status = await self._repo.channel_status(channel)
-        message = _card_message(status, update)
+    async def _edit_card(self, channel: str, card_ts: str, message: SlackMessage) -> None:
+        """Redraw the card (a card gone or too old to edit is logged, not retried)."""
         try:
             await self._client.chat_update(channel=channel, ts=card_ts, **message.as_kwargs())
         except SlackApiError as error:
