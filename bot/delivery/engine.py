@@ -60,6 +60,7 @@ class DeliveryEngine:
         self._in_flight: Counter[ProviderName] = Counter()
         self._changed = asyncio.Event()
         self._next_sweep = 0.0
+        self._dispatching = asyncio.Lock()
 
     async def submit(self, submission: Submission) -> StoredUpdate:
         """Store the update and its deliveries (committed on return), then wake the worker.
@@ -67,9 +68,21 @@ class DeliveryEngine:
         A dedup key seen before returns the stored update marked duplicate; nothing is added.
         """
         stored = await self.repo.insert_submission(submission, self._skip_reasons(submission))
-        if not stored.duplicate:
-            self.wake()
+        if not stored.duplicate and self._worker.running:
+            # Straight to delivery: no wake-up of the worker and no due-times query first.
+            ready = {t.provider for t in stored.submission.targets}
+            self._spawn(self._dispatch_now(ready))
         return stored
+
+    async def _dispatch_now(self, ready: Collection[ProviderName]) -> None:
+        """Start due deliveries of the given providers at once (the worker does the rest)."""
+        try:
+            _, saturated = await self._dispatch(ready)
+        except Exception:
+            log.exception("starting deliveries failed; the worker will retry")
+            saturated = True
+        if saturated:
+            self.wake()
 
     async def run_due(self) -> int:
         """One full pass: deliver every due row concurrently, then make owed reports."""
@@ -142,6 +155,13 @@ class DeliveryEngine:
 
         Also says whether some provider filled every free slot (more rows may be waiting).
         """
+        async with self._dispatching:
+            return await self._claim_and_start(ready)
+
+    async def _claim_and_start(
+        self, ready: Collection[ProviderName] | None
+    ) -> tuple[list[asyncio.Task[None]], bool]:
+        """_dispatch's work, one caller at a time (so free slots are counted right)."""
         tasks: list[asyncio.Task[None]] = []
         saturated = False
         for name, provider in self.providers.items():
