@@ -29,7 +29,7 @@ from bot.store.repo import Repo, open_repo
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.slack.ports import Publisher
+    from bot.slack.ports import Publisher, SlackOptions
 
 logger = logging.getLogger(__name__)
 
@@ -199,18 +199,11 @@ async def running_app(settings: Settings) -> AsyncIterator[SlackApp]:
             yield _slack_app(settings, core, client)
 
 
-def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> SlackApp:
-    """The Bolt and web apps around a running core and a Web API client."""
-    from bot.slack.app import build_bolt_app
-    from bot.slack.modal_refresh import register_form_refresh
-    from bot.slack.ports import SlackDeps, SlackOptions
-    from bot.slack.reactions import register_reactions
-    from bot.slack.reminder_buttons import register_reminder_buttons
-    from bot.slack.resend import register_resend_buttons
-    from bot.store.lookups import DeliveryLookup
-    from bot.web import build_web_app
+def _slack_options(settings: Settings, core: Core) -> "SlackOptions":
+    """The settings the Slack layer reads."""
+    from bot.slack.ports import SlackOptions
 
-    options = SlackOptions(
+    return SlackOptions(
         reactions=settings.reactions,
         allowed_users=settings.allowed_users,
         allowed_groups=settings.allowed_groups,
@@ -218,9 +211,22 @@ def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> Slac
         providers_on=frozenset(core.providers),
         templates=settings.templates,
     )
+
+
+def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> SlackApp:
+    """The Bolt and web apps around a running core and a Web API client."""
+    from bot.slack.app import build_bolt_app
+    from bot.slack.modal_refresh import register_form_refresh
+    from bot.slack.ports import SlackDeps
+    from bot.slack.reactions import register_reactions
+    from bot.slack.reminder_buttons import register_reminder_buttons
+    from bot.slack.resend import register_resend_buttons
+    from bot.store.lookups import DeliveryLookup
+    from bot.web import build_web_app
+
     reminders = ReminderQueries(core.repo.engine, core.repo.clock)
     publisher = start_reminders(settings.reminder_minutes, core, client, reminders)
-    deps = SlackDeps(publisher=publisher, repo=core.repo, options=options)
+    deps = SlackDeps(publisher=publisher, repo=core.repo, options=_slack_options(settings, core))
     deliveries = DeliveryLookup(core.repo.engine, core.repo.clock)
     secret = settings.slack.signing_secret
     signing = secret.get_secret_value() if secret is not None else None
