@@ -1,7 +1,5 @@
 """Settings from the environment (and `.env`), checked all at once before anything starts."""
 
-import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,12 +15,19 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.domain.states import DEFAULT_REACTIONS, State, parse_reactions
-from bot.domain.templates import DEFAULT_TEMPLATES, parse_templates
-
-DEFAULT_DATABASE_URL = "sqlite:///incident-bot.db"
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
-_GROUP_ID = re.compile(r"S[A-Z0-9]{2,}")
+from bot.config_checks import (
+    DEFAULT_DATABASE_URL,
+    GROUP_ID,
+    USER_ID,
+    check_checkly_pair,
+    cross_problems,
+    normalised_database_url,
+    reaction_map,
+    slack_ids,
+    template_map,
+)
+from bot.domain.states import State
+from bot.domain.templates import DEFAULT_TEMPLATES
 
 
 class ConfigError(Exception):
@@ -134,7 +139,7 @@ class _Environment(BaseModel):
 def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
     """Read and check every variable; raise ConfigError listing all problems at once."""
     raw = _raw_values(env, env_file)
-    problems = _cross_problems(raw)
+    problems = cross_problems(raw)
     try:
         typed = _Environment.model_validate(raw)
     except ValidationError as error:
@@ -163,21 +168,6 @@ def _raw_values(env: Mapping[str, str] | None, env_file: Path | None) -> dict[st
     return {k: v for k, v in settings.model_dump().items() if v is not None}
 
 
-def _cross_problems(raw: Mapping[str, str]) -> list[str]:
-    """Problems that span variables or need parsing beyond one type, found from the strings."""
-    problems: list[str] = []
-    key, account = raw.get("checkly_api_key"), raw.get("checkly_account_id")
-    if key is not None or account is not None:
-        _checkly_pair(key is not None, account is not None, problems)
-    _reactions(raw.get("incident_bot_reactions"), problems)
-    _ids(raw.get("incident_bot_allowed_users"), _USER_ID, "INCIDENT_BOT_ALLOWED_USERS", problems)
-    _ids(raw.get("incident_bot_allowed_groups"), _GROUP_ID, "INCIDENT_BOT_ALLOWED_GROUPS", problems)
-    _database_url(raw.get("database_url", DEFAULT_DATABASE_URL), problems)
-    templates = raw.get("incident_bot_templates")
-    _templates(Path(templates) if templates else None, problems)
-    return problems
-
-
 def _describe(error: Mapping[str, object]) -> str:
     """One validation error as `NAME: what is wrong` (never the value: it may be a secret)."""
     loc = error.get("loc") or ("?",)
@@ -191,13 +181,15 @@ def _build(raw: _Environment) -> Settings:
     problems: list[str] = []
     phare = _phare(raw)
     checkly = _checkly(raw, problems)
-    reactions = _reactions(raw.incident_bot_reactions, problems)
-    users = _ids(raw.incident_bot_allowed_users, _USER_ID, "INCIDENT_BOT_ALLOWED_USERS", problems)
-    groups = _ids(
-        raw.incident_bot_allowed_groups, _GROUP_ID, "INCIDENT_BOT_ALLOWED_GROUPS", problems
+    reactions = reaction_map(raw.incident_bot_reactions, problems)
+    users = slack_ids(
+        raw.incident_bot_allowed_users, USER_ID, "INCIDENT_BOT_ALLOWED_USERS", problems
     )
-    store_url = _database_url(raw.database_url, problems)
-    templates = _templates(raw.incident_bot_templates, problems)
+    groups = slack_ids(
+        raw.incident_bot_allowed_groups, GROUP_ID, "INCIDENT_BOT_ALLOWED_GROUPS", problems
+    )
+    store_url = normalised_database_url(raw.database_url, problems)
+    templates = template_map(raw.incident_bot_templates, problems)
     if problems:
         raise ConfigError(problems)
     slack = SlackSettings(
@@ -237,74 +229,15 @@ def _checkly(raw: _Environment, problems: list[str]) -> ChecklySettings | None:
     if raw.checkly_api_key is None and raw.checkly_account_id is None:
         return None
     if raw.checkly_api_key is None or raw.checkly_account_id is None:
-        _checkly_pair(raw.checkly_api_key is not None, raw.checkly_account_id is not None, problems)
+        check_checkly_pair(
+            raw.checkly_api_key is not None, raw.checkly_account_id is not None, problems
+        )
         return None
     return ChecklySettings(
         api_key=raw.checkly_api_key,
         account_id=raw.checkly_account_id.strip(),
         api_url=str(raw.checkly_api_url).rstrip("/"),
     )
-
-
-def _checkly_pair(has_key: bool, has_account: bool, problems: list[str]) -> None:
-    """Checkly needs its key and its account id together."""
-    if not has_key:
-        problems.append("CHECKLY_API_KEY: required when CHECKLY_ACCOUNT_ID is set")
-    elif not has_account:
-        problems.append(
-            "CHECKLY_ACCOUNT_ID: required when CHECKLY_API_KEY is set "
-            "(Checkly: Settings → Account → General)"
-        )
-
-
-def _reactions(spec: str | None, problems: list[str]) -> Mapping[str, State]:
-    """The emoji map: the defaults, or the operator's own pairs."""
-    if spec is None:
-        return dict(DEFAULT_REACTIONS)
-    try:
-        return parse_reactions(spec)
-    except ValueError as error:
-        problems.append(f"INCIDENT_BOT_REACTIONS: {error}")
-        return {}
-
-
-def _templates(path: Path | None, problems: list[str]) -> Mapping[State, str]:
-    """The message templates: the defaults, with the operator's TOML file's states replaced."""
-    if path is None:
-        return dict(DEFAULT_TEMPLATES)
-    name = "INCIDENT_BOT_TEMPLATES"
-    try:
-        return parse_templates(tomllib.loads(path.read_text(encoding="utf-8")))
-    except OSError as error:
-        problems.append(f"{name}: cannot read {path}: {error.strerror or error}")
-    except tomllib.TOMLDecodeError as error:
-        problems.append(f"{name}: {path} is not valid TOML: {error}")
-    except (ValueError, UnicodeDecodeError) as error:
-        problems.append(f"{name}: {path}: {error}")
-    return {}
-
-
-def _ids(
-    spec: str | None, shape: re.Pattern[str], name: str, problems: list[str]
-) -> frozenset[str]:
-    """Comma-separated Slack ids of one kind."""
-    if spec is None:
-        return frozenset()
-    ids = [part.strip() for part in spec.split(",") if part.strip()]
-    bad = [i for i in ids if shape.fullmatch(i) is None]
-    if bad:
-        problems.append(f"{name}: not Slack ids: {', '.join(repr(b[:40]) for b in bad)}")
-    return frozenset(ids)
-
-
-def _database_url(url: str, problems: list[str]) -> str:
-    """Accept Heroku's `postgres://` and check the scheme is one the store speaks."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url.removeprefix("postgres://")
-    scheme = url.partition("://")[0]
-    if not url.partition("://")[1] or scheme.split("+")[0] not in {"sqlite", "postgresql"}:
-        problems.append("DATABASE_URL: must be a sqlite:/// or postgresql:// URL")
-    return url
 
 
 def _with_slash(url: str) -> str:
