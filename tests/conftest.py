@@ -12,6 +12,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from bot.store.repo import Repo, open_repo
+from tests.store.clock import FakeClock
+
 POSTGRES_ENV = "TEST_DATABASE_URL"
 
 
@@ -56,3 +59,19 @@ async def _run(url: str, statement: sql.Composed, lock_timeout: str = "0") -> No
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
         await conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(lock_timeout)))
         await conn.execute(statement)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock the test moves."""
+    return FakeClock()
+
+
+@pytest.fixture
+async def repo(database_url: str, clock: FakeClock) -> AsyncIterator[Repo]:
+    """A Repo over a freshly migrated database, on the test's clock."""
+    repo = await open_repo(database_url, clock=clock)
+    try:
+        yield repo
+    finally:
+        await repo.close()
