@@ -8,7 +8,8 @@ from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.domain.models import Refused, Retry, Unclear
-from bot.providers.credentials import check_checkly, check_phare
+from bot.providers.checkly import ChecklyClient
+from bot.providers.phare import PhareClient
 from bot.store.migrate import current_revision
 from bot.store.repo import open_repo
 
@@ -83,14 +84,18 @@ async def _phare(settings: Settings, http: httpx.AsyncClient) -> Check:
     """Phare's token, if Phare is on."""
     if settings.phare is None:
         return Check("skip", "phare", "PHARE_API_TOKEN is not set: Phare is off")
-    return _verdict("phare", await check_phare(http, settings.phare), "token accepted")
+    return _verdict(
+        "phare", await PhareClient(http, settings.phare).check_credentials(), "token accepted"
+    )
 
 
 async def _checkly(settings: Settings, http: httpx.AsyncClient) -> Check:
     """Checkly's key and account, if Checkly is on."""
     if settings.checkly is None:
         return Check("skip", "checkly", "CHECKLY_API_KEY is not set: Checkly is off")
-    return _verdict("checkly", await check_checkly(http, settings.checkly), "key accepted")
+    return _verdict(
+        "checkly", await ChecklyClient(http, settings.checkly).check_credentials(), "key accepted"
+    )
 
 
 def _verdict(name: str, outcome: Refused | Retry | Unclear | None, success: str) -> Check:

@@ -121,3 +121,13 @@ def unreadable(vendor: Vendor, response: httpx.Response, what: str) -> Unclear:
     return Unclear(
         f"{label} answered HTTP {response.status_code} but {what} could not be read ({said})"
     )
+
+
+async def check_access(
+    http: httpx.AsyncClient, vendor: Vendor, url: str, headers: Mapping[str, str]
+) -> Refused | Retry | Unclear | None:
+    """One authenticated GET: None when the vendor accepts the credentials, else why not."""
+    answer = await exchange(http, vendor, "GET", url, headers=headers)
+    if not isinstance(answer, httpx.Response):
+        return for_reading(answer)
+    return None if answer.is_success else failure_outcome(vendor, answer, "-")

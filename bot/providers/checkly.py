@@ -7,9 +7,16 @@ import httpx
 
 from bot.config import ChecklySettings
 from bot.domain.ids import InvalidId, parse_checkly_id
-from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Update
+from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
 from bot.domain.states import ProviderName, UnsupportedState, state_from_vendor, vendor_state
-from bot.providers._exchange import Vendor, exchange, failure_outcome, for_reading, unreadable
+from bot.providers._exchange import (
+    Vendor,
+    check_access,
+    exchange,
+    failure_outcome,
+    for_reading,
+    unreadable,
+)
 from bot.providers._responses import json_body, parse_timestamp
 from bot.providers.base import ListResult, PreparedRequest
 
@@ -92,6 +99,11 @@ class ChecklyClient:
         """The incident's URL; the id is already parsed, and quoted all the same."""
         segment = quote(canonical_id, safe="")
         return f"{self._settings.api_url.rstrip('/')}/v1/incidents/{segment}"
+
+    async def check_credentials(self) -> Refused | Retry | Unclear | None:
+        """Read the current account: None when the key and account id are accepted."""
+        url = f"{self._settings.api_url.rstrip('/')}/v1/accounts/me"
+        return await check_access(self._http, self._vendor, url, self._headers(masked=False))
 
     def _headers(self, *, masked: bool) -> dict[str, str]:
         """Bearer key and the account header."""

@@ -7,9 +7,16 @@ import httpx
 
 from bot.config import PhareSettings
 from bot.domain.ids import InvalidId, parse_phare_id
-from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Update
+from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
 from bot.domain.states import ProviderName, UnsupportedState, state_from_vendor, vendor_state
-from bot.providers._exchange import Vendor, exchange, failure_outcome, for_reading, unreadable
+from bot.providers._exchange import (
+    Vendor,
+    check_access,
+    exchange,
+    failure_outcome,
+    for_reading,
+    unreadable,
+)
 from bot.providers._responses import json_body, parse_timestamp
 from bot.providers.base import ListResult, PreparedRequest
 
@@ -86,6 +93,11 @@ class PhareClient:
             if not updates or page >= last_page:
                 break
         return list(found.values())
+
+    async def check_credentials(self) -> Refused | Retry | Unclear | None:
+        """List one incident: None when the token (and project header) are accepted."""
+        url = f"{self._settings.api_url.rstrip('/')}/uptime/incidents?per_page=1"
+        return await check_access(self._http, self._vendor, url, self._headers(masked=False))
 
     def _create_request(self, update: Update, incident_id: str, *, masked: bool) -> PreparedRequest:
         """The POST that creates an update, with the id parsed and the state in Phare's words."""
