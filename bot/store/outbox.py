@@ -4,7 +4,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -48,16 +48,8 @@ class OutboxQueries(Queries):
             owed = and_(owed, updates.c.id.in_(update_ids))
         until = now + timedelta(seconds=lease_seconds)
         async with self.begin() as conn:
-            ids = await _lease(conn, updates.c.id, owed, limit)
-            if not ids:
-                return []
-            claimed = await conn.execute(
-                update(updates)
-                .where(updates.c.id.in_(ids), owed)
-                .values(announce_after=until)
-                .returning(updates.c.id)
-            )
-            return [await self._stored(conn, uid) for uid in sorted(claimed.scalars())]
+            claimed = await _lease(conn, updates, updates.c.announce_after, owed, limit, until)
+            return [await self._stored(conn, uid) for uid in claimed]
 
     async def mark_announced(self, update_id: int, retry_at: datetime | None) -> None:
         """Record the announcement as done (retry_at None) or to be retried at `retry_at`."""
@@ -81,19 +73,12 @@ class OutboxQueries(Queries):
         )
         until = now + timedelta(seconds=lease_seconds)
         async with self.begin() as conn:
-            ids = await _lease(conn, deliveries.c.id, owed, limit)
-            if not ids:
+            lease_column = deliveries.c.report_after
+            claimed = await _lease(conn, deliveries, lease_column, owed, limit, until)
+            if not claimed:
                 return []
-            claimed = await conn.execute(
-                update(deliveries)
-                .where(deliveries.c.id.in_(ids), owed)
-                .values(report_after=until)
-                .returning(deliveries.c.id)
-            )
             rows = await conn.execute(
-                select(deliveries)
-                .where(deliveries.c.id.in_(list(claimed.scalars())))
-                .order_by(deliveries.c.id)
+                select(deliveries).where(deliveries.c.id.in_(claimed)).order_by(deliveries.c.id)
             )
             reports: list[OwedReport] = []
             for row in rows.mappings():
@@ -135,12 +120,30 @@ def _free(lease_column: ColumnElement[datetime], now: datetime) -> ColumnElement
 
 
 async def _lease(
-    conn: AsyncConnection, id_column: ColumnElement[int], owed: ColumnElement[bool], limit: int
+    conn: AsyncConnection,
+    table: Table,
+    lease_column: ColumnElement[datetime],
+    owed: ColumnElement[bool],
+    limit: int,
+    until: datetime,
 ) -> list[int]:
-    """Ids of owed rows, locked against other replicas (skip those already locked)."""
+    """Lease up to `limit` owed rows until `until`; their ids, ascending.
+
+    Candidates are locked against other replicas (skipping rows already locked), and the
+    update re-checks `owed` so a row taken in between is not leased twice.
+    """
+    id_column = table.c.id
     query = select(id_column).where(owed).order_by(id_column).limit(limit)
-    result = await conn.execute(query.with_for_update(skip_locked=True))
-    return list(result.scalars())
+    ids = list((await conn.execute(query.with_for_update(skip_locked=True))).scalars())
+    if not ids:
+        return []
+    claimed = await conn.execute(
+        update(table)
+        .where(id_column.in_(ids), owed)
+        .values({lease_column.key: until})
+        .returning(id_column)
+    )
+    return sorted(claimed.scalars())
 
 
 def _remember(ids: set[int], update_id: int) -> None:
