@@ -16,7 +16,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.background import Background
 from bot.slack.commands import register_commands
-from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 from bot.slack.submissions import register_submissions
 from bot.slack.workspace import AppIdentity, WorkspaceGuard
@@ -109,7 +108,7 @@ def build_bolt_app(
     )
     app.use(people_first)
     app.use(WorkspaceGuard(AppIdentity(client)))
-    permissions = Permissions(users=deps.options.allowed_users, groups=deps.options.allowed_groups)
+    permissions = deps.permissions
     background = Background()
     register_commands(app, deps, permissions=permissions, background=background)
     register_submissions(app, deps, permissions=permissions)

@@ -2,12 +2,14 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from bot.delivery.reporting import StoredUpdate
 from bot.domain.models import Submission, Target, Update
 from bot.domain.states import ProviderName, State
 from bot.domain.templates import DEFAULT_TEMPLATES
+from bot.slack.permissions import Permissions
 from bot.store.records import Binding, ChannelStatus
 
 
@@ -72,3 +74,8 @@ class SlackDeps:
     publisher: Publisher
     repo: ChannelRepo
     options: SlackOptions
+
+    @cached_property
+    def permissions(self) -> Permissions:
+        """Who may publish, with one group-membership cache shared by every listener."""
+        return Permissions(users=self.options.allowed_users, groups=self.options.allowed_groups)

@@ -46,7 +46,7 @@ def register_reactions(
     app: AsyncApp, deps: SlackDeps, *, background: Background | None = None
 ) -> None:
     """Listen for `reaction_added`; the work runs in `background` after Slack is answered."""
-    permissions = Permissions(users=deps.options.allowed_users, groups=deps.options.allowed_groups)
+    permissions = deps.permissions
     handler = ReactionHandler(deps, permissions)
     tasks = background or Background()
 

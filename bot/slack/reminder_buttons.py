@@ -74,7 +74,7 @@ def register_reminder_buttons(
     background: Background | None = None,
 ) -> None:
     """Listen to the reminder's buttons; each click is acked at once and handled after."""
-    permissions = Permissions(users=deps.options.allowed_users, groups=deps.options.allowed_groups)
+    permissions = deps.permissions
     buttons = ReminderButtons(deps, store, permissions)
     tasks = background or Background()
     app.action(ids.REMINDER_POST_ACTION)(click_listener(buttons.post_update, tasks, "post update"))

@@ -108,7 +108,7 @@ def register_resend_buttons(
     background: Background | None = None,
 ) -> None:
     """Listen to the receipt buttons; each click is acked at once and handled after."""
-    permissions = Permissions(users=deps.options.allowed_users, groups=deps.options.allowed_groups)
+    permissions = deps.permissions
     handler = ResendHandler(deps, deliveries, permissions)
     tasks = background or Background()
 
