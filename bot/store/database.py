@@ -18,6 +18,8 @@ from bot.store.timeutil import Clock, utc_now
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WAL_RETRY_SECONDS = 0.02
+# Execution option marking a connection that only reads (SQLite begins it without a lock).
+READ_ONLY = "incident_bot_read_only"
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
 
@@ -90,8 +92,10 @@ def _sqlite_engine(target: URL, options: dict[str, Any]) -> AsyncEngine:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        """Take the write lock up front so concurrent writers wait instead of failing."""
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        """Writers take the write lock up front (so they wait instead of failing); readers
+        take none (WAL gives them a snapshot while another process writes)."""
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -119,6 +123,12 @@ class Queries:
 
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection for reading, returned to the pool on leaving."""
+        async with self._connection(read_only=True) as conn:
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def _connection(self, *, read_only: bool) -> AsyncIterator[AsyncConnection]:
         """A pooled connection, returned to the pool on leaving.
 
         SQLAlchemy's own `async with engine.connect()` closes the connection in a task of its
@@ -132,6 +142,8 @@ class Queries:
             return
         conn = self.engine.connect()
         await conn.start()
+        if read_only:
+            await conn.execution_options(**{READ_ONLY: True})
         try:
             yield conn
         finally:
@@ -140,7 +152,7 @@ class Queries:
     @contextlib.asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
         """A connection in a transaction, committed on leaving (rolled back on an error)."""
-        async with self.connect() as conn, conn.begin():
+        async with self._connection(read_only=False) as conn, conn.begin():
             yield conn
 
 
