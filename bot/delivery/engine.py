@@ -74,6 +74,11 @@ class DeliveryEngine:
             self._spawn(self._dispatch_now(ready))
         return stored
 
+    def deliver_now(self, providers: Collection[ProviderName]) -> None:
+        """Start due deliveries of these providers at once (another process stored them)."""
+        if self._worker.running:
+            self._spawn(self._dispatch_now([p for p in providers if p in self.providers]))
+
     async def _dispatch_now(self, ready: Collection[ProviderName]) -> None:
         """Start due deliveries of the given providers at once (the worker does the rest)."""
         try:
@@ -162,20 +167,23 @@ class DeliveryEngine:
         self, ready: Collection[ProviderName] | None
     ) -> tuple[list[asyncio.Task[None]], bool]:
         """_dispatch's work, one caller at a time (so free slots are counted right)."""
+        free: dict[ProviderName, int] = {}
+        for name in self.providers:
+            slots = self.policy.max_in_flight_per_provider - self._in_flight[name]
+            if slots > 0 and (ready is None or name in ready):
+                free[name] = slots
+        if not free:
+            return [], False
+        claims = await self.repo.queue.claim_due_each(
+            self.instance_id, self._clock(), self.policy.lease_seconds, free
+        )
+        claimed = Counter(claim.target.provider for claim in claims)
         tasks: list[asyncio.Task[None]] = []
-        saturated = False
-        for name, provider in self.providers.items():
-            free = self.policy.max_in_flight_per_provider - self._in_flight[name]
-            if free <= 0 or (ready is not None and name not in ready):
-                continue
-            claims = await self.repo.queue.claim_due(
-                self.instance_id, self._clock(), self.policy.lease_seconds, free, name
-            )
-            saturated = saturated or len(claims) == free
-            for claim in claims:
-                self._in_flight[name] += 1
-                tasks.append(self._spawn(self._deliver(claim, provider)))
-        return tasks, saturated
+        for claim in claims:
+            name = claim.target.provider
+            self._in_flight[name] += 1
+            tasks.append(self._spawn(self._deliver(claim, self.providers[name])))
+        return tasks, any(claimed[name] == slots for name, slots in free.items())
 
     async def _deliver(self, claim: Claim, provider: Provider) -> None:
         """Attempt one claimed delivery, record the result, report it."""

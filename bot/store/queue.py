@@ -1,10 +1,13 @@
 """The delivery queue: claim due rows under a lease, record what became of them."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select, true, type_coerce, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.models import DeliveryStatus, Outcome, Target, Update
@@ -60,30 +63,20 @@ class DeliveryQueue(Queries):
         if provider is not None:
             due = and_(deliveries.c.provider == provider.value, due)
         async with self.begin() as conn:
-            candidates = (
-                select(deliveries.c.id)
-                .where(due)
-                .order_by(deliveries.c.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-            ids = (await conn.execute(candidates)).scalars().all()
-            if not ids:
-                return []
-            claimed = await conn.execute(
-                update(deliveries)
-                .where(deliveries.c.id.in_(ids), due)
-                .values(_claim_values(owner, now, lease_seconds))
-                .returning(deliveries.c.id)
-            )
-            claimed_ids = claimed.scalars().all()
-            rows = await conn.execute(
-                select(deliveries, updates.c.state, updates.c.content, updates.c.published_at)
-                .join(updates, updates.c.id == deliveries.c.update_id)
-                .where(deliveries.c.id.in_(claimed_ids))
-                .order_by(deliveries.c.id)
-            )
-            return [_claim(row) for row in rows.mappings()]
+            ids = (await conn.execute(_candidates(due, limit))).scalars().all()
+            return await _lease(conn, ids, owner, now, lease_seconds)
+
+    async def claim_due_each(
+        self, owner: str, now: datetime, lease_seconds: float, limits: Mapping[ProviderName, int]
+    ) -> list[Claim]:
+        """claim_due for several providers at once, up to each one's limit, in one transaction."""
+        due = _due(now)
+        async with self.begin() as conn:
+            ids: list[int] = []
+            for provider, limit in limits.items():
+                mine = and_(deliveries.c.provider == provider.value, due)
+                ids.extend((await conn.execute(_candidates(mine, limit))).scalars().all())
+            return await _lease(conn, ids, owner, now, lease_seconds)
 
     async def record(
         self, claim: Claim, owner: str, disposition: Disposition, now: datetime
@@ -146,6 +139,39 @@ def _due(now: datetime) -> ColumnElement[bool]:
         and_(deliveries.c.status == _PENDING, deliveries.c.next_attempt_at <= now),
         and_(deliveries.c.status == _IN_FLIGHT, deliveries.c.lease_expires_at <= now),
     )
+
+
+def _candidates(due: ColumnElement[bool], limit: int) -> Select[int]:
+    """The ids of up to `limit` due rows, oldest first, skipping rows others have locked."""
+    return (
+        select(deliveries.c.id)
+        .where(due)
+        .order_by(deliveries.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
+async def _lease(
+    conn: AsyncConnection, ids: Sequence[int], owner: str, now: datetime, lease_seconds: float
+) -> list[Claim]:
+    """Lease the rows among `ids` still due; each as a Claim with its update."""
+    if not ids:
+        return []
+    claimed = await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), _due(now))
+        .values(_claim_values(owner, now, lease_seconds))
+        .returning(deliveries.c.id)
+    )
+    claimed_ids = claimed.scalars().all()
+    rows = await conn.execute(
+        select(deliveries, updates.c.state, updates.c.content, updates.c.published_at)
+        .join(updates, updates.c.id == deliveries.c.update_id)
+        .where(deliveries.c.id.in_(claimed_ids))
+        .order_by(deliveries.c.id)
+    )
+    return [_claim(row) for row in rows.mappings()]
 
 
 def _claim_values(owner: str, now: datetime, lease_seconds: float) -> dict[str, Any]:
