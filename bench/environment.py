@@ -68,19 +68,46 @@ def wait_healthy(url: str, limit: float = START_LIMIT_SECONDS) -> float:
     raise BenchError(f"{url} did not answer /healthz within {limit} s")
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident set (VmHWM), in MB."""
+def process_tree(pid: int) -> list[int]:
+    """The process and its children (the bot forks one for deliveries)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(int(child) for child in children)]
+
+
+def _status_kb(pid: int, field: str) -> int:
+    """A `kB` figure from /proc/<pid>/status."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise BenchError(f"no VmHWM for process {pid}")
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise BenchError(f"no {field} for process {pid}")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The sum of each bot process's peak resident set (VmHWM), in MB.
+
+    Pages the forked processes still share are counted in each: an upper bound.
+    """
+    return sum(_status_kb(p, "VmHWM") for p in process_tree(pid)) / 1024
+
+
+def pss_mb(pid: int) -> float:
+    """The bot processes' proportional set size now (shared pages split between them), in MB."""
+    total = 0
+    for p in process_tree(pid):
+        for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+    return total / 1024
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User plus system CPU time the bot's processes have used so far."""
     ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+    total = 0
+    for p in process_tree(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 class NullServer:

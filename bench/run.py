@@ -21,6 +21,7 @@ from bench.environment import (
     NullServer,
     make_channels,
     peak_rss_mb,
+    pss_mb,
 )
 from bench.probe import StoredFirstProbe
 from bench.report import Deliveries, Figures, Load, json_line, table
@@ -54,6 +55,7 @@ class Phases:
     def __init__(self, stack: BenchStack) -> None:
         self.stack = stack
         self.peak_rss_mb = 0.0
+        self.peak_pss_mb = 0.0
         self._count = 0
 
     def start_times(self) -> tuple[float, float]:
@@ -94,8 +96,13 @@ class Phases:
         return await measure(bot)
 
     def _finish(self, bot: BotProcess) -> None:
-        """Keep the highest peak RSS seen, then kill the bot (its backlog is of no interest)."""
+        """Keep the highest memory figures seen, then kill the bot (its backlog is of no interest).
+
+        PSS is read at the end of the phase: CPython seldom gives memory back, so the end of
+        a phase is close to its peak.
+        """
         self.peak_rss_mb = max(self.peak_rss_mb, peak_rss_mb(bot.process.pid))
+        self.peak_pss_mb = max(self.peak_pss_mb, pss_mb(bot.process.pid))
         bot.kill()
 
 
@@ -160,6 +167,7 @@ def run(home: Path) -> Figures:
         stored_first=probe.stored_first,
         not_stored_first=probe.not_stored,
         peak_rss_mb=phases.peak_rss_mb,
+        peak_pss_mb=phases.peak_pss_mb,
         start_fresh_seconds=fresh,
         start_at_head_seconds=at_head,
     )

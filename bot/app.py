@@ -1,30 +1,22 @@
-"""The one composition root: builds store, HTTP client, providers, engine, Slack and web apps."""
+"""The composition root of `serve`: the core, the Slack client, the Bolt and web apps."""
 
 import asyncio
 import contextlib
 import functools
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import httpx
 from aiohttp import web
-from pydantic import SecretStr
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import ChecklySettings, PhareSettings, Settings
-from bot.delivery.engine import DeliveryEngine
-from bot.delivery.reporting import Notifier, NullNotifier
-from bot.delivery.scheduler import DeliveryScheduler
-from bot.domain.states import ProviderName
-from bot.providers.base import DEFAULT_TIMEOUT, Provider
-from bot.providers.checkly import ChecklyClient
-from bot.providers.phare import PhareClient
+from bot.config import Settings
+from bot.core import Core, open_core
+from bot.delivery.reporting import Notifier
+from bot.delivery_process import DeliveryProcess, HandoffPublisher
 from bot.store.reminders import ReminderQueries
-from bot.store.repo import Repo, open_repo
+from bot.store.repo import Repo
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
@@ -33,107 +25,34 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PURGE_JOB_ID = "purge-seen-events"
-PURGE_INTERVAL_SECONDS = 600.0
-HTTP_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=20)
-PLACEHOLDER = SecretStr("unset")
+# The delivery process gets the engine's grace for sends under way, and a little more.
+CHILD_STOP_SECONDS = 12.0
 
 
-def build_http_client() -> httpx.AsyncClient:
-    """The one shared provider client: explicit timeouts, keep-alive."""
-    return httpx.AsyncClient(
-        timeout=DEFAULT_TIMEOUT,
-        limits=HTTP_LIMITS,
-        headers={"User-Agent": "incident-bot", "Accept": "application/json"},
-    )
-
-
-def build_providers(settings: Settings, http: httpx.AsyncClient) -> dict[ProviderName, Provider]:
-    """A client for each provider whose credentials are set."""
-    providers: dict[ProviderName, Provider] = {}
-    if settings.phare is not None:
-        providers[ProviderName.PHARE] = PhareClient(http, settings.phare)
-    if settings.checkly is not None:
-        providers[ProviderName.CHECKLY] = ChecklyClient(http, settings.checkly)
-    return providers
-
-
-def build_preview_providers(
-    settings: Settings, http: httpx.AsyncClient
-) -> dict[ProviderName, Provider]:
-    """Clients for every provider, with placeholders where credentials are unset (dry runs)."""
-    phare = settings.phare or PhareSettings(api_token=PLACEHOLDER, api_url="https://api.phare.io")
-    checkly = settings.checkly or ChecklySettings(
-        api_key=PLACEHOLDER, account_id="<CHECKLY_ACCOUNT_ID>", api_url="https://api.checklyhq.com"
-    )
-    return {
-        ProviderName.PHARE: PhareClient(http, phare),
-        ProviderName.CHECKLY: ChecklyClient(http, checkly),
-    }
-
-
-class StoreUnavailable(Exception):
-    """The database named by DATABASE_URL could not be opened (the message holds no password)."""
-
-
-async def open_store(url: str) -> Repo:
-    """Open and migrate the store, or raise StoreUnavailable saying where and why."""
-    try:
-        return await open_repo(url)
-    except (SQLAlchemyError, OSError) as error:
-        shown = make_url(url).render_as_string(hide_password=True)
-        reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0]
-        raise StoreUnavailable(f"cannot open the database at {shown}: {reason}") from error
-
-
-@dataclass
-class Core:
-    """Store, providers and engine: the road every update takes, with or without Slack."""
-
-    repo: Repo
-    http: httpx.AsyncClient
-    providers: Mapping[ProviderName, Provider]
-    engine: DeliveryEngine
-    scheduler: DeliveryScheduler | None = field(default=None)
-
-
-@contextlib.asynccontextmanager
-async def open_core(
-    settings: Settings,
-    make_notifier: Callable[[Repo], Notifier] = lambda _repo: NullNotifier(),
-    *,
-    run_scheduler: bool = True,
-) -> AsyncIterator[Core]:
-    """Migrate the store, build the engine and start delivering; stop cleanly on exit."""
-    repo = await open_store(settings.store.url)
-    http = build_http_client()
-    providers = build_providers(settings, http)
-    engine = DeliveryEngine(repo, providers, make_notifier(repo))
-    scheduler = DeliveryScheduler(engine) if run_scheduler else None
-    if scheduler is not None:
-        scheduler.add_periodic(PURGE_JOB_ID, repo.purge_seen_events, PURGE_INTERVAL_SECONDS)
-    core = Core(repo=repo, http=http, providers=providers, engine=engine, scheduler=scheduler)
-    try:
-        await engine.start()
-        if scheduler is not None:
-            scheduler.start()
-        yield core
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown()
-        await engine.stop()
-        await http.aclose()
-        await repo.close()
-
-
-async def serve_forever(settings: Settings) -> None:
-    """Run the Slack app until SIGTERM or SIGINT."""
+async def serve_forever(settings: Settings, deliveries: DeliveryProcess | None = None) -> None:
+    """Run the Slack app until SIGTERM or SIGINT; then stop the delivery process, if any."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with running_app(settings) as app:
-        await app.serve_until(stop)
+    try:
+        async with running_app(settings, deliveries) as app:
+            await app.serve_until(stop)
+    finally:
+        if deliveries is not None:
+            await deliveries.stop(CHILD_STOP_SECONDS)
+
+
+async def deliver_until_closed(settings: Settings, wake_fd: int) -> None:
+    """The delivery process: deliver, report and run the timers until the parent leaves."""
+    from bot.delivery_process import read_wakeups
+
+    async with _slack_client(settings) as client, _open_core(settings, client) as core:
+        start_reminders(settings, core, client)
+        reading = asyncio.create_task(read_wakeups(wake_fd, core.engine.deliver_now))
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, reading.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await reading
 
 
 @dataclass
@@ -170,33 +89,76 @@ class SlackApp:
             await runner.cleanup()
 
 
-def start_reminders(
-    minutes: float, core: Core, client: "AsyncWebClient", reminders: ReminderQueries
-) -> "Publisher":
-    """With reminders on: every update re-arms its channel's reminder, and a job nudges."""
-    from bot.slack.reminders import JOB_ID, ArmingPublisher, ReminderJob
+def start_reminders(settings: Settings, core: Core, client: "AsyncWebClient") -> None:
+    """With reminders on, a job nudges quiet threads (updates arm them: see `_open_core`)."""
+    from bot.slack.reminders import JOB_ID, ReminderJob
 
-    if minutes <= 0:
-        return core.engine
-    if core.scheduler is not None:
-        job = ReminderJob(client, reminders, minutes)
-        core.scheduler.add_periodic(JOB_ID, job.run_due, job.poll_seconds)
-    return ArmingPublisher(core.engine, reminders, minutes)
+    if settings.reminder_minutes <= 0 or core.scheduler is None:
+        return
+    reminders = ReminderQueries(core.repo.engine, core.repo.clock)
+    job = ReminderJob(client, reminders, settings.reminder_minutes)
+    core.scheduler.add_periodic(JOB_ID, job.run_due, job.poll_seconds)
 
 
 @contextlib.asynccontextmanager
-async def running_app(settings: Settings) -> AsyncIterator[SlackApp]:
-    """Build the whole Slack app around a running core; one Web API session for all calls."""
+async def running_app(
+    settings: Settings, deliveries: DeliveryProcess | None = None
+) -> AsyncIterator[SlackApp]:
+    """Build the whole Slack app around the core; one Web API session for all calls.
+
+    With `deliveries` (a delivery process), this process only stores updates and wakes it;
+    should it end, this process takes the deliveries over.
+    """
+    async with _slack_client(settings) as client:
+        if deliveries is None:
+            async with _open_core(settings, client) as core:
+                yield _slack_app(settings, core, client, core.engine)
+            return
+        async with _open_core(settings, client, deliver=False) as core:
+            watcher = asyncio.create_task(_take_over_when_gone(deliveries, core))
+            try:
+                yield _slack_app(settings, core, client, HandoffPublisher(core.engine, deliveries))
+            finally:
+                watcher.cancel()
+
+
+async def _take_over_when_gone(deliveries: DeliveryProcess, core: Core) -> None:
+    """If the delivery process ends while serving, deliver from this process instead."""
+    code = await deliveries.exited()
+    logger.error(
+        "the delivery process ended (exit code %s); this process delivers from now on", code
+    )
+    await core.start_delivering()
+
+
+@contextlib.asynccontextmanager
+async def _slack_client(settings: Settings) -> "AsyncIterator[AsyncWebClient]":
+    """The Web API client over one kept-alive session, closed on leaving."""
     from bot.slack.app import build_web_client, build_web_session
-    from bot.slack.notifier import SlackNotifier
 
     token = settings.slack.bot_token
     if token is None:
         raise ValueError("SLACK_BOT_TOKEN is required")
     async with build_web_session() as session:
-        client = build_web_client(token=token, base_url=settings.slack.api_url, session=session)
-        async with open_core(settings, lambda repo: SlackNotifier(client, repo)) as core:
-            yield _slack_app(settings, core, client)
+        yield build_web_client(token=token, base_url=settings.slack.api_url, session=session)
+
+
+def _open_core(
+    settings: Settings, client: "AsyncWebClient", *, deliver: bool = True
+) -> contextlib.AbstractAsyncContextManager[Core]:
+    """The core, reporting to Slack through `client` (and arming reminders as it announces)."""
+    from bot.slack.notifier import SlackNotifier
+    from bot.slack.reminders import ArmingNotifier
+
+    def notifier(repo: Repo) -> Notifier:
+        """Slack's notifier, arming each announced update's reminder when reminders are on."""
+        slack = SlackNotifier(client, repo)
+        if settings.reminder_minutes <= 0:
+            return slack
+        reminders = ReminderQueries(repo.engine, repo.clock)
+        return ArmingNotifier(slack, reminders, settings.reminder_minutes)
+
+    return open_core(settings, notifier, deliver=deliver)
 
 
 def _slack_options(settings: Settings, core: Core) -> "SlackOptions":
@@ -213,8 +175,10 @@ def _slack_options(settings: Settings, core: Core) -> "SlackOptions":
     )
 
 
-def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> SlackApp:
-    """The Bolt and web apps around a running core and a Web API client."""
+def _slack_app(
+    settings: Settings, core: Core, client: "AsyncWebClient", stores: "Publisher"
+) -> SlackApp:
+    """The Bolt and web apps around the core, a Web API client and what stores updates."""
     from bot.slack.app import build_bolt_app
     from bot.slack.modal_refresh import register_form_refresh
     from bot.slack.ports import SlackDeps
@@ -225,8 +189,8 @@ def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> Slac
     from bot.web import build_web_app
 
     reminders = ReminderQueries(core.repo.engine, core.repo.clock)
-    publisher = start_reminders(settings.reminder_minutes, core, client, reminders)
-    deps = SlackDeps(publisher=publisher, repo=core.repo, options=_slack_options(settings, core))
+    start_reminders(settings, core, client)
+    deps = SlackDeps(publisher=stores, repo=core.repo, options=_slack_options(settings, core))
     deliveries = DeliveryLookup(core.repo.engine, core.repo.clock)
     secret = settings.slack.signing_secret
     signing = secret.get_secret_value() if secret is not None else None

@@ -71,9 +71,7 @@ def _targets(texts: Sequence[str]) -> tuple[Target, ...]:
 
 def _option(field: str) -> str:
     """The command-line option that carries a field."""
-    return {"content": "message", "targets": "to", "published_at": "published-at"}.get(
-        field, field
-    )
+    return {"content": "message", "targets": "to", "published_at": "published-at"}.get(field, field)
 
 
 def _author() -> str:
@@ -128,7 +126,7 @@ async def run_post(settings: Settings, args: PostArguments) -> int:
     except UsageError as error:
         print_usage_error(error)
         return EXIT_USAGE
-    from bot.app import open_core
+    from bot.core import open_core
 
     async with open_core(settings, run_scheduler=False) as core:
         stored = await core.engine.submit(submission)
@@ -141,7 +139,7 @@ async def run_post(settings: Settings, args: PostArguments) -> int:
 
 async def _dry_run(settings: Settings, submission: Submission) -> int:
     """Print the exact request for each target; send nothing."""
-    from bot.app import build_http_client, build_preview_providers
+    from bot.core import build_http_client, build_preview_providers
 
     async with build_http_client() as http:
         providers = build_preview_providers(settings, http)

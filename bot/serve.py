@@ -1,6 +1,7 @@
 """`incident-bot serve`: refuse clearly when Slack is not configured, else run the app."""
 
 import asyncio
+import functools
 import logging
 import sys
 from collections.abc import Iterable
@@ -50,6 +51,25 @@ def configure_logging(
     return handler
 
 
+def _load_slack_modules() -> None:
+    """Import what both processes use, once."""
+    import bot.slack.app
+    import bot.slack.notifier
+    import bot.web  # noqa: F401
+
+
+def _deliver(settings: Settings, wake_fd: int) -> int:
+    """The delivery process's life: 0 when the parent let it go, 1 if the store would not open."""
+    from bot.app import deliver_until_closed
+    from bot.core import StoreUnavailable
+
+    try:
+        asyncio.run(deliver_until_closed(settings, wake_fd))
+    except StoreUnavailable:
+        return EXIT_FAILED  # the parent says why
+    return 0
+
+
 def run_serve(settings: Settings) -> int:
     """Start the Slack app; exit 2 naming missing variables, 1 when the store cannot be opened."""
     missing = settings.slack.missing_for_serve()
@@ -60,10 +80,14 @@ def run_serve(settings: Settings) -> int:
         )
         return EXIT_USAGE
     configure_logging(secrets=secrets_of(settings))
-    from bot.app import StoreUnavailable, serve_forever
+    from bot.app import serve_forever
+    from bot.core import StoreUnavailable
+    from bot.delivery_process import fork_delivery_process
 
+    _load_slack_modules()  # before the fork, so both processes share them
+    deliveries = fork_delivery_process(functools.partial(_deliver, settings))
     try:
-        asyncio.run(serve_forever(settings))
+        asyncio.run(serve_forever(settings, deliveries))
     except StoreUnavailable as error:
         print(
             f"incident-bot serve: {error}\n"

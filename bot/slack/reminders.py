@@ -1,6 +1,5 @@
 """Reminders: armed by every update, fired by a periodic job that claims due rows in the store."""
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -8,13 +7,10 @@ from typing import Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery.reporting import StoredUpdate
-from bot.domain.models import Submission
+from bot.delivery.reporting import DeliveryReport, Notifier, StoredUpdate
 from bot.domain.reminders import LookAgain, Nudge, Stop, decide, interval_of
 from bot.slack.notifier import CHANNEL_GONE
 from bot.slack.nudges import nudge
-from bot.slack.ports import Publisher
-from bot.store.priority import in_background
 from bot.store.reminders import ReminderCheck
 from bot.store.timeutil import Clock, utc_now
 
@@ -61,29 +57,30 @@ class ReminderStore(Protocol):
         ...
 
 
-class ArmingPublisher:
-    """A Publisher that (re-)arms the channel's reminder after each new update it stores.
+class ArmingNotifier:
+    """A Notifier that (re-)arms the channel's reminder as each new update is announced.
 
-    Arming runs after the submission is answered, so a slow store never delays the person;
-    one that fails is healed by the job's sweep (`arm_missing`).
+    Arming runs in the delivery process, after the person has their answer; one that fails
+    is healed by the job's sweep (`arm_missing`). A resolved update removes the reminder.
     """
 
-    def __init__(self, inner: Publisher, store: ReminderStore, minutes: float) -> None:
+    def __init__(self, inner: Notifier, store: ReminderStore, minutes: float) -> None:
         self._inner = inner
         self._store = store
         self._interval = interval_of(minutes)
-        self._tasks: set[asyncio.Task[None]] = set()
 
-    async def submit(self, submission: Submission) -> StoredUpdate:
-        """Store through the engine, then arm (a resolved update removes the reminder)."""
-        stored = await self._inner.submit(submission)
-        channel = submission.channel_id
-        if channel is not None and not stored.duplicate:
-            arm = self._arm(channel, stored.created_at + self._interval)
-            task = asyncio.create_task(arm, context=in_background())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return stored
+    async def update_stored(self, update: StoredUpdate) -> None:
+        """Announce through the inner notifier, then arm (also when announcing failed)."""
+        try:
+            await self._inner.update_stored(update)
+        finally:
+            channel = update.submission.channel_id
+            if channel is not None:
+                await self._arm(channel, update.created_at + self._interval)
+
+    async def delivery_changed(self, report: DeliveryReport) -> None:
+        """Report through the inner notifier."""
+        await self._inner.delivery_changed(report)
 
     async def _arm(self, channel: str, due_at: datetime) -> None:
         """Arm, logging a failure (the sweep arms the channel later)."""

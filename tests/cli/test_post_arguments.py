@@ -34,8 +34,6 @@ def fakes() -> Iterator[tuple[PhareFake, ChecklyFake, dict[str, str]]]:
         yield phare, checkly, env
 
 
-
-
 def test_dry_run_prints_both_requests_as_the_vendors_specify(tmp_path: Path) -> None:
     result = run_cli(
         [
