@@ -43,13 +43,17 @@ async def serve_forever(settings: Settings, deliveries: DeliveryProcess | None =
             await deliveries.stop(CHILD_STOP_SECONDS)
 
 
-async def deliver_until_closed(settings: Settings, wake_fd: int) -> None:
-    """The delivery process: deliver, report and run the timers until the parent leaves."""
-    from bot.delivery_process import read_wakeups
+async def deliver_until_closed(settings: Settings, wake_fd: int, owner: str) -> None:
+    """The delivery process: deliver (as engine `owner`), report and run the timers until the
+    parent leaves."""
+    from bot.delivery_process import read_hand_overs
 
-    async with _slack_client(settings) as client, _open_core(settings, client) as core:
+    async with (
+        _slack_client(settings) as client,
+        _open_core(settings, client, instance_id=owner) as core,
+    ):
         start_reminders(settings, core, client)
-        reading = asyncio.create_task(read_wakeups(wake_fd, core.engine.deliver_now))
+        reading = asyncio.create_task(read_hand_overs(wake_fd, core.engine.take_over))
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, reading.cancel)
         with contextlib.suppress(asyncio.CancelledError):
             await reading
@@ -129,6 +133,7 @@ async def _take_over_when_gone(deliveries: DeliveryProcess, core: Core) -> None:
         "the delivery process ended (exit code %s); this process delivers from now on", code
     )
     await core.start_delivering()
+    await core.engine.adopt_leases_of(deliveries.owner)
 
 
 @contextlib.asynccontextmanager
@@ -144,7 +149,11 @@ async def _slack_client(settings: Settings) -> "AsyncIterator[AsyncWebClient]":
 
 
 def _open_core(
-    settings: Settings, client: "AsyncWebClient", *, deliver: bool = True
+    settings: Settings,
+    client: "AsyncWebClient",
+    *,
+    deliver: bool = True,
+    instance_id: str | None = None,
 ) -> contextlib.AbstractAsyncContextManager[Core]:
     """The core, reporting to Slack through `client` (and arming reminders as it announces)."""
     from bot.slack.notifier import SlackNotifier
@@ -158,7 +167,7 @@ def _open_core(
         reminders = ReminderQueries(repo.engine, repo.clock)
         return ArmingNotifier(slack, reminders, settings.reminder_minutes)
 
-    return open_core(settings, notifier, deliver=deliver)
+    return open_core(settings, notifier, deliver=deliver, instance_id=instance_id)
 
 
 def _slack_options(settings: Settings, core: Core) -> "SlackOptions":

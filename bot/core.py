@@ -101,6 +101,7 @@ async def open_core(
     *,
     run_scheduler: bool = True,
     deliver: bool = True,
+    instance_id: str | None = None,
 ) -> AsyncIterator[Core]:
     """Migrate the store, build the engine and (unless told not to) start delivering.
 
@@ -110,7 +111,7 @@ async def open_core(
     repo = await open_store(settings.store.url)
     http = build_http_client()
     providers = build_providers(settings, http)
-    engine = DeliveryEngine(repo, providers, make_notifier(repo))
+    engine = DeliveryEngine(repo, providers, make_notifier(repo), instance_id=instance_id)
     scheduler = DeliveryScheduler(engine) if run_scheduler else None
     if scheduler is not None:
         scheduler.add_periodic(PURGE_JOB_ID, repo.purge_seen_events, PURGE_INTERVAL_SECONDS)

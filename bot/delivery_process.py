@@ -1,10 +1,12 @@
 """Deliveries in a process of their own, so a Slack request never waits behind them.
 
 `serve` forks before its event loop starts: the parent answers Slack, the child sends to the
-providers, reports in the thread and runs the periodic jobs. After storing an update the
-parent writes the providers to deliver to on a pipe; the child starts those deliveries at
-once (its own periodic pass still finds anything a lost wake-up left behind). The child stops
-when the pipe closes (the parent is leaving) and, on Linux, is killed with the parent.
+providers, reports in the thread and runs the periodic jobs. The parent stores each update
+with its deliveries already claimed by the child's engine, then writes their ids on a pipe;
+the child sends them at once, without claiming anything. Should the pipe refuse the ids, the
+parent makes the rows pending again for the child's periodic pass. The child stops when the
+pipe closes (the parent is leaving) and, on Linux, is killed with the parent; if it dies, the
+parent ends its leases and delivers itself.
 """
 
 import asyncio
@@ -14,47 +16,60 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Sequence
 
-from bot.delivery.engine import DeliveryEngine
+from bot.delivery.engine import DeliveryEngine, default_instance_id
 from bot.delivery.reporting import StoredUpdate
 from bot.domain.models import Submission
-from bot.domain.states import ProviderName
 
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
 _READ_SIZE = 4096
-_SEPARATOR = ","
+# Writes up to PIPE_BUF bytes (4096 on Linux, 512 at least) are all-or-nothing.
+_ATOMIC_WRITE = 512
 
 
-def _encode(providers: Collection[ProviderName]) -> bytes:
-    """One wake-up line naming the providers that have new deliveries."""
-    return (_SEPARATOR.join(sorted(p.value for p in providers)) + "\n").encode()
+def encode(delivery_ids: Sequence[int]) -> bytes:
+    """One hand-over line: the delivery ids, comma-separated."""
+    return (",".join(str(i) for i in delivery_ids) + "\n").encode()
 
 
-def decode(chunk: bytes) -> set[ProviderName]:
-    """Every provider named in a chunk of wake-up lines (unknown names are ignored)."""
-    names = chunk.decode(errors="replace").replace("\n", _SEPARATOR).split(_SEPARATOR)
-    known = {p.value: p for p in ProviderName}
-    return {known[name] for name in names if name in known}
+class LineReader:
+    """Turns the bytes read from the pipe into delivery ids, a complete line at a time."""
+
+    def __init__(self) -> None:
+        self._partial = b""
+
+    def feed(self, chunk: bytes) -> list[int]:
+        """The ids on the complete lines read so far (a cut line waits for its end)."""
+        *lines, self._partial = (self._partial + chunk).split(b"\n")
+        return [int(part) for line in lines for part in line.split(b",") if part.isdigit()]
 
 
 class DeliveryProcess:
-    """The parent's handle on the delivery child: wake it, stop it, see it exit."""
+    """The parent's handle on the delivery child: hand it deliveries, stop it, see it exit."""
 
-    def __init__(self, pid: int, wake_fd: int) -> None:
+    def __init__(self, pid: int, wake_fd: int, owner: str) -> None:
         self.pid = pid
+        self.owner = owner
         self._wake_fd: int | None = wake_fd
         self._reaped: asyncio.Future[int] | None = None
 
-    def wake(self, providers: Collection[ProviderName]) -> None:
-        """Tell the child new deliveries are stored (never blocks; a lost wake-up is caught up
-        by the child's periodic pass)."""
-        if self._wake_fd is None or not providers:
-            return
-        with contextlib.suppress(BlockingIOError, BrokenPipeError):
-            os.write(self._wake_fd, _encode(providers))
+    @property
+    def running(self) -> bool:
+        """Whether the child is believed alive (the pipe open, no exit seen)."""
+        return self._wake_fd is not None and (self._reaped is None or not self._reaped.done())
+
+    def hand_over(self, delivery_ids: Sequence[int]) -> bool:
+        """Give the child deliveries stored under its lease; False if the pipe refused them."""
+        line = encode(delivery_ids)
+        if self._wake_fd is None or len(line) > _ATOMIC_WRITE:
+            return False
+        try:
+            return os.write(self._wake_fd, line) == len(line)
+        except (BlockingIOError, BrokenPipeError):
+            return False
 
     async def exited(self) -> int:
         """Wait for the child to end; its exit code (negative: the signal that ended it)."""
@@ -82,22 +97,30 @@ class DeliveryProcess:
 
 
 class HandoffPublisher:
-    """Stores each update here (committed before the answer) and wakes the delivery process."""
+    """Stores each update here (committed before the answer) for the delivery process."""
 
     def __init__(self, engine: DeliveryEngine, deliveries: DeliveryProcess) -> None:
         self._engine = engine
         self._deliveries = deliveries
 
     async def submit(self, submission: Submission) -> StoredUpdate:
-        """Store the update and its deliveries; a new one is handed to the delivery process."""
-        stored = await self._engine.submit(submission)
-        if not stored.duplicate:
-            self._deliveries.wake({t.provider for t in stored.submission.targets})
+        """Store the update with its deliveries claimed by the child, and hand them over.
+
+        Once the child is gone this process's own engine stores and sends.
+        """
+        if not self._deliveries.running:
+            return await self._engine.submit(submission)
+        owner = self._deliveries.owner
+        stored = await self._engine.submit(submission, lease_to=owner)
+        ids = stored.handed_over
+        if ids and not self._deliveries.hand_over(ids):
+            await self._engine.give_back(owner, ids)
         return stored
 
 
-def fork_delivery_process(run_child: Callable[[int], int]) -> DeliveryProcess | None:
-    """Fork; the child runs `run_child(read_fd)` and exits with its code. None without fork.
+def fork_delivery_process(run_child: Callable[[int, str], int]) -> DeliveryProcess | None:
+    """Fork; the child runs `run_child(read_fd, owner)` and exits with its code (its engine
+    must use `owner` as its instance id). None where there is no fork.
 
     Call before any event loop or thread exists in this process.
     """
@@ -105,6 +128,7 @@ def fork_delivery_process(run_child: Callable[[int], int]) -> DeliveryProcess | 
         return None
     read_fd, write_fd = os.pipe()
     parent = os.getpid()
+    owner = f"{default_instance_id()}:deliveries"
     pid = os.fork()
     if pid == 0:
         code = 1
@@ -112,7 +136,7 @@ def fork_delivery_process(run_child: Callable[[int], int]) -> DeliveryProcess | 
             os.close(write_fd)
             _die_with(parent)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us by closing the pipe
-            code = run_child(read_fd)
+            code = run_child(read_fd, owner)
         except BaseException:
             log.exception("the delivery process failed")
         finally:
@@ -120,7 +144,7 @@ def fork_delivery_process(run_child: Callable[[int], int]) -> DeliveryProcess | 
             os._exit(code)
     os.close(read_fd)
     os.set_blocking(write_fd, False)
-    return DeliveryProcess(pid, write_fd)
+    return DeliveryProcess(pid, write_fd, owner)
 
 
 def _die_with(parent: int) -> None:
@@ -132,11 +156,12 @@ def _die_with(parent: int) -> None:
         os._exit(0)
 
 
-async def read_wakeups(read_fd: int, on_wake: Callable[[set[ProviderName]], None]) -> None:
-    """Call `on_wake` for each wake-up read from the pipe; return when the parent closes it."""
+async def read_hand_overs(read_fd: int, on_ids: Callable[[list[int]], None]) -> None:
+    """Call `on_ids` with the delivery ids read from the pipe; return when the parent closes it."""
     loop = asyncio.get_running_loop()
     os.set_blocking(read_fd, False)
     closed = loop.create_future()
+    lines = LineReader()
 
     def readable() -> None:
         """Read what is there; EOF means the parent is leaving."""
@@ -149,9 +174,9 @@ async def read_wakeups(read_fd: int, on_wake: Callable[[set[ProviderName]], None
             if not closed.done():
                 closed.set_result(None)
             return
-        providers = decode(chunk)
-        if providers:
-            on_wake(providers)
+        ids = lines.feed(chunk)
+        if ids:
+            on_ids(ids)
 
     loop.add_reader(read_fd, readable)
     try:

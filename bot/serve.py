@@ -58,13 +58,13 @@ def _load_slack_modules() -> None:
     import bot.web  # noqa: F401
 
 
-def _deliver(settings: Settings, wake_fd: int) -> int:
+def _deliver(settings: Settings, wake_fd: int, owner: str) -> int:
     """The delivery process's life: 0 when the parent let it go, 1 if the store would not open."""
     from bot.app import deliver_until_closed
     from bot.core import StoreUnavailable
 
     try:
-        asyncio.run(deliver_until_closed(settings, wake_fd))
+        asyncio.run(deliver_until_closed(settings, wake_fd, owner))
     except StoreUnavailable:
         return EXIT_FAILED  # the parent says why
     return 0

@@ -8,7 +8,7 @@ import random
 import secrets
 import socket
 from collections import Counter
-from collections.abc import Collection, Coroutine, Mapping
+from collections.abc import Collection, Coroutine, Mapping, Sequence
 from typing import Any
 
 from bot.delivery.attempt import attempt
@@ -22,6 +22,7 @@ from bot.providers.base import Provider
 from bot.store.queue import Claim
 from bot.store.repo import Repo
 from bot.store.timeutil import Clock, utc_now
+from bot.store.updates import Lease
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +63,57 @@ class DeliveryEngine:
         self._next_sweep = 0.0
         self._dispatching = asyncio.Lock()
 
-    async def submit(self, submission: Submission) -> StoredUpdate:
-        """Store the update and its deliveries (committed on return), then wake the worker.
+    async def submit(self, submission: Submission, *, lease_to: str | None = None) -> StoredUpdate:
+        """Store the update and its deliveries (committed on return), then start sending.
 
-        A dedup key seen before returns the stored update marked duplicate; nothing is added.
+        With `lease_to`, the deliveries are stored claimed by that engine (another process's),
+        which sends them once handed their ids (`take_over`). A dedup key seen before returns
+        the stored update marked duplicate; nothing is added.
         """
-        stored = await self.repo.insert_submission(submission, self._skip_reasons(submission))
-        if not stored.duplicate and self._worker.running:
+        lease = None if lease_to is None else Lease(lease_to, self.policy.lease_seconds)
+        reasons = self._skip_reasons(submission)
+        stored = await self.repo.insert_submission(submission, reasons, lease)
+        if not stored.duplicate and lease is None and self._worker.running:
             # Straight to delivery: no wake-up of the worker and no due-times query first.
             ready = {t.provider for t in stored.submission.targets}
             self._spawn(self._dispatch_now(ready))
         return stored
 
-    def deliver_now(self, providers: Collection[ProviderName]) -> None:
-        """Start due deliveries of these providers at once (another process stored them)."""
+    def take_over(self, delivery_ids: Sequence[int]) -> None:
+        """Send deliveries another process stored already claimed by this engine."""
         if self._worker.running:
-            self._spawn(self._dispatch_now([p for p in providers if p in self.providers]))
+            self._spawn(self._start_held(delivery_ids))
+
+    async def give_back(self, owner: str, delivery_ids: Sequence[int]) -> None:
+        """Make deliveries stored for `owner` (who was never told of them) pending again."""
+        await self.repo.queue.release(owner, delivery_ids, self._clock())
+        self.wake()
+
+    async def adopt_leases_of(self, owner: str) -> None:
+        """`owner` is gone: end its leases now, so its deliveries are claimed and reconciled."""
+        taken = await self.repo.queue.expire_leases(owner, self._clock())
+        if taken:
+            log.warning("%d deliveries of a stopped engine will be checked and finished", taken)
+        self.wake()
+
+    async def _start_held(self, delivery_ids: Sequence[int]) -> None:
+        """Start the held deliveries that have a free slot; give the others back to the queue."""
+        try:
+            claims = await self.repo.queue.held(self.instance_id, delivery_ids)
+            async with self._dispatching:
+                over: list[int] = []
+                for claim in claims:
+                    name = claim.target.provider
+                    provider = self.providers.get(name)
+                    if provider is None or self._in_flight[name] >= self._slots:
+                        over.append(claim.delivery_id)
+                        continue
+                    self._in_flight[name] += 1
+                    self._spawn(self._deliver(claim, provider))
+            if over:
+                await self.give_back(self.instance_id, over)
+        except Exception:
+            log.exception("starting handed-over deliveries failed; their leases will lapse")
 
     async def _dispatch_now(self, ready: Collection[ProviderName]) -> None:
         """Start due deliveries of the given providers at once (the worker does the rest)."""
@@ -139,6 +175,11 @@ class DeliveryEngine:
                 return reports
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), min(remaining, WAIT_POLL_SECONDS))
+
+    @property
+    def _slots(self) -> int:
+        """How many deliveries per provider may be under way at once."""
+        return self.policy.max_in_flight_per_provider
 
     def _skip_reasons(self, submission: Submission) -> dict[Target, str]:
         """Why each target that will not be sent is skipped (state missing, provider off)."""

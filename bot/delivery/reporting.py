@@ -15,6 +15,8 @@ class StoredUpdate:
     submission: Submission
     created_at: datetime
     duplicate: bool = False
+    # Deliveries leased at once to another process when the update was stored (see Lease).
+    handed_over: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,38 @@ class DeliveryQueue(Queries):
                 ids.extend((await conn.execute(_candidates(mine, limit))).scalars().all())
             return await _lease(conn, ids, owner, now, lease_seconds)
 
+    async def held(self, owner: str, ids: Sequence[int]) -> list[Claim]:
+        """The rows among `ids` that `owner` holds the lease on, as Claims (a read)."""
+        async with self.connect() as conn:
+            rows = await conn.execute(_claims_of(ids).where(_held_by(owner)))
+            return [_claim(row) for row in rows.mappings()]
+
+    async def release(self, owner: str, ids: Sequence[int], now: datetime) -> None:
+        """Give back rows leased at insert and never attempted: pending, due now."""
+        async with self.begin() as conn:
+            await conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id.in_(ids), _held_by(owner))
+                .values(
+                    status=_PENDING,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    next_attempt_at=now,
+                    attempts=deliveries.c.attempts - 1,
+                    first_attempt_at=case(
+                        (deliveries.c.attempts == 1, None), else_=deliveries.c.first_attempt_at
+                    ),
+                )
+            )
+
+    async def expire_leases(self, owner: str, now: datetime) -> int:
+        """End every lease `owner` holds now (it is gone): the rows are claimed and reconciled."""
+        async with self.begin() as conn:
+            result = await conn.execute(
+                update(deliveries).where(_held_by(owner)).values(lease_expires_at=now)
+            )
+            return result.rowcount
+
     async def record(
         self, claim: Claim, owner: str, disposition: Disposition, now: datetime
     ) -> bool:
@@ -164,14 +196,23 @@ async def _lease(
         .values(_claim_values(owner, now, lease_seconds))
         .returning(deliveries.c.id)
     )
-    claimed_ids = claimed.scalars().all()
-    rows = await conn.execute(
+    rows = await conn.execute(_claims_of(claimed.scalars().all()))
+    return [_claim(row) for row in rows.mappings()]
+
+
+def _claims_of(ids: Sequence[int]) -> Select[Any]:
+    """The rows with these ids joined to their updates, in id order."""
+    return (
         select(deliveries, updates.c.state, updates.c.content, updates.c.published_at)
         .join(updates, updates.c.id == deliveries.c.update_id)
-        .where(deliveries.c.id.in_(claimed_ids))
+        .where(deliveries.c.id.in_(ids))
         .order_by(deliveries.c.id)
     )
-    return [_claim(row) for row in rows.mappings()]
+
+
+def _held_by(owner: str) -> ColumnElement[bool]:
+    """Rows in flight under `owner`'s lease."""
+    return and_(deliveries.c.status == _IN_FLIGHT, deliveries.c.lease_owner == owner)
 
 
 def _claim_values(owner: str, now: datetime, lease_seconds: float) -> dict[str, Any]:

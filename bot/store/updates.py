@@ -1,8 +1,8 @@
 """Storing submissions and reading updates with their deliveries back."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import RowMapping, select, update
@@ -16,31 +16,48 @@ from bot.store.database import Queries, insert_for
 from bot.store.schema import bindings, deliveries, updates
 
 
+@dataclass(frozen=True)
+class Lease:
+    """Store an update's deliveries already claimed by `owner` (who sends them next)."""
+
+    owner: str
+    seconds: float
+
+
 class UpdateQueries(Queries):
     """Updates and their delivery rows."""
 
     async def insert_submission(
-        self, submission: Submission, skipped_reasons: Mapping[Target, str]
+        self,
+        submission: Submission,
+        skipped_reasons: Mapping[Target, str],
+        lease: Lease | None = None,
     ) -> StoredUpdate:
         """Store the update and one delivery row per target in one committed transaction.
 
-        A dedup key seen before returns the stored update marked duplicate and adds nothing.
+        With a `lease`, the rows to send are stored in flight, claimed by its owner (their ids
+        in `handed_over`). A dedup key seen before returns the stored update marked duplicate
+        and adds nothing.
         """
         now = self.clock()
+        handed_over: tuple[int, ...] = ()
         async with self.begin() as conn:
             update_id = await self._insert_update(conn, submission, now)
             if update_id is None:
                 existing = await self._find_by_dedup_key(conn, submission.dedup_key or "")
                 return replace(existing, duplicate=True)
             rows = _delivery_rows(update_id, submission, skipped_reasons, now)
-            await conn.execute(deliveries.insert(), rows)
+            if lease is None:
+                await conn.execute(deliveries.insert(), rows)
+            else:
+                handed_over = await _insert_leased(conn, rows, lease, now)
             if submission.channel_id is not None:
                 await conn.execute(
                     update(bindings)
                     .where(bindings.c.channel_id == submission.channel_id)
                     .values(current_state=submission.update.state.value, updated_at=now)
                 )
-        return _as_stored(update_id, submission, rows, now)
+        return replace(_as_stored(update_id, submission, rows, now), handed_over=handed_over)
 
     async def get_update(self, update_id: int) -> StoredUpdate | None:
         """The stored update with this id, or None."""
@@ -116,6 +133,27 @@ def _update_values(submission: Submission, now: datetime) -> dict[str, Any]:
         "dedup_key": submission.dedup_key,
         "announced": False,
     }
+
+
+async def _insert_leased(
+    conn: AsyncConnection, rows: list[dict[str, Any]], lease: Lease, now: datetime
+) -> tuple[int, ...]:
+    """Insert the rows, those to send as claimed by the lease's owner; the claimed rows' ids."""
+    pending = DeliveryStatus.PENDING.value
+    claimed = {
+        "status": DeliveryStatus.IN_FLIGHT.value,
+        "lease_owner": lease.owner,
+        "lease_expires_at": now + timedelta(seconds=lease.seconds),
+        "attempts": 1,
+        "first_attempt_at": now,
+    }
+    unclaimed = dict.fromkeys(("lease_owner", "lease_expires_at", "first_attempt_at"))
+    leased = [row | (claimed if row["status"] == pending else unclaimed) for row in rows]
+    statement = deliveries.insert().returning(
+        deliveries.c.id, deliveries.c.status, sort_by_parameter_order=True
+    )
+    inserted = (await conn.execute(statement, leased)).all()
+    return tuple(row.id for row in inserted if row.status == DeliveryStatus.IN_FLIGHT.value)
 
 
 def _delivery_rows(

@@ -1,72 +1,155 @@
-"""Handing stored updates to the delivery process over a pipe (both ends in this test)."""
+"""Handing stored updates to the delivery process: deliveries stored already claimed by the
+child's engine, their ids written on a pipe (both ends in this test)."""
 
 import asyncio
+import contextlib
 import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
+import pytest
+
+from bot.delivery.engine import DeliveryEngine
 from bot.delivery.policy import RetryPolicy
-from bot.delivery_process import DeliveryProcess, HandoffPublisher, decode, read_wakeups
+from bot.delivery_process import DeliveryProcess, HandoffPublisher, LineReader, read_hand_overs
 from bot.domain.models import DeliveryStatus
-from bot.domain.states import ProviderName
 from bot.store.repo import Repo
 from tests.delivery.fakes import FakeProvider, RecordingNotifier
 from tests.delivery.helpers import PHARE, make_engine, submission
+from tests.e2e.harness import eventually
 from tests.store.clock import FakeClock
 
 NO_PROCESS = -1
+CHILD = "child-engine"
+# The child's own passes come a minute apart: only the hand-over can start the sends in time.
 QUIET = RetryPolicy(idle_poll_seconds=60.0)
 
 
-async def test_a_stored_update_is_delivered_by_the_woken_engine(
+@dataclass
+class Pair:
+    """The storing side (the parent's publisher) and the delivering engine (the child's)."""
+
+    publisher: HandoffPublisher
+    process: DeliveryProcess
+    child: DeliveryEngine
+    read_fd: int
+    write_fd: int
+
+
+@pytest.fixture
+async def pair(
     repo: Repo,
     clock: FakeClock,
     notifier: RecordingNotifier,
     phare: FakeProvider,
     checkly: FakeProvider,
-) -> None:
-    storing = make_engine(repo, clock, notifier, phare, checkly, instance_id="web")
-    # Its own passes come a minute apart: only the wake-up can start the sends in time.
-    delivering = make_engine(
-        repo, clock, notifier, phare, checkly, policy=QUIET, instance_id="deliveries"
-    )
+) -> AsyncIterator[Pair]:
+    """A parent-side publisher and a started child engine joined by a real pipe."""
+    parent = make_engine(repo, clock, notifier, phare, checkly, instance_id="parent")
+    child = make_engine(repo, clock, notifier, phare, checkly, policy=QUIET, instance_id=CHILD)
     read_fd, write_fd = os.pipe()
-    publisher = HandoffPublisher(storing, DeliveryProcess(NO_PROCESS, write_fd))
-    await delivering.start()
-    reading = asyncio.create_task(read_wakeups(read_fd, delivering.deliver_now))
+    process = DeliveryProcess(NO_PROCESS, write_fd, CHILD)
+    await child.start()
     try:
-        stored = await publisher.submit(submission("Fix deployed"))
-        reports = await delivering.wait_final(stored.id, timeout=5.0)
-        assert [r.status for r in reports] == [DeliveryStatus.ACCEPTED] * 2
-        assert [s.update.content for s in phare.sends] == ["Fix deployed"]
-        assert [s.update.content for s in checkly.sends] == ["Fix deployed"]
+        yield Pair(HandoffPublisher(parent, process), process, child, read_fd, write_fd)
     finally:
-        os.close(write_fd)
-        await asyncio.wait_for(reading, 5.0)  # the closed pipe ends the reader
-        await delivering.stop()
+        await child.stop()
+        for fd in (read_fd, write_fd):
+            with contextlib.suppress(OSError):  # closed by the test already
+                os.close(fd)
 
 
-async def test_a_duplicate_wakes_nobody(
+async def test_handed_over_deliveries_are_sent_without_a_claim(
+    pair: Pair, phare: FakeProvider, checkly: FakeProvider
+) -> None:
+    reading = asyncio.create_task(read_hand_overs(pair.read_fd, pair.child.take_over))
+    stored = await pair.publisher.submit(submission("Fix deployed"))
+    assert len(stored.handed_over) == 2
+    reports = await pair.child.wait_final(stored.id, timeout=5.0)
+    assert [r.status for r in reports] == [DeliveryStatus.ACCEPTED] * 2
+    assert [r.attempts for r in reports] == [1, 1]
+    assert [s.update.content for s in phare.sends] == ["Fix deployed"]
+    assert [s.update.content for s in checkly.sends] == ["Fix deployed"]
+    os.close(pair.write_fd)
+    await asyncio.wait_for(reading, 5.0)  # a closed pipe ends the reader
+
+
+async def test_stored_rows_are_claimed_by_the_child_before_the_answer(
+    pair: Pair, repo: Repo
+) -> None:
+    stored = await pair.publisher.submit(submission("Stored first"))
+    rows = await repo.deliveries_of(stored.id)
+    assert [(r.status, r.attempts) for r in rows] == [(DeliveryStatus.IN_FLIGHT, 1)] * 2
+    assert await repo.queue.held(CHILD, stored.handed_over) != []
+    assert LineReader().feed(os.read(pair.read_fd, 100)) == list(stored.handed_over)
+
+
+async def test_a_duplicate_hands_nothing_over(pair: Pair) -> None:
+    first = submission("Once", targets=(PHARE,), dedup_key="k1")
+    await pair.publisher.submit(first)
+    again = await pair.publisher.submit(first)
+    assert again.duplicate
+    assert again.handed_over == ()
+    os.set_blocking(pair.read_fd, False)
+    assert len(LineReader().feed(os.read(pair.read_fd, 100))) == 1  # only the first
+
+
+async def test_refused_by_the_pipe_the_rows_go_back_to_the_queue(
+    pair: Pair, repo: Repo, phare: FakeProvider
+) -> None:
+    os.close(pair.read_fd)  # nobody reads: the write fails with a broken pipe
+    stored = await pair.publisher.submit(submission("Back to the queue", targets=(PHARE,)))
+    (row,) = await repo.deliveries_of(stored.id)
+    assert (row.status, row.attempts) == (DeliveryStatus.PENDING, 0)
+    assert await pair.child.run_due() == 1
+    assert [s.update.content for s in phare.sends] == ["Back to the queue"]
+
+
+async def test_a_gone_child_s_leases_are_ended_and_its_rows_reconciled(
+    pair: Pair,
+    repo: Repo,
+    clock: FakeClock,
+    notifier: RecordingNotifier,
+    phare: FakeProvider,
+) -> None:
+    stored = await pair.publisher.submit(submission("Child died", targets=(PHARE,)))
+    heir = make_engine(repo, clock, notifier, phare, instance_id="heir")
+    assert await heir.run_due() == 0  # the lease still runs
+    await heir.adopt_leases_of(CHILD)
+    assert await heir.run_due() == 1
+    (row,) = await repo.deliveries_of(stored.id)
+    assert row.status is DeliveryStatus.ACCEPTED
+    assert phare.lists == 1  # it may have gone out: the provider was asked first
+    assert [s.update.content for s in phare.sends] == ["Child died"]
+
+
+async def test_over_the_in_flight_limit_the_rest_wait_in_the_queue(
     repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
 ) -> None:
-    engine = make_engine(repo, clock, notifier, phare)
-    read_fd, write_fd = os.pipe()
-    os.set_blocking(read_fd, False)
-    publisher = HandoffPublisher(engine, DeliveryProcess(NO_PROCESS, write_fd))
+    phare.gate = asyncio.Event()
+    one_at_a_time = RetryPolicy(max_in_flight_per_provider=1, idle_poll_seconds=60.0)
+    child = make_engine(repo, clock, notifier, phare, policy=one_at_a_time, instance_id=CHILD)
+    await child.start()
     try:
-        first = submission("Once", targets=(PHARE,), dedup_key="k1")
-        await publisher.submit(first)
-        assert decode(os.read(read_fd, 100)) == {ProviderName.PHARE}
-        again = await publisher.submit(first)
-        assert again.duplicate
-        try:
-            leftover = os.read(read_fd, 100)
-        except BlockingIOError:
-            leftover = b""
-        assert leftover == b""
+        first = await child.submit(submission("first", targets=(PHARE,)), lease_to=CHILD)
+        second = await child.submit(submission("second", targets=(PHARE,)), lease_to=CHILD)
+        child.take_over([*first.handed_over, *second.handed_over])
+
+        async def second_waits_in_the_queue() -> bool:
+            (row,) = await repo.deliveries_of(second.id)
+            return (row.status, row.attempts) == (DeliveryStatus.PENDING, 0)
+
+        await eventually(second_waits_in_the_queue, within=5.0)
+        assert len(phare.sends) == 1
+        phare.gate.set()
+        await child.wait_final(second.id, timeout=5.0)
+        assert [s.update.content for s in phare.sends] == ["first", "second"]
     finally:
-        os.close(read_fd)
-        os.close(write_fd)
+        await child.stop()
 
 
-def test_wake_up_lines_name_known_providers_only() -> None:
-    assert decode(b"checkly,phare\nphare\n") == {ProviderName.PHARE, ProviderName.CHECKLY}
-    assert decode(b"statuspage\n\n") == set()
+def test_lines_cut_between_reads_are_joined() -> None:
+    reader = LineReader()
+    assert reader.feed(b"17,18\n2") == [17, 18]
+    assert reader.feed(b"1\n\n") == [21]
+    assert reader.feed(b"x,22\n") == [22]
