@@ -100,14 +100,14 @@ def pss_mb(pid: int) -> float:
     return total / 1024
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time the bot's processes have used so far."""
+def cpu_seconds(pid: int) -> list[float]:
+    """User plus system CPU time each bot process (the web one first) has used so far."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    used = []
     for p in process_tree(pid):
         fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        used.append((int(fields[11]) + int(fields[12])) / ticks)
+    return used
 
 
 class NullServer:

@@ -145,7 +145,9 @@ def _delivery_rows(f: Figures) -> list[Row]:
         Row(
             "",
             f"lost {t.lost}, doubled {t.doubled}",
-            f"bot CPU {t.cpu_ms_per_update:.1f} ms/update",
+            f"bot CPU {t.cpu_ms_per_update:.1f} ms/update ("
+            + " + ".join(f"{ms:.1f}" for ms in t.cpu_ms_per_update_each)
+            + ")",
             "",
             None,
         ),
@@ -242,6 +244,9 @@ def _throughput_json(t: Throughput) -> dict[str, object]:
         "lost": t.lost,
         "doubled": t.doubled,
         "bot_cpu_ms_per_update": round(t.cpu_ms_per_update, 2),
+        "bot_cpu_ms_per_update_web_then_deliveries": [
+            round(ms, 2) for ms in t.cpu_ms_per_update_each
+        ],
     }
 
 
