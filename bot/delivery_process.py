@@ -12,6 +12,7 @@ parent ends its leases and delivers itself.
 import asyncio
 import contextlib
 import ctypes
+import gc
 import logging
 import os
 import signal
@@ -129,6 +130,10 @@ def fork_delivery_process(run_child: Callable[[int, str], int]) -> DeliveryProce
     read_fd, write_fd = os.pipe()
     parent = os.getpid()
     owner = f"{default_instance_id()}:deliveries"
+    # Objects made so far (the imported modules) are left out of garbage collection in both
+    # processes: collecting them would write to their pages and unshare them.
+    gc.collect()
+    gc.freeze()
     pid = os.fork()
     if pid == 0:
         code = 1
