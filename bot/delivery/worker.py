@@ -52,5 +52,8 @@ class Worker:
                 log.exception("%s pass failed; trying again shortly", self._name)
                 pause = ERROR_PAUSE_SECONDS
             if pause > 0:
+                # Not asyncio.wait_for: on Python 3.11 it swallows a cancellation that arrives
+                # just as the wake-up does, and stop() would then wait forever.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), pause)
+                    async with asyncio.timeout(pause):
+                        await self._wakeup.wait()
