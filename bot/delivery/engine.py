@@ -12,6 +12,7 @@ from collections.abc import Collection, Coroutine, Mapping, Sequence
 from typing import Any
 
 from bot.delivery.attempt import attempt
+from bot.delivery.held import HeldClaims
 from bot.delivery.outbox import ReportOutbox
 from bot.delivery.policy import RetryPolicy
 from bot.delivery.reporting import DeliveryReport, Notifier, StoredUpdate
@@ -59,6 +60,7 @@ class DeliveryEngine:
         self._worker = Worker(self._background_pass, name="delivery-worker")
         self._tasks: set[asyncio.Task[None]] = set()
         self._in_flight: Counter[ProviderName] = Counter()
+        self._held = HeldClaims(self.policy.lease_seconds)
         self._changed = asyncio.Event()
         self._next_sweep = 0.0
         self._dispatching = asyncio.Lock()
@@ -97,23 +99,35 @@ class DeliveryEngine:
         self.wake()
 
     async def _start_held(self, delivery_ids: Sequence[int]) -> None:
-        """Start the held deliveries that have a free slot; give the others back to the queue."""
+        """Start the held deliveries that have a free slot; the others wait for one here."""
         try:
             claims = await self.repo.queue.held(self.instance_id, delivery_ids)
-            async with self._dispatching:
-                over: list[int] = []
-                for claim in claims:
-                    name = claim.target.provider
-                    provider = self.providers.get(name)
-                    if provider is None or self._in_flight[name] >= self._slots:
-                        over.append(claim.delivery_id)
-                        continue
-                    self._in_flight[name] += 1
-                    self._spawn(self._deliver(claim, provider))
-            if over:
-                await self.give_back(self.instance_id, over)
         except Exception:
             log.exception("starting handed-over deliveries failed; their leases will lapse")
+            return
+        now = asyncio.get_running_loop().time()
+        async with self._dispatching:
+            for claim in claims:
+                if self._in_flight[claim.target.provider] < self._slots:
+                    self._start(claim)
+                else:
+                    self._held.put(claim, now)
+
+    def _start(self, claim: Claim) -> None:
+        """Send a claimed delivery in a slot of its provider."""
+        name = claim.target.provider
+        self._in_flight[name] += 1
+        self._spawn(self._deliver(claim, self.providers[name]))
+
+    def _slot_freed(self, provider: ProviderName) -> None:
+        """A send ended: start a claim waiting here, else let the worker look for due rows."""
+        saturated = self._in_flight[provider] >= self._slots
+        self._in_flight[provider] -= 1
+        waiting = self._held.next_for(provider, asyncio.get_running_loop().time())
+        if waiting is not None:
+            self._start(waiting)
+        elif saturated:
+            self.wake()  # rows in the store may be waiting for a slot
 
     async def _dispatch_now(self, ready: Collection[ProviderName]) -> None:
         """Start due deliveries of the given providers at once (the worker does the rest)."""
@@ -153,6 +167,14 @@ class DeliveryEngine:
         A cancelled send leaves its row in flight: its lease expires and it is reconciled.
         """
         await self._worker.stop()
+        waiting = self._held.drain()
+        if waiting:
+            try:
+                await self.repo.queue.release(self.instance_id, waiting, self._clock())
+            except Exception:
+                log.exception(
+                    "%d waiting deliveries not given back; their leases will lapse", len(waiting)
+                )
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
             for task in pending:
@@ -174,7 +196,8 @@ class DeliveryEngine:
             if all(r.status.is_final for r in reports) or remaining <= 0:
                 return reports
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), min(remaining, WAIT_POLL_SECONDS))
+                async with asyncio.timeout(min(remaining, WAIT_POLL_SECONDS)):
+                    await changed.wait()
 
     @property
     def _slots(self) -> int:
@@ -248,10 +271,7 @@ class DeliveryEngine:
             log.exception("delivery %s: recording failed", claim.delivery_id)
             return
         finally:
-            provider_name = claim.target.provider
-            if self._in_flight[provider_name] >= self.policy.max_in_flight_per_provider:
-                self.wake()  # a slot frees up for rows that were waiting for one
-            self._in_flight[provider_name] -= 1
+            self._slot_freed(claim.target.provider)
         await self._report(claim.update_id)
 
     async def _report(self, update_id: int) -> None:

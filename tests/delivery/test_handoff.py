@@ -123,7 +123,7 @@ async def test_a_gone_child_s_leases_are_ended_and_its_rows_reconciled(
     assert [s.update.content for s in phare.sends] == ["Child died"]
 
 
-async def test_over_the_in_flight_limit_the_rest_wait_in_the_queue(
+async def test_over_the_in_flight_limit_the_rest_wait_for_a_slot(
     repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
 ) -> None:
     phare.gate = asyncio.Event()
@@ -135,17 +135,37 @@ async def test_over_the_in_flight_limit_the_rest_wait_in_the_queue(
         second = await child.submit(submission("second", targets=(PHARE,)), lease_to=CHILD)
         child.take_over([*first.handed_over, *second.handed_over])
 
-        async def second_waits_in_the_queue() -> bool:
-            (row,) = await repo.deliveries_of(second.id)
-            return (row.status, row.attempts) == (DeliveryStatus.PENDING, 0)
+        async def first_sent() -> bool:
+            return len(phare.sends) == 1
 
-        await eventually(second_waits_in_the_queue, within=5.0)
-        assert len(phare.sends) == 1
+        await eventually(first_sent, within=5.0)
         phare.gate.set()
-        await child.wait_final(second.id, timeout=5.0)
+        reports = await child.wait_final(second.id, timeout=5.0)
+        assert [r.status for r in reports] == [DeliveryStatus.ACCEPTED]
         assert [s.update.content for s in phare.sends] == ["first", "second"]
     finally:
         await child.stop()
+
+
+async def test_waiting_deliveries_are_given_back_on_stop(
+    repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
+) -> None:
+    phare.gate = asyncio.Event()
+    one_at_a_time = RetryPolicy(max_in_flight_per_provider=1, idle_poll_seconds=60.0)
+    child = make_engine(repo, clock, notifier, phare, policy=one_at_a_time, instance_id=CHILD)
+    await child.start()
+    first = await child.submit(submission("first", targets=(PHARE,)), lease_to=CHILD)
+    second = await child.submit(submission("second", targets=(PHARE,)), lease_to=CHILD)
+    child.take_over([*first.handed_over, *second.handed_over])
+
+    async def first_sent() -> bool:
+        return len(phare.sends) == 1
+
+    await eventually(first_sent, within=5.0)
+    await child.stop(grace_seconds=0.0)  # the first send is cut short: its lease will lapse
+    (waiting,) = await repo.deliveries_of(second.id)
+    assert (waiting.status, waiting.attempts) == (DeliveryStatus.PENDING, 0)
+    assert [s.update.content for s in phare.sends] == ["first"]
 
 
 def test_lines_cut_between_reads_are_joined() -> None:
