@@ -24,14 +24,16 @@ logger = logging.getLogger(__name__)
 
 PURGE_JOB_ID = "purge-seen-events"
 PURGE_INTERVAL_SECONDS = 600.0
-# Every connection kept alive: the engine keeps up to 16 sends per provider under way, and
-# closing the surplus after each burst meant opening them again for the next one.
-HTTP_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=50)
+# One client per provider, every connection kept alive: the engine keeps up to 16 sends per
+# provider under way (closing the surplus after a burst meant opening them again for the
+# next), and httpcore looks at each pooled connection on every request, so one shared pool of
+# both providers' connections cost twice that.
+HTTP_LIMITS = httpx.Limits(max_connections=24, max_keepalive_connections=24)
 PLACEHOLDER = SecretStr("unset")
 
 
 def build_http_client() -> httpx.AsyncClient:
-    """The one shared provider client: explicit timeouts, keep-alive."""
+    """A provider client: explicit timeouts, keep-alive."""
     return httpx.AsyncClient(
         timeout=DEFAULT_TIMEOUT,
         limits=HTTP_LIMITS,
@@ -39,13 +41,16 @@ def build_http_client() -> httpx.AsyncClient:
     )
 
 
-def build_providers(settings: Settings, http: httpx.AsyncClient) -> dict[ProviderName, Provider]:
-    """A client for each provider whose credentials are set."""
+def build_providers(
+    settings: Settings, http_for: Callable[[ProviderName], httpx.AsyncClient]
+) -> dict[ProviderName, Provider]:
+    """A client for each provider whose credentials are set, over `http_for(provider)`."""
     providers: dict[ProviderName, Provider] = {}
     if settings.phare is not None:
-        providers[ProviderName.PHARE] = PhareClient(http, settings.phare)
+        providers[ProviderName.PHARE] = PhareClient(http_for(ProviderName.PHARE), settings.phare)
     if settings.checkly is not None:
-        providers[ProviderName.CHECKLY] = ChecklyClient(http, settings.checkly)
+        checkly = ChecklyClient(http_for(ProviderName.CHECKLY), settings.checkly)
+        providers[ProviderName.CHECKLY] = checkly
     return providers
 
 
@@ -82,7 +87,7 @@ class Core:
     """Store, providers and engine: the road every update takes, with or without Slack."""
 
     repo: Repo
-    http: httpx.AsyncClient
+    http: Mapping[ProviderName, httpx.AsyncClient]
     providers: Mapping[ProviderName, Provider]
     engine: DeliveryEngine
     scheduler: DeliveryScheduler | None = field(default=None)
@@ -109,8 +114,8 @@ async def open_core(
     `Core.start_delivering` is called. Everything stops cleanly on exit.
     """
     repo = await open_store(settings.store.url)
-    http = build_http_client()
-    providers = build_providers(settings, http)
+    http: dict[ProviderName, httpx.AsyncClient] = {}
+    providers = build_providers(settings, lambda name: http.setdefault(name, build_http_client()))
     engine = DeliveryEngine(repo, providers, make_notifier(repo), instance_id=instance_id)
     scheduler = DeliveryScheduler(engine) if run_scheduler else None
     if scheduler is not None:
@@ -124,5 +129,6 @@ async def open_core(
         if scheduler is not None:
             scheduler.shutdown()
         await engine.stop()
-        await http.aclose()
+        for client in http.values():
+            await client.aclose()
         await repo.close()
