@@ -15,6 +15,7 @@ from bot.delivery.attempt import attempt
 from bot.delivery.held import HeldClaims
 from bot.delivery.outbox import ReportOutbox
 from bot.delivery.policy import RetryPolicy
+from bot.delivery.reporter import Reporter
 from bot.delivery.reporting import DeliveryReport, Notifier, StoredUpdate
 from bot.delivery.worker import Worker
 from bot.domain.models import Submission, Target
@@ -57,6 +58,7 @@ class DeliveryEngine:
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self._outbox = ReportOutbox(repo.outbox, notifier, self.policy, clock)
+        self._reporter = Reporter(self._outbox, self._spawn)
         self._worker = Worker(self._background_pass, name="delivery-worker")
         self._tasks: set[asyncio.Task[None]] = set()
         self._in_flight: Counter[ProviderName] = Counter()
@@ -272,14 +274,8 @@ class DeliveryEngine:
             return
         finally:
             self._slot_freed(claim.target.provider)
-        await self._report(claim.update_id)
-
-    async def _report(self, update_id: int) -> None:
-        """Tell the thread, outside the provider slot: a slow Slack never holds deliveries back."""
-        try:
-            await self._outbox.flush((update_id,))
-        except Exception:
-            log.exception("reporting update %s failed; the sweep will retry", update_id)
+        # Told outside the provider slot: a slow Slack never holds deliveries back.
+        self._reporter.owe(claim.update_id)
 
     async def _background_pass(self) -> float:
         """The worker's pass: start due deliveries without waiting; how long to pause."""
