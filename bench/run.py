@@ -42,6 +42,7 @@ FAN_OUTS = 30
 OVERHEAD_SUBMISSIONS = 60
 THROUGHPUT_UPDATES = 800
 RESTARTS = 2
+DELIVERY_PROCESS_ENDED = "the delivery process ended"
 
 
 def say(text: str) -> None:
@@ -104,6 +105,9 @@ class Phases:
         self.peak_rss_mb = max(self.peak_rss_mb, peak_rss_mb(bot.process.pid))
         self.peak_pss_mb = max(self.peak_pss_mb, pss_mb(bot.process.pid))
         bot.kill()
+        log = bot.log_path.read_text(errors="replace")
+        if DELIVERY_PROCESS_ENDED in log:
+            raise BenchError(f"the bot's delivery process died:\n{log[-3000:]}")
 
 
 def measure_load(phases: Phases, null: NullServer, probe: StoredFirstProbe) -> Load:
