@@ -1,25 +1,25 @@
 """The durable delivery engine: store first, then claim, send, record and report."""
 
 import asyncio
-import contextlib
 import logging
 import os
 import random
 import secrets
 import socket
 from collections import Counter
-from collections.abc import Collection, Coroutine, Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
 
 from bot.delivery.attempt import attempt
-from bot.delivery.held import HeldClaims
 from bot.delivery.outbox import ReportOutbox
 from bot.delivery.policy import RetryPolicy
 from bot.delivery.reporter import Reporter
 from bot.delivery.reporting import DeliveryReport, Notifier, StoredUpdate
+from bot.delivery.skips import skip_reasons
+from bot.delivery.slots import ProviderSlots
+from bot.delivery.tasks import Changes, TrackedTasks, wait_at_most
 from bot.delivery.worker import Worker
-from bot.domain.models import Submission, Target
-from bot.domain.states import ProviderName, UnsupportedState, supports
+from bot.domain.models import Submission
+from bot.domain.states import ProviderName
 from bot.providers.base import Provider
 from bot.store.queue import Claim
 from bot.store.repo import Repo
@@ -58,12 +58,14 @@ class DeliveryEngine:
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self._outbox = ReportOutbox(repo.outbox, notifier, self.policy, clock)
+        self._tasks = TrackedTasks()
+        self._spawn = self._tasks.spawn
         self._reporter = Reporter(self._outbox, self._spawn)
         self._worker = Worker(self._background_pass, name="delivery-worker")
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._in_flight: Counter[ProviderName] = Counter()
-        self._held = HeldClaims(self.policy.lease_seconds)
-        self._changed = asyncio.Event()
+        self._slots = ProviderSlots(
+            self.policy.max_in_flight_per_provider, self.policy.lease_seconds
+        )
+        self._changed = Changes()
         self._next_sweep = 0.0
         self._dispatching = asyncio.Lock()
 
@@ -75,7 +77,7 @@ class DeliveryEngine:
         the stored update marked duplicate; nothing is added.
         """
         lease = None if lease_to is None else Lease(lease_to, self.policy.lease_seconds)
-        reasons = self._skip_reasons(submission)
+        reasons = skip_reasons(submission, self.providers)
         stored = await self.repo.insert_submission(submission, reasons, lease)
         if not stored.duplicate and lease is None and self._worker.running:
             # Straight to delivery: no wake-up of the worker and no due-times query first.
@@ -109,26 +111,23 @@ class DeliveryEngine:
             return
         now = asyncio.get_running_loop().time()
         async with self._dispatching:
-            for claim in claims:
-                if self._in_flight[claim.target.provider] < self._slots:
-                    self._start(claim)
-                else:
-                    self._held.put(claim, now)
+            fit, over = self._slots.split(claims)
+            for claim in fit:
+                self._start(claim)
+            for claim in over:
+                self._slots.wait(claim, now)
 
-    def _start(self, claim: Claim) -> None:
-        """Send a claimed delivery in a slot of its provider."""
-        name = claim.target.provider
-        self._in_flight[name] += 1
-        self._spawn(self._deliver(claim, self.providers[name]))
+    def _start(self, claim: Claim) -> asyncio.Task[None]:
+        """Send a claimed delivery (its slot already taken)."""
+        return self._spawn(self._deliver(claim, self.providers[claim.target.provider]))
 
     def _slot_freed(self, provider: ProviderName) -> None:
         """A send ended: start a claim waiting here, else let the worker look for due rows."""
-        saturated = self._in_flight[provider] >= self._slots
-        self._in_flight[provider] -= 1
-        waiting = self._held.next_for(provider, asyncio.get_running_loop().time())
+        waiting, was_full = self._slots.give_up(provider, asyncio.get_running_loop().time())
         if waiting is not None:
+            self._slots.take(provider)
             self._start(waiting)
-        elif saturated:
+        elif was_full:
             self.wake()  # rows in the store may be waiting for a slot
 
     async def _dispatch_now(self, ready: Collection[ProviderName]) -> None:
@@ -169,7 +168,7 @@ class DeliveryEngine:
         A cancelled send leaves its row in flight: its lease expires and it is reconciled.
         """
         await self._worker.stop()
-        waiting = self._held.drain()
+        waiting = self._slots.drain()
         if waiting:
             try:
                 await self.repo.queue.release(self.instance_id, waiting, self._clock())
@@ -177,11 +176,7 @@ class DeliveryEngine:
                 log.exception(
                     "%d waiting deliveries not given back; their leases will lapse", len(waiting)
                 )
-        if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self._tasks.finish(grace_seconds)
 
     async def wait_final(
         self,
@@ -192,32 +187,12 @@ class DeliveryEngine:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            changed = self._changed
+            changed = self._changed.next()
             reports = await self.repo.deliveries_of(update_id)
             remaining = deadline - loop.time()
             if all(r.status.is_final for r in reports) or remaining <= 0:
                 return reports
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(min(remaining, WAIT_POLL_SECONDS)):
-                    await changed.wait()
-
-    @property
-    def _slots(self) -> int:
-        """How many deliveries per provider may be under way at once."""
-        return self.policy.max_in_flight_per_provider
-
-    def _skip_reasons(self, submission: Submission) -> dict[Target, str]:
-        """Why each target that will not be sent is skipped (state missing, provider off)."""
-        state = submission.update.state
-        reasons: dict[Target, str] = {}
-        for target in (*submission.skipped, *submission.targets):
-            if not supports(target.provider, state):
-                reasons[target] = str(UnsupportedState(target.provider, state))
-            elif target.provider not in self.providers:
-                reasons[target] = f"{target.provider.label} is not configured"
-            elif target in submission.skipped:
-                reasons[target] = f"{target.provider.label} was skipped"
-        return reasons
+            await wait_at_most(changed, min(remaining, WAIT_POLL_SECONDS))
 
     async def _dispatch(
         self, ready: Collection[ProviderName] | None = None
@@ -233,23 +208,19 @@ class DeliveryEngine:
         self, ready: Collection[ProviderName] | None
     ) -> tuple[list[asyncio.Task[None]], bool]:
         """_dispatch's work, one caller at a time (so free slots are counted right)."""
-        free: dict[ProviderName, int] = {}
-        for name in self.providers:
-            slots = self.policy.max_in_flight_per_provider - self._in_flight[name]
-            if slots > 0 and (ready is None or name in ready):
-                free[name] = slots
+        free = {
+            name: self._slots.free(name)
+            for name in self.providers
+            if self._slots.free(name) > 0 and (ready is None or name in ready)
+        }
         if not free:
             return [], False
         claims = await self.repo.queue.claim_due_each(
             self.instance_id, self._clock(), self.policy.lease_seconds, free
         )
+        fit, _ = self._slots.split(claims)  # all fit: no more were claimed than were free
         claimed = Counter(claim.target.provider for claim in claims)
-        tasks: list[asyncio.Task[None]] = []
-        for claim in claims:
-            name = claim.target.provider
-            self._in_flight[name] += 1
-            tasks.append(self._spawn(self._deliver(claim, self.providers[name])))
-        return tasks, any(claimed[name] == slots for name, slots in free.items())
+        return [self._start(c) for c in fit], any(claimed[n] == k for n, k in free.items())
 
     async def _deliver(self, claim: Claim, provider: Provider) -> None:
         """Attempt one claimed delivery, record the result, report it."""
@@ -299,14 +270,6 @@ class DeliveryEngine:
         except Exception:
             log.exception("report sweep failed; will retry")
 
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        """Start a tracked background task."""
-        task = asyncio.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
     def _signal_change(self) -> None:
         """Wake everyone waiting in wait_final."""
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self._changed.signal()
