@@ -115,19 +115,20 @@ class CommandHandler:
         retyped after Slack's timeout) are not stored again; a replayed request (same
         trigger_id) is caught by the store's dedup key.
         """
-        binding = await bounded(self._deps.repo.get_binding(caller.channel_id))
+        update = Update(publish.state, publish.message)
+        binding, earlier = await bounded(
+            self._deps.repo.binding_and_recent_update(
+                caller.channel_id, caller.user_id, update, RETYPE_WINDOW
+            )
+        )
         if binding is None or not binding.targets:
             return replies.not_bound()
         for target in binding.targets:
             if target.provider not in self._deps.options.providers_on:
                 return replies.provider_off(target.provider)
-        update = Update(publish.state, publish.message)
         errors = validate(update, binding.targets)
         if errors:
             return replies.not_published(errors)
-        earlier = await bounded(
-            self._deps.repo.recent_update(caller.channel_id, caller.user_id, update, RETYPE_WINDOW)
-        )
         if earlier is not None and set(earlier.submission.targets) == set(binding.targets):
             return replies.already_published(earlier)
         submission = Submission(

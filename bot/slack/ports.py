@@ -48,10 +48,11 @@ class ChannelRepo(Protocol):
         """Bindings, last update and the latest delivery per provider."""
         ...
 
-    async def recent_update(
+    async def binding_and_recent_update(
         self, channel_id: str, author: str, update: Update, within_seconds: float
-    ) -> StoredUpdate | None:
-        """The newest update the author stored in the channel within the window, same words."""
+    ) -> tuple[Binding | None, StoredUpdate | None]:
+        """The channel's binding, and the newest update the author stored in the channel
+        within the window with the same words (one read)."""
         ...
 
 

@@ -24,7 +24,7 @@ class ChannelQueries(Queries):
     async def get_binding(self, channel_id: str) -> Binding | None:
         """The channel's binding, or None when it has none."""
         async with self.connect() as conn:
-            return await _binding(conn, channel_id)
+            return await load_binding(conn, channel_id)
 
     async def bind(self, channel_id: str, targets: Sequence[Target]) -> Binding:
         """Bind the channel; each given target replaces the one of its provider."""
@@ -41,7 +41,7 @@ class ChannelQueries(Queries):
                     set_={"incident_id": statement.excluded.incident_id},
                 )
                 await conn.execute(statement)
-            binding = await _binding(conn, channel_id)
+            binding = await load_binding(conn, channel_id)
         assert binding is not None
         return binding
 
@@ -52,7 +52,7 @@ class ChannelQueries(Queries):
             if provider is not None:
                 removal = removal.where(binding_targets.c.provider == provider.value)
             await conn.execute(removal)
-            binding = await _binding(conn, channel_id)
+            binding = await load_binding(conn, channel_id)
             if binding is not None and not binding.targets:
                 await conn.execute(delete(bindings).where(bindings.c.channel_id == channel_id))
                 return None
@@ -98,7 +98,7 @@ class ChannelQueries(Queries):
     async def channel_status(self, channel_id: str) -> ChannelStatus:
         """Bindings, last update and the latest delivery per provider."""
         async with self.connect() as conn:
-            binding = await _binding(conn, channel_id)
+            binding = await load_binding(conn, channel_id)
             newest = _newest_per_provider(await _recent_deliveries(conn, channel_id))
             last_id = await _last_update_id(conn, channel_id)
             wanted = {row["update_id"] for row in newest} | ({last_id} if last_id else set())
@@ -125,7 +125,7 @@ class ChannelQueries(Queries):
         await conn.execute(statement.on_conflict_do_nothing(index_elements=["channel_id"]))
 
 
-async def _binding(conn: AsyncConnection, channel_id: str) -> Binding | None:
+async def load_binding(conn: AsyncConnection, channel_id: str) -> Binding | None:
     """The channel's binding as a record."""
     found = await conn.execute(select(bindings).where(bindings.c.channel_id == channel_id))
     row = found.mappings().one_or_none()

@@ -1,12 +1,15 @@
 """Finding an update a person just stored, so a command retyped after a timeout is not doubled."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.delivery.reporting import StoredUpdate
 from bot.domain.models import Update
+from bot.store.channels import load_binding
 from bot.store.database import Queries
+from bot.store.records import Binding
 from bot.store.schema import updates
 from bot.store.updates import load_update
 
@@ -21,21 +24,37 @@ class RecentQueries(Queries):
     ) -> StoredUpdate | None:
         """The newest update the author stored in the channel within the window, same words."""
         since = self.clock() - timedelta(seconds=within_seconds)
-        query = (
-            select(updates.c.id)
-            .where(
-                updates.c.channel_id == channel_id,
-                updates.c.author == author,
-                updates.c.state == update.state.value,
-                updates.c.content == update.content,
-                updates.c.created_at >= since,
-            )
-            .order_by(updates.c.id.desc())
-            .limit(_CANDIDATES)
-        )
         async with self.connect() as conn:
-            for update_id in (await conn.execute(query)).scalars():
-                stored = await load_update(conn, update_id)
-                if stored is not None and stored.submission.update == update:
-                    return stored
-        return None
+            return await _recent(conn, channel_id, author, update, since)
+
+    async def binding_and_recent_update(
+        self, channel_id: str, author: str, update: Update, within_seconds: float
+    ) -> tuple[Binding | None, StoredUpdate | None]:
+        """get_binding and recent_update in one read (one connection, one snapshot)."""
+        since = self.clock() - timedelta(seconds=within_seconds)
+        async with self.connect() as conn:
+            binding = await load_binding(conn, channel_id)
+            return binding, await _recent(conn, channel_id, author, update, since)
+
+
+async def _recent(
+    conn: AsyncConnection, channel_id: str, author: str, update: Update, since: datetime
+) -> StoredUpdate | None:
+    """The newest update the author stored in the channel since `since`, same words."""
+    query = (
+        select(updates.c.id)
+        .where(
+            updates.c.channel_id == channel_id,
+            updates.c.author == author,
+            updates.c.state == update.state.value,
+            updates.c.content == update.content,
+            updates.c.created_at >= since,
+        )
+        .order_by(updates.c.id.desc())
+        .limit(_CANDIDATES)
+    )
+    for update_id in (await conn.execute(query)).scalars():
+        stored = await load_update(conn, update_id)
+        if stored is not None and stored.submission.update == update:
+            return stored
+    return None

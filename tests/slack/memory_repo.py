@@ -61,6 +61,13 @@ class MemoryRepo:
         self._seen[key] = now
         return True
 
+    async def binding_and_recent_update(
+        self, channel_id: str, author: str, update: Update, within_seconds: float
+    ) -> tuple[Binding | None, StoredUpdate | None]:
+        """The binding and the recent update, as two lookups."""
+        binding = await self.get_binding(channel_id)
+        return binding, await self.recent_update(channel_id, author, update, within_seconds)
+
     async def recent_update(
         self, channel_id: str, author: str, update: Update, within_seconds: float
     ) -> StoredUpdate | None:
