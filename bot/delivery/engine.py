@@ -21,6 +21,7 @@ from bot.delivery.worker import Worker
 from bot.domain.models import Submission
 from bot.domain.states import ProviderName
 from bot.providers.base import Provider
+from bot.store.priority import interactive
 from bot.store.queue import Claim
 from bot.store.repo import Repo
 from bot.store.timeutil import Clock, utc_now
@@ -88,7 +89,8 @@ class DeliveryEngine:
     def take_over(self, delivery_ids: Sequence[int]) -> None:
         """Send deliveries another process stored already claimed by this engine."""
         if self._worker.running:
-            self._spawn(self._start_held(delivery_ids))
+            with interactive():  # sends go first to the store's connections (see Reporter)
+                self._spawn(self._start_held(delivery_ids))
 
     async def give_back(self, owner: str, delivery_ids: Sequence[int]) -> None:
         """Make deliveries stored for `owner` (who was never told of them) pending again."""

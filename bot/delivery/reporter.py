@@ -1,15 +1,17 @@
 """Reports owed after deliveries change, made for several updates at a time."""
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.delivery.outbox import ReportOutbox
+from bot.store.priority import in_background
 
 log = logging.getLogger(__name__)
 
-Spawn = Callable[[Coroutine[Any, Any, None]], "asyncio.Task[None]"]
+Spawn = Callable[[Coroutine[Any, Any, None], contextvars.Context], "asyncio.Task[None]"]
 
 
 class Reporter:
@@ -29,7 +31,8 @@ class Reporter:
         """The update's thread is owed a report: make it soon (never waits)."""
         self._owed.add(update_id)
         if self._running is None or self._running.done():
-            self._running = self._spawn(self._run())
+            # Reports wait behind sends (and people's requests) for the store's connections.
+            self._running = self._spawn(self._run(), in_background())
 
     async def _run(self) -> None:
         """Flush until nothing more is owed."""

@@ -1,6 +1,7 @@
 """Background tasks an engine starts, kept so that stopping can wait for (or cancel) them."""
 
 import asyncio
+import contextvars
 from collections.abc import Coroutine
 from typing import Any
 
@@ -11,9 +12,11 @@ class TrackedTasks:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        """Start a task and track it until it ends."""
-        task = asyncio.create_task(coroutine)
+    def spawn(
+        self, coroutine: Coroutine[Any, Any, None], context: contextvars.Context | None = None
+    ) -> asyncio.Task[None]:
+        """Start a task (in `context`, else a copy of the current one); track it until it ends."""
+        task = asyncio.create_task(coroutine, context=context)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
