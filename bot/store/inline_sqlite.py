@@ -19,8 +19,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-FIRST_RETRY_SECONDS = 0.001
-LONGEST_RETRY_SECONDS = 0.05
+# Another process's write transaction lasts a millisecond or two: look again soon.
+FIRST_RETRY_SECONDS = 0.0002
+LONGEST_RETRY_SECONDS = 0.01
 
 
 def _locked(error: sqlite3.OperationalError) -> bool:
