@@ -17,35 +17,17 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from bot.delivery.engine import DeliveryEngine, default_instance_id
+from bot.delivery.hand_over import ATOMIC_WRITE, HandOver, LineReader, encode
 from bot.delivery.reporting import StoredUpdate
 from bot.domain.models import Submission
 
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
-_READ_SIZE = 4096
-# Writes up to PIPE_BUF bytes (4096 on Linux, 512 at least) are all-or-nothing.
-_ATOMIC_WRITE = 512
-
-
-def encode(delivery_ids: Sequence[int]) -> bytes:
-    """One hand-over line: the delivery ids, comma-separated."""
-    return (",".join(str(i) for i in delivery_ids) + "\n").encode()
-
-
-class LineReader:
-    """Turns the bytes read from the pipe into delivery ids, a complete line at a time."""
-
-    def __init__(self) -> None:
-        self._partial = b""
-
-    def feed(self, chunk: bytes) -> list[int]:
-        """The ids on the complete lines read so far (a cut line waits for its end)."""
-        *lines, self._partial = (self._partial + chunk).split(b"\n")
-        return [int(part) for line in lines for part in line.split(b",") if part.isdigit()]
+_READ_SIZE = 65536
 
 
 class DeliveryProcess:
@@ -62,10 +44,10 @@ class DeliveryProcess:
         """Whether the child is believed alive (the pipe open, no exit seen)."""
         return self._wake_fd is not None and (self._reaped is None or not self._reaped.done())
 
-    def hand_over(self, delivery_ids: Sequence[int]) -> bool:
-        """Give the child deliveries stored under its lease; False if the pipe refused them."""
-        line = encode(delivery_ids)
-        if self._wake_fd is None or len(line) > _ATOMIC_WRITE:
+    def hand_over(self, stored: StoredUpdate) -> bool:
+        """Give the child the deliveries stored under its lease; False if the pipe refused."""
+        line = encode(stored)
+        if self._wake_fd is None or len(line) > ATOMIC_WRITE:
             return False
         try:
             return os.write(self._wake_fd, line) == len(line)
@@ -114,7 +96,7 @@ class HandoffPublisher:
         owner = self._deliveries.owner
         stored = await self._engine.submit(submission, lease_to=owner)
         ids = stored.handed_over
-        if ids and not self._deliveries.hand_over(ids):
+        if ids and not self._deliveries.hand_over(stored):
             await self._engine.give_back(owner, ids)
         return stored
 
@@ -161,8 +143,8 @@ def _die_with(parent: int) -> None:
         os._exit(0)
 
 
-async def read_hand_overs(read_fd: int, on_ids: Callable[[list[int]], None]) -> None:
-    """Call `on_ids` with the delivery ids read from the pipe; return when the parent closes it."""
+async def read_hand_overs(read_fd: int, on_hand_over: Callable[[HandOver], None]) -> None:
+    """Call `on_hand_over` for each line read from the pipe; return when the parent closes it."""
     loop = asyncio.get_running_loop()
     os.set_blocking(read_fd, False)
     closed = loop.create_future()
@@ -179,9 +161,8 @@ async def read_hand_overs(read_fd: int, on_ids: Callable[[list[int]], None]) -> 
             if not closed.done():
                 closed.set_result(None)
             return
-        ids = lines.feed(chunk)
-        if ids:
-            on_ids(ids)
+        for hand_over in lines.feed(chunk):
+            on_hand_over(hand_over)
 
     loop.add_reader(read_fd, readable)
     try:

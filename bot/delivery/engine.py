@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 
 from bot.delivery.attempt import attempt
+from bot.delivery.hand_over import HandOver
 from bot.delivery.outbox import ReportOutbox
 from bot.delivery.policy import RetryPolicy
 from bot.delivery.reporter import Reporter
@@ -86,11 +87,14 @@ class DeliveryEngine:
             self._spawn(self._dispatch_now(ready))
         return stored
 
-    def take_over(self, delivery_ids: Sequence[int]) -> None:
+    def take_over(self, hand_over: HandOver) -> None:
         """Send deliveries another process stored already claimed by this engine."""
-        if self._worker.running:
-            with interactive():  # sends go first to the store's connections (see Reporter)
-                self._spawn(self._start_held(delivery_ids))
+        if not self._worker.running:
+            return
+        with interactive():  # sends go first to the store's connections (see Reporter)
+            self._start_or_wait(hand_over.claims)
+            if hand_over.ids:
+                self._spawn(self._start_held(hand_over.ids))
 
     async def give_back(self, owner: str, delivery_ids: Sequence[int]) -> None:
         """Make deliveries stored for `owner` (who was never told of them) pending again."""
@@ -111,13 +115,15 @@ class DeliveryEngine:
         except Exception:
             log.exception("starting handed-over deliveries failed; their leases will lapse")
             return
+        self._start_or_wait(claims)
+
+    def _start_or_wait(self, claims: Sequence[Claim]) -> list[asyncio.Task[None]]:
+        """Start the claims that have a free slot; the others wait here for one."""
+        fit, over = self._slots.split(claims)
         now = asyncio.get_running_loop().time()
-        async with self._dispatching:
-            fit, over = self._slots.split(claims)
-            for claim in fit:
-                self._start(claim)
-            for claim in over:
-                self._slots.wait(claim, now)
+        for claim in over:
+            self._slots.wait(claim, now)
+        return [self._start(claim) for claim in fit]
 
     def _start(self, claim: Claim) -> asyncio.Task[None]:
         """Send a claimed delivery (its slot already taken)."""
@@ -220,9 +226,8 @@ class DeliveryEngine:
         claims = await self.repo.queue.claim_due_each(
             self.instance_id, self._clock(), self.policy.lease_seconds, free
         )
-        fit, _ = self._slots.split(claims)  # all fit: no more were claimed than were free
         claimed = Counter(claim.target.provider for claim in claims)
-        return [self._start(c) for c in fit], any(claimed[n] == k for n, k in free.items())
+        return self._start_or_wait(claims), any(claimed[n] == k for n, k in free.items())
 
     async def _deliver(self, claim: Claim, provider: Provider) -> None:
         """Attempt one claimed delivery, record the result, report it."""

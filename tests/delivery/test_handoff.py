@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import pytest
 
 from bot.delivery.engine import DeliveryEngine
+from bot.delivery.hand_over import ATOMIC_WRITE, HandOver, LineReader, encode
 from bot.delivery.policy import RetryPolicy
-from bot.delivery_process import DeliveryProcess, HandoffPublisher, LineReader, read_hand_overs
+from bot.delivery_process import DeliveryProcess, HandoffPublisher, read_hand_overs
 from bot.domain.models import DeliveryStatus
 from bot.store.repo import Repo
 from tests.delivery.fakes import FakeProvider, RecordingNotifier
@@ -81,7 +82,10 @@ async def test_stored_rows_are_claimed_by_the_child_before_the_answer(
     rows = await repo.deliveries_of(stored.id)
     assert [(r.status, r.attempts) for r in rows] == [(DeliveryStatus.IN_FLIGHT, 1)] * 2
     assert await repo.queue.held(CHILD, stored.handed_over) != []
-    assert LineReader().feed(os.read(pair.read_fd, 100)) == list(stored.handed_over)
+    (hand_over,) = LineReader().feed(os.read(pair.read_fd, ATOMIC_WRITE))
+    assert [c.delivery_id for c in hand_over.claims] == list(stored.handed_over)
+    assert [c.target for c in hand_over.claims] == list(stored.submission.targets)
+    assert {c.update.content for c in hand_over.claims} == {"Stored first"}
 
 
 async def test_a_duplicate_hands_nothing_over(pair: Pair) -> None:
@@ -91,7 +95,7 @@ async def test_a_duplicate_hands_nothing_over(pair: Pair) -> None:
     assert again.duplicate
     assert again.handed_over == ()
     os.set_blocking(pair.read_fd, False)
-    assert len(LineReader().feed(os.read(pair.read_fd, 100))) == 1  # only the first
+    assert len(LineReader().feed(os.read(pair.read_fd, ATOMIC_WRITE))) == 1  # only the first
 
 
 async def test_refused_by_the_pipe_the_rows_go_back_to_the_queue(
@@ -133,7 +137,7 @@ async def test_over_the_in_flight_limit_the_rest_wait_for_a_slot(
     try:
         first = await child.submit(submission("first", targets=(PHARE,)), lease_to=CHILD)
         second = await child.submit(submission("second", targets=(PHARE,)), lease_to=CHILD)
-        child.take_over([*first.handed_over, *second.handed_over])
+        child.take_over(HandOver(ids=(*first.handed_over, *second.handed_over)))
 
         async def first_sent() -> bool:
             return len(phare.sends) == 1
@@ -156,7 +160,7 @@ async def test_waiting_deliveries_are_given_back_on_stop(
     await child.start()
     first = await child.submit(submission("first", targets=(PHARE,)), lease_to=CHILD)
     second = await child.submit(submission("second", targets=(PHARE,)), lease_to=CHILD)
-    child.take_over([*first.handed_over, *second.handed_over])
+    child.take_over(HandOver(ids=(*first.handed_over, *second.handed_over)))
 
     async def first_sent() -> bool:
         return len(phare.sends) == 1
@@ -168,8 +172,22 @@ async def test_waiting_deliveries_are_given_back_on_stop(
     assert [s.update.content for s in phare.sends] == ["first"]
 
 
-def test_lines_cut_between_reads_are_joined() -> None:
+async def test_an_update_too_long_for_one_line_is_read_back_from_the_store(
+    pair: Pair, phare: FakeProvider
+) -> None:
+    reading = asyncio.create_task(read_hand_overs(pair.read_fd, pair.child.take_over))
+    long_text = "Still investigating. " * 300  # over 4 KB: only the ids go through the pipe
+    stored = await pair.publisher.submit(submission(long_text, targets=(PHARE,)))
+    assert b'"ids"' in encode(stored)
+    (report,) = await pair.child.wait_final(stored.id, timeout=5.0)
+    assert report.status is DeliveryStatus.ACCEPTED
+    assert [s.update.content for s in phare.sends] == [long_text]
+    os.close(pair.write_fd)
+    await asyncio.wait_for(reading, 5.0)
+
+
+def test_lines_cut_between_reads_are_joined_and_garbage_is_skipped() -> None:
     reader = LineReader()
-    assert reader.feed(b"17,18\n2") == [17, 18]
-    assert reader.feed(b"1\n\n") == [21]
-    assert reader.feed(b"x,22\n") == [22]
+    assert reader.feed(b'{"ids":[17,18]}\n{"ids":') == [HandOver(ids=(17, 18))]
+    assert reader.feed(b"[21]}\n\n") == [HandOver(ids=(21,))]
+    assert reader.feed(b"not json\n") == [HandOver()]
