@@ -1,5 +1,6 @@
 """Channel bindings, status cards, Slack event dedup and the status query (the ChannelRepo)."""
 
+import functools
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -11,9 +12,9 @@ from bot.domain.models import Target
 from bot.domain.states import ProviderName, State
 from bot.store.codec import delivery_report
 from bot.store.database import Queries, insert_for
+from bot.store.known import KnownUpdates
 from bot.store.records import Binding, ChannelStatus
 from bot.store.schema import binding_targets, bindings, deliveries, seen_events, updates
-from bot.store.updates import load_update
 
 _STATUS_SCAN = 50
 
@@ -102,7 +103,7 @@ class ChannelQueries(Queries):
             newest = _newest_per_provider(await _recent_deliveries(conn, channel_id))
             last_id = await _last_update_id(conn, channel_id)
             wanted = {row["update_id"] for row in newest} | ({last_id} if last_id else set())
-            loaded = {uid: await load_update(conn, uid) for uid in wanted}
+            loaded = {uid: await self._known.load(conn, uid) for uid in wanted}
         now = self.clock()
         latest: list[DeliveryReport] = []
         for row in newest:
@@ -116,6 +117,11 @@ class ChannelQueries(Queries):
             last_update_at=last.created_at if last else None,
             latest_deliveries=tuple(sorted(latest, key=lambda r: r.target)),
         )
+
+    @functools.cached_property
+    def _known(self) -> KnownUpdates:
+        """The updates this object has read already."""
+        return KnownUpdates()
 
     async def _ensure_row(self, conn: AsyncConnection, channel_id: str) -> None:
         """Create the channel's bindings row if missing."""

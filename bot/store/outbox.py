@@ -11,9 +11,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.store.codec import delivery_report
 from bot.store.database import Queries
+from bot.store.known import KnownUpdates
 from bot.store.schema import deliveries, updates
 from bot.store.timeutil import Clock, utc_now
-from bot.store.updates import load_update
 
 _CACHE_SIZE = 512
 
@@ -32,7 +32,7 @@ class OutboxQueries(Queries):
     def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:
         super().__init__(engine, clock)
         # Stored updates never change once written: keep the recent ones to spare queries.
-        self._updates: dict[int, StoredUpdate] = {}
+        self._updates = KnownUpdates(_CACHE_SIZE)
         self._announced: set[int] = set()
 
     def known_announced(self, update_id: int) -> bool:
@@ -87,14 +87,9 @@ class OutboxQueries(Queries):
             return reports
 
     async def _stored(self, conn: AsyncConnection, update_id: int) -> StoredUpdate:
-        """A stored update, from the cache when this process read it before."""
-        stored = self._updates.get(update_id)
-        if stored is None:
-            stored = await load_update(conn, update_id)
-            assert stored is not None
-            if len(self._updates) >= _CACHE_SIZE:
-                self._updates.pop(next(iter(self._updates)))
-            self._updates[update_id] = stored
+        """A stored update known to exist (read once, then remembered)."""
+        stored = await self._updates.load(conn, update_id)
+        assert stored is not None
         return stored
 
     async def mark_reported(self, owed: OwedReport, retry_at: datetime | None) -> None:
