@@ -4,7 +4,7 @@ import functools
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import RowMapping, delete, select, update
+from sqlalchemy import RowMapping, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.delivery.reporting import DeliveryReport
@@ -17,6 +17,27 @@ from bot.store.records import Binding, ChannelStatus
 from bot.store.schema import binding_targets, bindings, deliveries, seen_events, updates
 
 _STATUS_SCAN = 50
+
+# Built once: building a statement costs more than running it on SQLite.
+_BINDING = select(bindings).where(bindings.c.channel_id == bindparam("channel"))
+_BINDING_TARGETS = (
+    select(binding_targets)
+    .where(binding_targets.c.channel_id == bindparam("channel"))
+    .order_by(binding_targets.c.provider)
+)
+_RECENT_DELIVERIES = (
+    select(deliveries)
+    .join(updates, updates.c.id == deliveries.c.update_id)
+    .where(updates.c.channel_id == bindparam("channel"))
+    .order_by(deliveries.c.update_id.desc(), deliveries.c.id)
+    .limit(_STATUS_SCAN)
+)
+_LAST_UPDATE_ID = (
+    select(updates.c.id)
+    .where(updates.c.channel_id == bindparam("channel"))
+    .order_by(updates.c.id.desc())
+    .limit(1)
+)
 
 
 class ChannelQueries(Queries):
@@ -133,15 +154,11 @@ class ChannelQueries(Queries):
 
 async def load_binding(conn: AsyncConnection, channel_id: str) -> Binding | None:
     """The channel's binding as a record."""
-    found = await conn.execute(select(bindings).where(bindings.c.channel_id == channel_id))
+    found = await conn.execute(_BINDING, {"channel": channel_id})
     row = found.mappings().one_or_none()
     if row is None:
         return None
-    target_rows = await conn.execute(
-        select(binding_targets)
-        .where(binding_targets.c.channel_id == channel_id)
-        .order_by(binding_targets.c.provider)
-    )
+    target_rows = await conn.execute(_BINDING_TARGETS, {"channel": channel_id})
     targets = tuple(
         Target(ProviderName(t["provider"]), t["incident_id"]) for t in target_rows.mappings()
     )
@@ -151,14 +168,7 @@ async def load_binding(conn: AsyncConnection, channel_id: str) -> Binding | None
 
 async def _recent_deliveries(conn: AsyncConnection, channel_id: str) -> Sequence[RowMapping]:
     """The channel's most recent delivery rows, newest update first."""
-    query = (
-        select(deliveries)
-        .join(updates, updates.c.id == deliveries.c.update_id)
-        .where(updates.c.channel_id == channel_id)
-        .order_by(deliveries.c.update_id.desc(), deliveries.c.id)
-        .limit(_STATUS_SCAN)
-    )
-    return (await conn.execute(query)).mappings().all()
+    return (await conn.execute(_RECENT_DELIVERIES, {"channel": channel_id})).mappings().all()
 
 
 def _newest_per_provider(rows: Sequence[RowMapping]) -> list[RowMapping]:
@@ -171,10 +181,7 @@ def _newest_per_provider(rows: Sequence[RowMapping]) -> list[RowMapping]:
 
 async def _last_update_id(conn: AsyncConnection, channel_id: str) -> int | None:
     """The id of the channel's newest update."""
-    query = (
-        select(updates.c.id)
-        .where(updates.c.channel_id == channel_id)
-        .order_by(updates.c.id.desc())
-        .limit(1)
-    )
-    return (await conn.execute(query)).scalar_one_or_none()
+    found: int | None = (
+        await conn.execute(_LAST_UPDATE_ID, {"channel": channel_id})
+    ).scalar_one_or_none()
+    return found

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.delivery.reporting import StoredUpdate
@@ -14,6 +14,19 @@ from bot.store.schema import updates
 from bot.store.updates import load_update
 
 _CANDIDATES = 5
+# Built once: building a statement costs more than running it on SQLite.
+_SAME_WORDS = (
+    select(updates.c.id)
+    .where(
+        updates.c.channel_id == bindparam("channel"),
+        updates.c.author == bindparam("author"),
+        updates.c.state == bindparam("state"),
+        updates.c.content == bindparam("content"),
+        updates.c.created_at >= bindparam("since"),
+    )
+    .order_by(updates.c.id.desc())
+    .limit(_CANDIDATES)
+)
 
 
 class RecentQueries(Queries):
@@ -41,19 +54,14 @@ async def _recent(
     conn: AsyncConnection, channel_id: str, author: str, update: Update, since: datetime
 ) -> StoredUpdate | None:
     """The newest update the author stored in the channel since `since`, same words."""
-    query = (
-        select(updates.c.id)
-        .where(
-            updates.c.channel_id == channel_id,
-            updates.c.author == author,
-            updates.c.state == update.state.value,
-            updates.c.content == update.content,
-            updates.c.created_at >= since,
-        )
-        .order_by(updates.c.id.desc())
-        .limit(_CANDIDATES)
-    )
-    for update_id in (await conn.execute(query)).scalars():
+    params = {
+        "channel": channel_id,
+        "author": author,
+        "state": update.state.value,
+        "content": update.content,
+        "since": since,
+    }
+    for update_id in (await conn.execute(_SAME_WORDS, params)).scalars():
         stored = await load_update(conn, update_id)
         if stored is not None and stored.submission.update == update:
             return stored

@@ -1,12 +1,14 @@
 """Storing submissions and reading updates with their deliveries back."""
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, select, update
+from sqlalchemy import RowMapping, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.expression import Executable
 
 from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import DeliveryStatus, Submission, Target
@@ -14,6 +16,22 @@ from bot.domain.states import ProviderName
 from bot.store.codec import delivery_report, stored_update
 from bot.store.database import Queries, insert_for
 from bot.store.schema import bindings, deliveries, updates
+
+# Built once: building a statement costs more than running it on SQLite.
+_UPDATE_ROW = select(updates).where(updates.c.id == bindparam("update"))
+_DELIVERY_ROWS = (
+    select(deliveries)
+    .where(deliveries.c.update_id == bindparam("update"))
+    .order_by(deliveries.c.id)
+)
+_SET_STATE = (
+    update(bindings)
+    .where(bindings.c.channel_id == bindparam("channel"))
+    .values(current_state=bindparam("state"), updated_at=bindparam("at"))
+)
+_INSERT_RETURNING = deliveries.insert().returning(
+    deliveries.c.id, deliveries.c.status, sort_by_parameter_order=True
+)
 
 
 @dataclass(frozen=True)
@@ -52,10 +70,9 @@ class UpdateQueries(Queries):
             else:
                 handed_over = await _insert_leased(conn, rows, lease, now)
             if submission.channel_id is not None:
+                state = submission.update.state.value
                 await conn.execute(
-                    update(bindings)
-                    .where(bindings.c.channel_id == submission.channel_id)
-                    .values(current_state=submission.update.state.value, updated_at=now)
+                    _SET_STATE, {"channel": submission.channel_id, "state": state, "at": now}
                 )
         return replace(_as_stored(update_id, submission, rows, now), handed_over=handed_over)
 
@@ -79,13 +96,17 @@ class UpdateQueries(Queries):
         self, conn: AsyncConnection, submission: Submission, now: datetime
     ) -> int | None:
         """Insert the update row; None when its dedup key already exists."""
-        values = _update_values(submission, now)
-        statement = insert_for(self.engine, updates).values(values)
-        if submission.dedup_key is not None:
-            statement = statement.on_conflict_do_nothing(index_elements=["dedup_key"])
-        result = await conn.execute(statement.returning(updates.c.id))
+        result = await conn.execute(self._insert_update_once, _update_values(submission, now))
         found: int | None = result.scalar_one_or_none()
         return found
+
+    @functools.cached_property
+    def _insert_update_once(self) -> Executable:
+        """INSERT of an update row doing nothing on a known dedup key (no key never clashes)."""
+        statement = insert_for(self.engine, updates)
+        return statement.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(
+            updates.c.id
+        )
 
     async def _find_by_dedup_key(self, conn: AsyncConnection, key: str) -> StoredUpdate:
         """The update stored under a dedup key."""
@@ -109,14 +130,13 @@ async def load_update(conn: AsyncConnection, update_id: int) -> StoredUpdate | N
 
 async def _update_row(conn: AsyncConnection, update_id: int) -> RowMapping | None:
     """One update row."""
-    result = await conn.execute(select(updates).where(updates.c.id == update_id))
+    result = await conn.execute(_UPDATE_ROW, {"update": update_id})
     return result.mappings().one_or_none()
 
 
 async def delivery_rows_of(conn: AsyncConnection, update_id: int) -> Sequence[RowMapping]:
     """An update's delivery rows, in id order."""
-    query = select(deliveries).where(deliveries.c.update_id == update_id).order_by(deliveries.c.id)
-    return (await conn.execute(query)).mappings().all()
+    return (await conn.execute(_DELIVERY_ROWS, {"update": update_id})).mappings().all()
 
 
 def _update_values(submission: Submission, now: datetime) -> dict[str, Any]:
@@ -149,10 +169,7 @@ async def _insert_leased(
     }
     unclaimed = dict.fromkeys(("lease_owner", "lease_expires_at", "first_attempt_at"))
     leased = [row | (claimed if row["status"] == pending else unclaimed) for row in rows]
-    statement = deliveries.insert().returning(
-        deliveries.c.id, deliveries.c.status, sort_by_parameter_order=True
-    )
-    inserted = (await conn.execute(statement, leased)).all()
+    inserted = (await conn.execute(_INSERT_RETURNING, leased)).all()
     return tuple(row.id for row in inserted if row.status == DeliveryStatus.IN_FLIGHT.value)
 
 
