@@ -52,12 +52,16 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         return
     lock = _LOCKS.setdefault(asyncio.get_running_loop(), asyncio.Lock())
     async with lock, engine.connect() as connection:
+        # Begun before Alembic looks, so it runs every step in this one transaction (SQLite's
+        # DDL is not transactional to Alembic, which would otherwise commit after each step and
+        # let another process read a version between two of them). On SQLite the transaction
+        # begins IMMEDIATE: the write lock is ours until commit.
+        await connection.begin()
         if not is_sqlite(engine):
             # Released at commit; a second process waits here, then finds nothing to do.
             await connection.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY}
             )
-        # On SQLite the transaction began IMMEDIATE: the write lock is ours until commit.
         await connection.run_sync(_upgrade, revision)
         await connection.commit()
 

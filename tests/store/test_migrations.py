@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, event, inspect
 
 from bot.store.database import async_url, make_engine
 from bot.store.migrate import current_revision, migrate, migrations_dir
@@ -21,6 +21,10 @@ EXPECTED_TABLES = {
     "seen_events",
     "reminders",
 }
+
+
+# `serve` alone runs two (it forks its delivery process), and replicas may start together.
+MIGRATING_PROCESSES = 6
 
 
 def _diff(connection: Connection) -> list[object]:
@@ -47,6 +51,19 @@ async def test_migrate_creates_every_table_and_matches_the_schema(database_url: 
         await engine.dispose()
 
 
+async def test_every_step_is_applied_in_one_transaction(database_url: str) -> None:
+    """Another process never sees the database between two migration steps."""
+    engine = make_engine(database_url)
+    commits: list[object] = []
+    event.listen(engine.sync_engine, "commit", commits.append)
+    try:
+        await migrate(engine)
+        assert await current_revision(engine) is not None
+        assert len(commits) == 1
+    finally:
+        await engine.dispose()
+
+
 async def test_concurrent_migrations_in_one_process_both_succeed(database_url: str) -> None:
     first, second = make_engine(database_url), make_engine(database_url)
     try:
@@ -57,20 +74,33 @@ async def test_concurrent_migrations_in_one_process_both_succeed(database_url: s
         await second.dispose()
 
 
-async def test_processes_migrating_at_once_all_succeed(database_url: str) -> None:
+async def test_processes_migrating_at_once_all_succeed(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Processes started together (as `serve` and its delivery process are) all migrate."""
+    go = tmp_path / "go"
     script = (
-        "import asyncio, sys\n"
+        "import asyncio, os, sys, time\n"
         "from bot.store.database import make_engine\n"
         "from bot.store.migrate import migrate\n"
         "engine = make_engine(sys.argv[1])\n"
+        "print('ready', flush=True)\n"
+        "while not os.path.exists(sys.argv[2]):\n"
+        "    time.sleep(0.0005)\n"
         "asyncio.run(migrate(engine))\n"
     )
     processes = [
-        await asyncio.create_subprocess_exec(sys.executable, "-c", script, database_url)
-        for _ in range(2)
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", script, database_url, str(go), stdout=asyncio.subprocess.PIPE
+        )
+        for _ in range(MIGRATING_PROCESSES)
     ]
+    for process in processes:  # every one imported and waiting: they start at the same moment
+        assert process.stdout is not None
+        assert await process.stdout.readline() == b"ready\n"
+    go.touch()
     codes = await asyncio.gather(*(p.wait() for p in processes))
-    assert codes == [0, 0]
+    assert codes == [0] * MIGRATING_PROCESSES
     engine = make_engine(database_url)
     try:
         assert await current_revision(engine) is not None
