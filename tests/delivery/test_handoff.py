@@ -12,6 +12,7 @@ import pytest
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.hand_over import ATOMIC_WRITE, HandOver, LineReader, encode
 from bot.delivery.policy import RetryPolicy
+from bot.delivery.reporting import StoredUpdate
 from bot.delivery_process import DeliveryProcess, HandoffPublisher, read_hand_overs
 from bot.domain.models import DeliveryStatus
 from bot.store.repo import Repo
@@ -127,33 +128,11 @@ async def test_a_gone_child_s_leases_are_ended_and_its_rows_reconciled(
     assert [s.update.content for s in phare.sends] == ["Child died"]
 
 
-async def test_over_the_in_flight_limit_the_rest_wait_for_a_slot(
+async def _one_slot_first_sending(
     repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
-) -> None:
-    phare.gate = asyncio.Event()
-    one_at_a_time = RetryPolicy(max_in_flight_per_provider=1, idle_poll_seconds=60.0)
-    child = make_engine(repo, clock, notifier, phare, policy=one_at_a_time, instance_id=CHILD)
-    await child.start()
-    try:
-        first = await child.submit(submission("first", targets=(PHARE,)), lease_to=CHILD)
-        second = await child.submit(submission("second", targets=(PHARE,)), lease_to=CHILD)
-        child.take_over(HandOver(ids=(*first.handed_over, *second.handed_over)))
-
-        async def first_sent() -> bool:
-            return len(phare.sends) == 1
-
-        await eventually(first_sent, within=5.0)
-        phare.gate.set()
-        reports = await child.wait_final(second.id, timeout=5.0)
-        assert [r.status for r in reports] == [DeliveryStatus.ACCEPTED]
-        assert [s.update.content for s in phare.sends] == ["first", "second"]
-    finally:
-        await child.stop()
-
-
-async def test_waiting_deliveries_are_given_back_on_stop(
-    repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
-) -> None:
+) -> tuple[DeliveryEngine, StoredUpdate]:
+    """A started child with one Phare slot, handed two updates: the first's send held at the
+    gate; the second (returned) waiting for the slot."""
     phare.gate = asyncio.Event()
     one_at_a_time = RetryPolicy(max_in_flight_per_provider=1, idle_poll_seconds=60.0)
     child = make_engine(repo, clock, notifier, phare, policy=one_at_a_time, instance_id=CHILD)
@@ -166,6 +145,27 @@ async def test_waiting_deliveries_are_given_back_on_stop(
         return len(phare.sends) == 1
 
     await eventually(first_sent, within=5.0)
+    return child, second
+
+
+async def test_over_the_in_flight_limit_the_rest_wait_for_a_slot(
+    repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
+) -> None:
+    child, second = await _one_slot_first_sending(repo, clock, notifier, phare)
+    try:
+        assert phare.gate is not None
+        phare.gate.set()
+        reports = await child.wait_final(second.id, timeout=5.0)
+        assert [r.status for r in reports] == [DeliveryStatus.ACCEPTED]
+        assert [s.update.content for s in phare.sends] == ["first", "second"]
+    finally:
+        await child.stop()
+
+
+async def test_waiting_deliveries_are_given_back_on_stop(
+    repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
+) -> None:
+    child, second = await _one_slot_first_sending(repo, clock, notifier, phare)
     await child.stop(grace_seconds=0.0)  # the first send is cut short: its lease will lapse
     (waiting,) = await repo.deliveries_of(second.id)
     assert (waiting.status, waiting.attempts) == (DeliveryStatus.PENDING, 0)
