@@ -24,16 +24,14 @@ logger = logging.getLogger(__name__)
 
 PURGE_JOB_ID = "purge-seen-events"
 PURGE_INTERVAL_SECONDS = 600.0
-# One client per provider, every connection kept alive: the engine keeps up to 16 sends per
-# provider under way (closing the surplus after a burst meant opening them again for the
-# next), and httpcore looks at each pooled connection on every request, so one shared pool of
-# both providers' connections cost twice that.
-HTTP_LIMITS = httpx.Limits(max_connections=24, max_keepalive_connections=24)
+# Every connection kept alive: the engine keeps up to 16 sends per provider under way, and
+# closing the surplus after each burst meant opening them again for the next one.
+HTTP_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=50)
 PLACEHOLDER = SecretStr("unset")
 
 
 def build_http_client() -> httpx.AsyncClient:
-    """A provider client: explicit timeouts, keep-alive."""
+    """The one shared provider client: explicit timeouts, keep-alive."""
     return httpx.AsyncClient(
         timeout=DEFAULT_TIMEOUT,
         limits=HTTP_LIMITS,
@@ -41,16 +39,13 @@ def build_http_client() -> httpx.AsyncClient:
     )
 
 
-def build_providers(
-    settings: Settings, http_for: Callable[[ProviderName], httpx.AsyncClient]
-) -> dict[ProviderName, Provider]:
-    """A client for each provider whose credentials are set, over `http_for(provider)`."""
+def build_providers(settings: Settings, http: httpx.AsyncClient) -> dict[ProviderName, Provider]:
+    """A client for each provider whose credentials are set."""
     providers: dict[ProviderName, Provider] = {}
     if settings.phare is not None:
-        providers[ProviderName.PHARE] = PhareClient(http_for(ProviderName.PHARE), settings.phare)
+        providers[ProviderName.PHARE] = PhareClient(http, settings.phare)
     if settings.checkly is not None:
-        checkly = ChecklyClient(http_for(ProviderName.CHECKLY), settings.checkly)
-        providers[ProviderName.CHECKLY] = checkly
+        providers[ProviderName.CHECKLY] = ChecklyClient(http, settings.checkly)
     return providers
 
 
@@ -87,7 +82,7 @@ class Core:
     """Store, providers and engine: the road every update takes, with or without Slack."""
 
     repo: Repo
-    http: Mapping[ProviderName, httpx.AsyncClient]
+    http: httpx.AsyncClient
     providers: Mapping[ProviderName, Provider]
     engine: DeliveryEngine
     scheduler: DeliveryScheduler | None = field(default=None)
@@ -114,8 +109,8 @@ async def open_core(
     `Core.start_delivering` is called. Everything stops cleanly on exit.
     """
     repo = await open_store(settings.store.url)
-    http: dict[ProviderName, httpx.AsyncClient] = {}
-    providers = build_providers(settings, lambda name: http.setdefault(name, build_http_client()))
+    http = build_http_client()
+    providers = build_providers(settings, http)
     engine = DeliveryEngine(repo, providers, make_notifier(repo), instance_id=instance_id)
     scheduler = DeliveryScheduler(engine) if run_scheduler else None
     if scheduler is not None:
@@ -129,6 +124,5 @@ async def open_core(
         if scheduler is not None:
             scheduler.shutdown()
         await engine.stop()
-        for client in http.values():
-            await client.aclose()
+        await http.aclose()
         await repo.close()
