@@ -74,9 +74,7 @@ async def test_concurrent_migrations_in_one_process_both_succeed(database_url: s
         await second.dispose()
 
 
-async def test_processes_migrating_at_once_all_succeed(
-    database_url: str, tmp_path: Path
-) -> None:
+async def test_processes_migrating_at_once_all_succeed(database_url: str, tmp_path: Path) -> None:
     """Processes started together (as `serve` and its delivery process are) all migrate."""
     go = tmp_path / "go"
     script = (
