@@ -97,7 +97,10 @@ class HandoffPublisher:
         stored = await self._engine.submit(submission, lease_to=owner)
         ids = stored.handed_over
         if ids and not self._deliveries.hand_over(stored):
-            await self._engine.give_back(owner, ids)
+            try:
+                await self._engine.give_back(owner, ids)
+            except Exception:  # stored all the same: the person is told so
+                log.exception("deliveries %s wait for their lease to lapse", list(ids))
         return stored
 
 
