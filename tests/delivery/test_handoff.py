@@ -33,6 +33,7 @@ class Pair:
 
     publisher: HandoffPublisher
     process: DeliveryProcess
+    parent: DeliveryEngine
     child: DeliveryEngine
     read_fd: int
     write_fd: int
@@ -53,7 +54,7 @@ async def pair(
     process = DeliveryProcess(NO_PROCESS, write_fd, CHILD)
     await child.start()
     try:
-        yield Pair(HandoffPublisher(parent, process), process, child, read_fd, write_fd)
+        yield Pair(HandoffPublisher(parent, process), process, parent, child, read_fd, write_fd)
     finally:
         await child.stop()
         for fd in (read_fd, write_fd):
@@ -108,6 +109,21 @@ async def test_refused_by_the_pipe_the_rows_go_back_to_the_queue(
     assert (row.status, row.attempts) == (DeliveryStatus.PENDING, 0)
     assert await pair.child.run_due() == 1
     assert [s.update.content for s in phare.sends] == ["Back to the queue"]
+
+
+async def test_a_failed_give_back_still_answers_with_the_stored_update(
+    pair: Pair, repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def store_down(owner: str, delivery_ids: object) -> None:
+        raise OSError("the database went away")
+
+    os.close(pair.read_fd)  # the pipe refuses the hand-over
+    monkeypatch.setattr(pair.parent, "give_back", store_down)
+    stored = await pair.publisher.submit(submission("Stored anyway", targets=(PHARE,)))
+    assert stored.id > 0
+    assert not stored.duplicate
+    (row,) = await repo.deliveries_of(stored.id)
+    assert row.status is DeliveryStatus.IN_FLIGHT  # its lease lapses, then it is reconciled
 
 
 async def test_a_gone_child_s_leases_are_ended_and_its_rows_reconciled(
