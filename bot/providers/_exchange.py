@@ -9,6 +9,7 @@ import httpx
 from bot.domain.models import Refused, Retry, Unclear
 from bot.domain.states import ProviderName
 from bot.providers._responses import excerpt, field_errors, retry_after_seconds, vendor_message
+from bot.providers.base import PreparedRequest
 
 RATE_LIMITED = frozenset({420, 429})
 
@@ -56,6 +57,18 @@ async def exchange(
         return Unclear(f"The connection to {label} dropped before its answer ({_cause(error)})")
     except httpx.HTTPError as error:
         return Unclear(f"The exchange with {label} failed ({_cause(error)})")
+
+
+async def create(
+    http: httpx.AsyncClient, vendor: Vendor, request: PreparedRequest, incident_id: str
+) -> httpx.Response | Refused | Retry | Unclear:
+    """Send a prepared create request: the 2xx answer, or the failure as an outcome."""
+    answer = await exchange(
+        http, vendor, request.method, request.url, headers=request.headers, json=request.json
+    )
+    if isinstance(answer, httpx.Response) and not answer.is_success:
+        return failure_outcome(vendor, answer, incident_id)
+    return answer
 
 
 def _cause(error: Exception) -> str:

@@ -12,6 +12,7 @@ from bot.domain.states import ProviderName, UnsupportedState, state_from_vendor,
 from bot.providers._exchange import (
     Vendor,
     check_access,
+    create,
     exchange,
     failure_outcome,
     for_reading,
@@ -47,18 +48,9 @@ class ChecklyClient:
             request = self._create_request(update, incident_id, masked=False)
         except (InvalidId, UnsupportedState) as error:
             return Refused(None, str(error))
-        answer = await exchange(
-            self._http,
-            self._vendor,
-            "POST",
-            request.url,
-            headers=request.headers,
-            json=request.json,
-        )
+        answer = await create(self._http, self._vendor, request, parse_checkly_id(incident_id))
         if not isinstance(answer, httpx.Response):
             return answer
-        if not answer.is_success:
-            return failure_outcome(self._vendor, answer, parse_checkly_id(incident_id))
         created = _created_id(json_body(answer), request.json["status"], update.content)
         if created is None:
             return unreadable(self._vendor, answer, "the created update")

@@ -12,6 +12,7 @@ from bot.domain.states import ProviderName, UnsupportedState, state_from_vendor,
 from bot.providers._exchange import (
     Vendor,
     check_access,
+    create,
     exchange,
     failure_outcome,
     for_reading,
@@ -48,18 +49,9 @@ class PhareClient:
             request = self._create_request(update, incident_id, masked=False)
         except (InvalidId, UnsupportedState, ValueError) as error:
             return Refused(None, str(error))
-        answer = await exchange(
-            self._http,
-            self._vendor,
-            "POST",
-            request.url,
-            headers=request.headers,
-            json=request.json,
-        )
+        answer = await create(self._http, self._vendor, request, incident_id)
         if not isinstance(answer, httpx.Response):
             return answer
-        if not answer.is_success:
-            return failure_outcome(self._vendor, answer, incident_id)
         body = json_body(answer)
         update_id = body.get("id") if isinstance(body, dict) else None
         if isinstance(update_id, bool) or not isinstance(update_id, int | str) or update_id == "":
