@@ -18,7 +18,7 @@ from bot.domain.models import DeliveryStatus
 from bot.store.repo import Repo
 from tests.delivery.fakes import FakeProvider, RecordingNotifier
 from tests.delivery.helpers import PHARE, make_engine, submission
-from tests.e2e.harness import eventually
+from tests.polling import eventually
 from tests.store.clock import FakeClock
 
 NO_PROCESS = -1

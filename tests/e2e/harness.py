@@ -9,17 +9,15 @@
 Each bot process gets a free port; several may run at once on one DATABASE_URL.
 """
 
-import asyncio
 import re
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
 
 import httpx
 
@@ -41,7 +39,6 @@ SIGNING_SECRET = "e2e-signing-secret-0f9a8b7c"
 START_TIMEOUT = 30.0
 LINK_BOTH = f"link phare:{PHARE_INCIDENT} checkly:{CHECKLY_INCIDENT}"
 _STORED = re.compile(r"Stored update #([0-9]+)")
-T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -203,17 +200,3 @@ def wait_until(
             return
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T | None]], within: float = 20.0, interval: float = 0.02
-) -> T:
-    """Await a probe until it returns something truthy (returned), or fail after `within` s."""
-    deadline = time.monotonic() + within
-    while True:
-        found = await probe()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {within} s (last: {found!r})")
-        await asyncio.sleep(interval)

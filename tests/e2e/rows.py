@@ -4,9 +4,10 @@ from bot.delivery.reporting import DeliveryReport
 from bot.domain.models import DeliveryStatus
 from bot.domain.states import ProviderName
 from bot.store.repo import Repo
-from tests.e2e.harness import Stack, eventually
+from tests.e2e.harness import Stack
 from tests.fakes.fixtures import PHARE_INCIDENT
 from tests.fakes.vendor import RecordedRequest, VendorFake
+from tests.polling import eventually
 
 PHARE = ProviderName.PHARE
 CHECKLY = ProviderName.CHECKLY

@@ -7,10 +7,11 @@ import pytest
 
 from bot.domain.models import DeliveryStatus, Refused
 from bot.store.repo import Repo
-from tests.e2e.harness import LINK_BOTH, Stack, eventually
+from tests.e2e.harness import LINK_BOTH, Stack
 from tests.e2e.rows import CHECKLY, PHARE, creates, creates_arrive, delivery, phare_texts, settles
 from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT
 from tests.fakes.replies import Reply
+from tests.polling import eventually
 from tests.slack.signing import CHANNEL_ID
 
 TEXT = "Fix deployed, watching error rates"

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from bot.store.repo import Repo, open_repo
 from bot.store.schema import deliveries
 from tests.conftest import postgres_schema
-from tests.e2e.harness import LINK_BOTH, BotProcess, Stack, eventually
+from tests.e2e.harness import LINK_BOTH, BotProcess, Stack
 from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT
+from tests.polling import eventually
 
 UPDATES = 200
 CHANNELS = ("C0REPLICA1", "C0REPLICA2", "C0REPLICA3", "C0REPLICA4")

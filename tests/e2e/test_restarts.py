@@ -13,7 +13,7 @@ from bot.domain.models import DeliveryStatus, Retry
 from bot.store.repo import Repo
 from bot.store.schema import deliveries
 from bot.store.timeutil import utc_now
-from tests.e2e.harness import LINK_BOTH, BotProcess, Stack, eventually
+from tests.e2e.harness import LINK_BOTH, BotProcess, Stack
 from tests.e2e.rows import (
     CHECKLY,
     PHARE,
@@ -26,6 +26,7 @@ from tests.e2e.rows import (
 )
 from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT
 from tests.fakes.replies import Reply
+from tests.polling import eventually
 
 TEXT = "Fix deployed, watching error rates"
 

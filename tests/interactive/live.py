@@ -10,10 +10,8 @@ Every request to the bot is signed as Slack signs it; the bot talks to FakeSlack
 ChecklyFake over 127.0.0.1. Waits poll with a deadline.
 """
 
-import asyncio
 import contextlib
 import json
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.app import SlackApp, running_app
 from bot.config import load_settings
+from tests import polling
 from tests.fakes.checkly import ChecklyFake
 from tests.fakes.fixtures import (
     CHECKLY_ACCOUNT,
@@ -178,28 +177,14 @@ async def wait_for(
     probe: Callable[[], T | None], within: float = WAIT_SECONDS, what: str = "condition"
 ) -> T:
     """Poll until `probe` returns something truthy; fail at the deadline."""
-    deadline = time.monotonic() + within
-    while True:
-        found = probe()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not met within {within} s")
-        await asyncio.sleep(0.02)
+    return await polling.wait_for(probe, within, what)
 
 
 async def eventually(
     probe: Callable[[], Awaitable[T | None]], within: float = WAIT_SECONDS, what: str = "condition"
 ) -> T:
     """Await `probe` until it returns something truthy; fail at the deadline."""
-    deadline = time.monotonic() + within
-    while True:
-        found = await probe()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not met within {within} s")
-        await asyncio.sleep(0.02)
+    return await polling.eventually(probe, within, what=what)
 
 
 @contextlib.asynccontextmanager
