@@ -37,6 +37,7 @@ from tests.fakes.phare import PhareFake
 from tests.fakes.server import LoopbackServer
 from tests.fakes.slack import FakeSlack
 from tests.slack import signing
+from tests.slack.slash_client import SlashClient
 
 SECRET = "matrix-signing-secret-5b0c9e"
 RESPONSE_SECRET = "RESPONSE-URL-PATH-7f3e1d"
@@ -53,7 +54,7 @@ PUBLISHED_AT_ACTION = "published_at_picker"
 
 
 @dataclass
-class Bot:
+class Bot(SlashClient):
     """The running bot, its HTTP address, and the fakes it talks to."""
 
     app: SlackApp
@@ -64,26 +65,7 @@ class Bot:
     url: str
     response_url: str
     responses: list[dict[str, Any]] = field(default_factory=list)
-
-    async def post(self, request: signing.SignedRequest) -> tuple[int, str]:
-        """POST a signed request to /slack/events; the status and the body."""
-        async with self.session.post(
-            f"{self.url}/slack/events", data=request.body, headers=request.headers
-        ) as answer:
-            return answer.status, await answer.text()
-
-    async def command(self, text: str, **fields: Any) -> dict[str, Any]:
-        """Run the slash command; the JSON Slack would show (empty for an empty ack)."""
-        fields.setdefault("response_url", self.response_url)
-        status, body = await self.post(signing.slash_command(SECRET, text=text, **fields))
-        assert status == 200, body
-        return json.loads(body) if body else {}
-
-    async def reply(self, text: str, **fields: Any) -> str:
-        """The ephemeral text only the caller sees."""
-        answer = await self.command(text, **fields)
-        assert answer.get("response_type") == "ephemeral", answer
-        return str(answer["text"])
+    secret: str = SECRET
 
     async def open_form(self, **fields: Any) -> dict[str, Any]:
         """Type the bare command and return the form Slack was asked to open."""

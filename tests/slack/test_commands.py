@@ -24,6 +24,7 @@ from bot.web import build_web_app
 from tests.fakes.slack import FakeSlack
 from tests.slack import signing
 from tests.slack.memory_repo import MemoryRepo, RecordingPublisher
+from tests.slack.slash_client import SlashClient
 
 SECRET = "test-signing-secret-0123456789abcdef"
 UUID = "0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d"
@@ -44,7 +45,7 @@ def options(**changes: Any) -> SlackOptions:
 
 
 @dataclass
-class Bot:
+class Bot(SlashClient):
     """The web app on a loopback port, with the fake Slack and the recording store behind it."""
 
     slack: FakeSlack
@@ -54,26 +55,7 @@ class Bot:
     url: str
     responses: list[dict[str, Any]]
     response_url: str
-
-    async def post(self, request: signing.SignedRequest) -> tuple[int, str]:
-        """POST a signed request to /slack/events; the status and the body."""
-        async with self.session.post(
-            f"{self.url}/slack/events", data=request.body, headers=request.headers
-        ) as answer:
-            return answer.status, await answer.text()
-
-    async def command(self, text: str, **fields: Any) -> dict[str, Any]:
-        """Run the slash command; the JSON Slack would show (empty dict for an empty ack)."""
-        fields.setdefault("response_url", self.response_url)
-        status, body = await self.post(signing.slash_command(SECRET, text=text, **fields))
-        assert status == 200, body
-        return json.loads(body) if body else {}
-
-    async def reply(self, text: str, **fields: Any) -> str:
-        """The ephemeral text the caller sees."""
-        answer = await self.command(text, **fields)
-        assert answer["response_type"] == "ephemeral"
-        return str(answer["text"])
+    secret: str = SECRET
 
 
 @pytest.fixture
