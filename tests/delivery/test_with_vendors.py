@@ -1,6 +1,6 @@
 """The engine with the real Phare and Checkly clients against loopback fakes of both vendors."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -16,15 +16,7 @@ from bot.store.repo import Repo, open_repo
 from tests.delivery.fakes import RecordingNotifier, wait_until
 from tests.delivery.helpers import submission
 from tests.fakes.checkly import ChecklyFake
-from tests.fakes.fixtures import (
-    CHECKLY_ACCOUNT,
-    CHECKLY_INCIDENT,
-    CHECKLY_KEY,
-    PHARE_INCIDENT,
-    PHARE_TOKEN,
-    checkly_settings,
-    phare_settings,
-)
+from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT, checkly_settings, phare_settings
 from tests.fakes.phare import PhareFake
 from tests.fakes.replies import Reply
 from tests.fakes.server import LoopbackServer
@@ -36,22 +28,9 @@ SEND_TIMEOUT = 3.0
 
 
 @pytest.fixture
-def phare_fake() -> PhareFake:
-    """Phare, knowing incident 42."""
-    return PhareFake(token=PHARE_TOKEN, incidents={int(PHARE_INCIDENT)})
-
-
-@pytest.fixture
-def checkly_fake() -> ChecklyFake:
-    """Checkly, knowing one incident."""
-    return ChecklyFake(key=CHECKLY_KEY, account=CHECKLY_ACCOUNT, incidents={CHECKLY_INCIDENT})
-
-
-@pytest.fixture
-def servers(phare_fake: PhareFake, checkly_fake: ChecklyFake) -> Iterator[tuple[str, str]]:
+def servers(phare_server: LoopbackServer, checkly_server: LoopbackServer) -> tuple[str, str]:
     """Both fakes served on loopback: their base URLs."""
-    with LoopbackServer(phare_fake.app) as phare, LoopbackServer(checkly_fake.app) as checkly:
-        yield phare.url, checkly.url
+    return phare_server.url, checkly_server.url
 
 
 @pytest.fixture
