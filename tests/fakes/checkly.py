@@ -25,7 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.vendor import Reply, VendorFake, drop
+from tests.fakes.vendor import Reply, VendorFake
 
 CHECKLY_STATUSES = ("INVESTIGATING", "IDENTIFIED", "MONITORING", "RESOLVED", "MAINTENANCE")
 _ERRORS = {
@@ -73,7 +73,7 @@ class ChecklyFake(VendorFake):
         self.success_shape = success_shape
         self._updates: dict[str, list[dict[str, Any]]] = {str(uuid.UUID(i)): [] for i in incidents}
         self._last_time = datetime.now(UTC)
-        self.app.router.add_post("/v1/incidents/{incident}/updates", self._create)
+        self.app.router.add_post("/v1/incidents/{incident}/updates", self.create)
         self.app.router.add_get("/v1/incidents/{incident}", self._incident)
         self.app.router.add_get("/v1/accounts/me", self._account)
         self.app.router.add_route("*", "/{tail:.*}", self._no_route)
@@ -88,7 +88,7 @@ class ChecklyFake(VendorFake):
     ) -> list[dict[str, Any]]:
         """Store updates as if created earlier; returns them."""
         key = str(uuid.UUID(incident_id))
-        return [self._store(key, {"status": status, "description": d}) for d in descriptions]
+        return [self.store(key, {"status": status, "description": d}) for d in descriptions]
 
     def applied(self, incident_id: str) -> list[dict[str, Any]]:
         """The updates stored for an incident, oldest first."""
@@ -106,24 +106,13 @@ class ChecklyFake(VendorFake):
         body = {"statusCode": status, "error": name, "message": text}
         return web.json_response(body, status=status)
 
-    async def _create(self, request: web.Request) -> web.StreamResponse:
-        """POST an update: scripted answer, or check, store and answer in the chosen shape."""
-        reply = self.next_create_reply()
-        if reply is not None and reply.kind not in ("ok", "apply_then_drop"):
-            return await self.scripted(request, reply)
-        incident, refusal = self._checked(request)
-        if refusal is not None:
-            return refusal
-        try:
-            payload = await request.json()
-        except ValueError:
-            payload = None
+    def refusal(self, payload: Any) -> web.Response | None:
+        """Checkly's 400 with a Joi-style message for an invalid create body."""
         problem = _validate(payload)
-        if problem is not None:
-            return self.error(400, problem)
-        stored = self._store(incident, payload)
-        if reply is not None and reply.kind == "apply_then_drop":
-            return drop(request)
+        return self.error(400, problem) if problem is not None else None
+
+    def created(self, incident: str, stored: dict[str, Any], reply: Reply | None) -> web.Response:
+        """Checkly answers 201 with the update, or 200 with all of them (the chosen shape)."""
         shape = (reply.shape if reply is not None else None) or self.success_shape
         if shape == "object":
             return web.json_response(stored, status=201)
@@ -134,7 +123,7 @@ class ChecklyFake(VendorFake):
         reply = self.next_list_reply()
         if reply is not None and reply.kind != "ok":
             return await self.scripted(request, reply)
-        incident, refusal = self._checked(request)
+        incident, refusal = self.checked(request)
         if refusal is not None:
             return refusal
         updates = list(reversed(self.applied(incident)))
@@ -159,7 +148,7 @@ class ChecklyFake(VendorFake):
         """Any other path: Checkly's 404."""
         return self.error(404, None)
 
-    def _checked(self, request: web.Request) -> tuple[str, web.Response | None]:
+    def checked(self, request: web.Request) -> tuple[str, web.Response | None]:
         """The incident of the path, or the refusal Checkly would answer."""
         refusal = self._credentials_refusal(request)
         if refusal is not None:
@@ -182,7 +171,7 @@ class ChecklyFake(VendorFake):
             return self.error(403, "You do not have access to this account")
         return None
 
-    def _store(self, incident: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def store(self, incident: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Keep a new update with an id and timestamps, as Checkly returns it."""
         with self._lock:
             self._last_time = max(datetime.now(UTC), self._last_time + timedelta(milliseconds=1))

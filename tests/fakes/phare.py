@@ -27,7 +27,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.laravel import paginator_page, timestamp, validation_summary
-from tests.fakes.vendor import Reply, VendorFake, drop
+from tests.fakes.vendor import Reply, VendorFake
 
 PHARE_STATES = ("unknown", "investigating", "identified", "monitoring", "resolved")
 FORBIDDEN_MESSAGE = "The platform:write permission is required to perform this action."
@@ -58,7 +58,7 @@ class PhareFake(VendorFake):
         self._updates: dict[int, list[dict[str, Any]]] = {int(i): [] for i in incidents}
         self._last_id = 1000
         self._last_time = datetime.now(UTC)
-        self.app.router.add_post("/uptime/incidents/{incident}/updates", self._create)
+        self.app.router.add_post("/uptime/incidents/{incident}/updates", self.create)
         self.app.router.add_get("/uptime/incidents/{incident}/updates", self._list)
         self.app.router.add_get("/uptime/incidents", self._incidents)
         self.app.router.add_route("*", "/{tail:.*}", self._no_route)
@@ -72,7 +72,7 @@ class PhareFake(VendorFake):
         self, incident_id: int | str, contents: Iterable[str], state: str = "investigating"
     ) -> list[dict[str, Any]]:
         """Store updates as if created earlier; returns them."""
-        return [self._store(int(incident_id), {"state": state, "content": c}) for c in contents]
+        return [self.store(int(incident_id), {"state": state, "content": c}) for c in contents]
 
     def applied(self, incident_id: int | str) -> list[dict[str, Any]]:
         """The updates stored for an incident, oldest first."""
@@ -90,24 +90,13 @@ class PhareFake(VendorFake):
                 body["message"] = validation_summary(errors)
         return web.json_response(body, status=status)
 
-    async def _create(self, request: web.Request) -> web.StreamResponse:
-        """POST an update: scripted answer, or check, store and answer 201."""
-        reply = self.next_create_reply()
-        if reply is not None and reply.kind not in ("ok", "apply_then_drop"):
-            return await self.scripted(request, reply)
-        incident, refusal = self._checked(request)
-        if refusal is not None:
-            return refusal
-        try:
-            payload = await request.json()
-        except ValueError:
-            payload = None
+    def refusal(self, payload: Any) -> web.Response | None:
+        """Phare's 422 with field errors for an invalid create body."""
         errors = _validate(payload if isinstance(payload, dict) else {})
-        if errors:
-            return self.error(422, None, errors)
-        stored = self._store(incident, payload)
-        if reply is not None and reply.kind == "apply_then_drop":
-            return drop(request)
+        return self.error(422, None, errors) if errors else None
+
+    def created(self, incident: int, stored: dict[str, Any], reply: Reply | None) -> web.Response:
+        """Phare answers 201 with the update."""
         return web.json_response(stored, status=201)
 
     async def _list(self, request: web.Request) -> web.StreamResponse:
@@ -115,7 +104,7 @@ class PhareFake(VendorFake):
         reply = self.next_list_reply()
         if reply is not None and reply.kind != "ok":
             return await self.scripted(request, reply)
-        incident, refusal = self._checked(request)
+        incident, refusal = self.checked(request)
         if refusal is not None:
             return refusal
         page = _positive(request.query.get("page"), 1)
@@ -141,7 +130,7 @@ class PhareFake(VendorFake):
         """Any other path: Laravel's 404."""
         return self.error(404, f"The route {request.path.lstrip('/')} could not be found.")
 
-    def _checked(self, request: web.Request) -> tuple[int, web.Response | None]:
+    def checked(self, request: web.Request) -> tuple[int, web.Response | None]:
         """The incident of the path, or the refusal Phare would answer."""
         refusal = self._credentials_refusal(request)
         if refusal is not None:
@@ -174,7 +163,7 @@ class PhareFake(VendorFake):
         slug_ok = self.project_slug is not None and header_slug == self.project_slug
         return None if id_ok or slug_ok else self.error(403, PROJECT_REQUIRED)
 
-    def _store(self, incident: int, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def store(self, incident: int, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Keep a new update with an id and timestamps, as Phare returns it."""
         with self._lock:
             self._last_id += 1

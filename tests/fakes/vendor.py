@@ -139,6 +139,42 @@ class VendorFake(ABC):
     ) -> web.Response:
         """An error in the vendor's body shape (each fake words its own)."""
 
+    @abstractmethod
+    def checked(self, request: web.Request) -> tuple[Any, web.Response | None]:
+        """The incident of the path, or the refusal the vendor would answer."""
+
+    @abstractmethod
+    def refusal(self, payload: Any) -> web.Response | None:
+        """The vendor's answer to an invalid create body, or None when it is valid."""
+
+    @abstractmethod
+    def store(self, incident: Any, payload: Any) -> dict[str, Any]:
+        """Keep a new update as the vendor returns it."""
+
+    @abstractmethod
+    def created(self, incident: Any, stored: dict[str, Any], reply: Reply | None) -> web.Response:
+        """The vendor's success answer to a create."""
+
+    async def create(self, request: web.Request) -> web.StreamResponse:
+        """POST an update: a scripted answer, or check, validate, store and answer success."""
+        reply = self.next_create_reply()
+        if reply is not None and reply.kind not in ("ok", "apply_then_drop"):
+            return await self.scripted(request, reply)
+        incident, refusal = self.checked(request)
+        if refusal is not None:
+            return refusal
+        try:
+            payload = await request.json()
+        except ValueError:
+            payload = None
+        invalid = self.refusal(payload)
+        if invalid is not None:
+            return invalid
+        stored = self.store(incident, payload)
+        if reply is not None and reply.kind == "apply_then_drop":
+            return drop(request)
+        return self.created(incident, stored, reply)
+
     async def scripted(self, request: web.Request, reply: Reply) -> web.StreamResponse:
         """Answer with a scripted error, raw body, hang or drop."""
         if reply.kind == "hang":
