@@ -133,7 +133,6 @@ class DeliveryEngine:
         """A send ended: start a claim waiting here, else let the worker look for due rows."""
         waiting, was_full = self._slots.give_up(provider, asyncio.get_running_loop().time())
         if waiting is not None:
-            self._slots.take(provider)
             self._start(waiting)
         elif was_full:
             self.wake()  # rows in the store may be waiting for a slot
@@ -179,7 +178,7 @@ class DeliveryEngine:
         waiting = self._slots.drain()
         if waiting:
             try:
-                await self.repo.queue.release(self.instance_id, waiting, self._clock())
+                await self.give_back(self.instance_id, waiting)
             except Exception:
                 log.exception(
                     "%d waiting deliveries not given back; their leases will lapse", len(waiting)

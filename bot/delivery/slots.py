@@ -37,19 +37,14 @@ class ProviderSlots:
         """How many more sends the provider may have under way now."""
         return self.per_provider - self._busy[provider]
 
-    def take(self, provider: ProviderName) -> None:
-        """A send to the provider starts."""
-        self._busy[provider] += 1
-
     def wait(self, claim: Claim, now: float) -> None:
         """Keep a claim until a slot of its provider frees up."""
         self._waiting[claim.target.provider].append(_Waiting(claim, now + self._usable_seconds))
 
     def give_up(self, provider: ProviderName, now: float) -> tuple[Claim | None, bool]:
-        """A send ended: the claim to start in its slot (if one waits), and whether every
-        slot was taken (rows in the store may be waiting for one)."""
+        """A send ended: the waiting claim its slot passes to (if any), and whether every slot
+        was taken (rows in the store may be waiting for one)."""
         full = self.free(provider) <= 0
-        self._busy[provider] -= 1
         waiting = self._waiting[provider]
         while waiting:
             item = waiting.popleft()
@@ -59,6 +54,7 @@ class ProviderSlots:
                 "delivery %s waited too long for a slot; it will be checked and retried",
                 item.claim.delivery_id,
             )
+        self._busy[provider] -= 1
         return None, full
 
     def drain(self) -> list[int]:
@@ -74,7 +70,7 @@ class ProviderSlots:
         for claim in claims:
             name = claim.target.provider
             if self.free(name) > 0:
-                self.take(name)
+                self._busy[name] += 1
                 fit.append(claim)
             else:
                 over.append(claim)

@@ -29,10 +29,12 @@ class OwedReport:
 class OutboxQueries(Queries):
     """Announcements (one per update) and delivery reports, each sent at most once per change."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, engine: AsyncEngine, clock: Clock = utc_now, known: KnownUpdates | None = None
+    ) -> None:
         super().__init__(engine, clock)
         # Stored updates never change once written: keep the recent ones to spare queries.
-        self._updates = KnownUpdates(_CACHE_SIZE)
+        self._updates = known or KnownUpdates()
         self._announced: set[int] = set()
 
     def known_announced(self, update_id: int) -> bool:

@@ -20,7 +20,7 @@ class Repo(ChannelQueries, UpdateQueries, RecentQueries):
     def __init__(self, engine: AsyncEngine, clock: Clock = utc_now) -> None:
         super().__init__(engine, clock)
         self.queue = DeliveryQueue(engine, clock)
-        self.outbox = OutboxQueries(engine, clock)
+        self.outbox = OutboxQueries(engine, clock, self._known)  # one memory of stored updates
 
     async def ping(self) -> bool:
         """Whether the database answers (for /healthz and doctor)."""
