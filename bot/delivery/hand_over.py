@@ -28,23 +28,6 @@ class HandOver:
     ids: tuple[int, ...] = ()
 
 
-def claims_of(stored: StoredUpdate) -> tuple[Claim, ...]:
-    """The claims of the deliveries stored handed over (ids in the order of the targets)."""
-    targets = stored.submission.targets
-    return tuple(
-        Claim(
-            delivery_id=delivery_id,
-            update_id=stored.id,
-            target=target,
-            update=stored.submission.update,
-            attempts=1,
-            first_attempt_at=stored.created_at,
-            needs_reconcile=False,
-        )
-        for delivery_id, target in zip(stored.handed_over, targets, strict=True)
-    )
-
-
 def encode(stored: StoredUpdate) -> bytes:
     """The line for a stored update: its claims, or only their ids when that is too long."""
     update = stored.submission.update
