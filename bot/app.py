@@ -1,206 +1,232 @@
-"""The composition root of `serve`: the core, the Slack client, the Bolt and web apps."""
+"""The one composition root: store, provider router, engine, worker, timers, Slack and web apps."""
 
-import asyncio
 import contextlib
 import functools
 import logging
-import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import httpx
 from aiohttp import web
+from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings
-from bot.core import Core, open_core
-from bot.delivery.reporting import Notifier
-from bot.delivery_process import DeliveryProcess, HandoffPublisher
-from bot.store.reminders import ReminderQueries
-from bot.store.repo import Repo
+from bot.config import ChecklySettings, PhareSettings, Settings
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.scheduler import DeliveryScheduler
+from bot.domain.records import Notifier
+from bot.domain.states import ProviderName
+from bot.providers.base import DEFAULT_TIMEOUT, Provider
+from bot.providers.checkly import ChecklyClient
+from bot.providers.phare import PhareClient
+from bot.providers.router import ProviderRouter
+from bot.store.database import is_sqlite
+from bot.store.repo import Repo, open_repo
+from bot.store.wakeups import PostgresWakeups
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.slack.ports import Publisher, SlackOptions
-
 logger = logging.getLogger(__name__)
 
-# The delivery process gets the engine's grace for sends under way, and a little more.
-CHILD_STOP_SECONDS = 12.0
+PURGE_JOB_ID = "purge-seen-events"
+PURGE_INTERVAL_SECONDS = 600.0
+# Every connection kept alive: the engine keeps up to 16 sends per provider under way.
+HTTP_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=50)
+PLACEHOLDER = SecretStr("unset")
+
+PeriodicJob = tuple[str, Callable[[], Awaitable[object]], float]
 
 
-async def serve_forever(settings: Settings, deliveries: DeliveryProcess | None = None) -> None:
-    """Run the Slack app until SIGTERM or SIGINT; then stop the delivery process, if any."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+class StoreUnavailable(Exception):
+    """The database named by DATABASE_URL could not be opened (the message holds no password)."""
+
+
+def build_http_client() -> httpx.AsyncClient:
+    """The one shared provider client: explicit timeouts, keep-alive."""
+    return httpx.AsyncClient(
+        timeout=DEFAULT_TIMEOUT,
+        limits=HTTP_LIMITS,
+        headers={"User-Agent": "incident-bot", "Accept": "application/json"},
+    )
+
+
+def build_router(settings: Settings, http: httpx.AsyncClient) -> ProviderRouter:
+    """The router over a client for each provider whose credentials are set."""
+    providers: dict[ProviderName, Provider] = {}
+    if settings.phare is not None:
+        providers[ProviderName.PHARE] = PhareClient(http, settings.phare)
+    if settings.checkly is not None:
+        providers[ProviderName.CHECKLY] = ChecklyClient(http, settings.checkly)
+    return ProviderRouter(providers)
+
+
+def build_preview_router(settings: Settings, http: httpx.AsyncClient) -> ProviderRouter:
+    """A router over every provider, placeholders where credentials are unset (dry runs)."""
+    phare = settings.phare or PhareSettings(api_token=PLACEHOLDER, api_url="https://api.phare.io")
+    checkly = settings.checkly or ChecklySettings(
+        api_key=PLACEHOLDER, account_id="<CHECKLY_ACCOUNT_ID>", api_url="https://api.checklyhq.com"
+    )
+    return ProviderRouter(
+        {
+            ProviderName.PHARE: PhareClient(http, phare),
+            ProviderName.CHECKLY: ChecklyClient(http, checkly),
+        }
+    )
+
+
+async def open_store(url: str) -> Repo:
+    """Open and migrate the store, or raise StoreUnavailable saying where and why."""
     try:
-        async with running_app(settings, deliveries) as app:
-            await app.serve_until(stop)
+        return await open_repo(url)
+    except (SQLAlchemyError, OSError) as error:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0]
+        raise StoreUnavailable(f"cannot open the database at {shown}: {reason}") from error
+
+
+@dataclass
+class Core:
+    """Store, router and engine: the road every update takes, with or without Slack."""
+
+    repo: Repo
+    router: ProviderRouter
+    engine: DeliveryEngine
+
+
+@contextlib.asynccontextmanager
+async def open_core(
+    settings: Settings, notifier: Callable[[Repo], Notifier] | None = None
+) -> AsyncIterator[Core]:
+    """Migrate the store and build the engine (not yet delivering); all closed on exit."""
+    repo = await open_store(settings.store.url)
+    try:
+        async with build_http_client() as http:
+            router = build_router(settings, http)
+            engine = DeliveryEngine(repo, router, None if notifier is None else notifier(repo))
+            yield Core(repo=repo, router=router, engine=engine)
     finally:
-        if deliveries is not None:
-            await deliveries.stop(CHILD_STOP_SECONDS)
+        await repo.close()
 
 
-async def deliver_until_closed(settings: Settings, wake_fd: int, owner: str) -> None:
-    """The delivery process: deliver (as engine `owner`), report and run the timers until the
-    parent leaves."""
-    from bot.delivery_process import read_hand_overs
-
-    async with (
-        _slack_client(settings) as client,
-        _open_core(settings, client, instance_id=owner) as core,
-    ):
-        start_reminders(settings, core, client)
-        reading = asyncio.create_task(read_hand_overs(wake_fd, core.engine.take_over))
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, reading.cancel)
-        with contextlib.suppress(asyncio.CancelledError):
-            await reading
+@contextlib.asynccontextmanager
+async def delivering(core: Core, settings: Settings, *jobs: PeriodicJob) -> AsyncIterator[None]:
+    """Run the worker: heartbeat, deliveries, reports, wake-ups and timers, until exit."""
+    engine = core.engine
+    scheduler = DeliveryScheduler(engine)
+    scheduler.add_periodic(PURGE_JOB_ID, core.repo.purge_seen_events, PURGE_INTERVAL_SECONDS)
+    for job_id, job, seconds in jobs:
+        scheduler.add_periodic(job_id, job, seconds)
+    wakeups = None
+    if not is_sqlite(core.repo.engine):
+        wakeups = PostgresWakeups(settings.store.url, engine.wake)
+        await wakeups.start()
+    await engine.start()
+    scheduler.start()
+    try:
+        yield
+    finally:
+        scheduler.shutdown()
+        if wakeups is not None:
+            await wakeups.stop()
+        await engine.stop()
 
 
 @dataclass
 class SlackApp:
-    """Everything `serve` runs: the core, the Slack client and apps, the web server."""
+    """Everything `serve` runs: the core, the web app and (unless Socket Mode) Bolt behind it."""
 
     settings: Settings
     core: Core
     web_app: web.Application
     bolt_app: object
 
-    async def serve_until(self, stop: asyncio.Event, host: str = "0.0.0.0") -> None:  # noqa: S104
-        """Serve HTTP (or Socket Mode plus /healthz) until `stop` is set."""
-        from bot.slack.socket_mode import serve_socket_mode
-
-        slack = self.settings.slack
-        if slack.app_token is not None:
-            await serve_socket_mode(
-                bolt_app=self.bolt_app,  # type: ignore[arg-type]
-                app_token=slack.app_token,
-                web_app=self.web_app,
-                port=self.settings.port,
-                stop=stop,
-                host=host,
-            )
-            return
-        runner = web.AppRunner(self.web_app, access_log=None)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, host, self.settings.port).start()
-            logger.info("incident-bot listening on port %d", self.settings.port)
-            await stop.wait()
-        finally:
-            await runner.cleanup()
-
-
-def start_reminders(settings: Settings, core: Core, client: "AsyncWebClient") -> None:
-    """With reminders on, a job nudges quiet threads (updates arm them: see `_open_core`)."""
-    from bot.slack.reminders import JOB_ID, ReminderJob
-
-    if settings.reminder_minutes <= 0 or core.scheduler is None:
-        return
-    reminders = ReminderQueries(core.repo.engine, core.repo.clock)
-    job = ReminderJob(client, reminders, settings.reminder_minutes)
-    core.scheduler.add_periodic(JOB_ID, job.run_due, job.poll_seconds)
-
 
 @contextlib.asynccontextmanager
-async def running_app(
-    settings: Settings, deliveries: DeliveryProcess | None = None
-) -> AsyncIterator[SlackApp]:
-    """Build the whole Slack app around the core; one Web API session for all calls.
-
-    With `deliveries` (a delivery process), this process only stores updates and wakes it;
-    should it end, this process takes the deliveries over.
-    """
-    async with _slack_client(settings) as client:
-        if deliveries is None:
-            async with _open_core(settings, client) as core:
-                yield _slack_app(settings, core, client, core.engine)
-            return
-        async with _open_core(settings, client, deliver=False) as core:
-            watcher = asyncio.create_task(_take_over_when_gone(deliveries, core))
-            try:
-                yield _slack_app(settings, core, client, HandoffPublisher(core.engine, deliveries))
-            finally:
-                watcher.cancel()
-
-
-async def _take_over_when_gone(deliveries: DeliveryProcess, core: Core) -> None:
-    """If the delivery process ends while serving, deliver from this process instead."""
-    code = await deliveries.exited()
-    logger.error(
-        "the delivery process ended (exit code %s); this process delivers from now on", code
-    )
-    await core.start_delivering()
-    await core.engine.adopt_leases_of(deliveries.owner)
-
-
-@contextlib.asynccontextmanager
-async def _slack_client(settings: Settings) -> "AsyncIterator[AsyncWebClient]":
-    """The Web API client over one kept-alive session, closed on leaving."""
+async def running_app(settings: Settings, *, worker: bool = True) -> AsyncIterator[SlackApp]:
+    """The whole Slack app around the core; with `worker`, this process delivers too."""
     from bot.slack.app import build_web_client, build_web_session
 
     token = settings.slack.bot_token
     if token is None:
         raise ValueError("SLACK_BOT_TOKEN is required")
     async with build_web_session() as session:
-        yield build_web_client(token=token, base_url=settings.slack.api_url, session=session)
+        client = build_web_client(token=token, base_url=settings.slack.api_url, session=session)
+        async with open_core(settings, functools.partial(_notifier, settings, client)) as core:
+            app = _slack_app(settings, core, client)
+            if not worker:
+                yield app
+                return
+            async with delivering(core, settings, *_reminder_jobs(settings, core, client)):
+                yield app
 
 
-def _open_core(
-    settings: Settings,
-    client: "AsyncWebClient",
-    *,
-    deliver: bool = True,
-    instance_id: str | None = None,
-) -> contextlib.AbstractAsyncContextManager[Core]:
-    """The core, reporting to Slack through `client` (and arming reminders as it announces)."""
+@contextlib.asynccontextmanager
+async def running_worker(settings: Settings) -> AsyncIterator[web.Application]:
+    """A worker alone: deliveries, thread reports and reminders; its web app serves /healthz."""
+    from bot.slack.app import build_web_client, build_web_session
+    from bot.web import build_web_app
+
+    token = settings.slack.bot_token
+    if token is None:
+        raise ValueError("SLACK_BOT_TOKEN is required")
+    async with build_web_session() as session:
+        client = build_web_client(token=token, base_url=settings.slack.api_url, session=session)
+        async with (
+            open_core(settings, functools.partial(_notifier, settings, client)) as core,
+            delivering(core, settings, *_reminder_jobs(settings, core, client)),
+        ):
+            yield build_web_app(bolt_app=None, signing_secret=None, healthy=core.repo.ping)
+
+
+def _notifier(settings: Settings, client: "AsyncWebClient", repo: Repo) -> Notifier:
+    """Slack's notifier, arming each announced update's reminder when reminders are on."""
     from bot.slack.notifier import SlackNotifier
     from bot.slack.reminders import ArmingNotifier
+    from bot.store.reminders import ReminderQueries
 
-    def notifier(repo: Repo) -> Notifier:
-        """Slack's notifier, arming each announced update's reminder when reminders are on."""
-        slack = SlackNotifier(client, repo)
-        if settings.reminder_minutes <= 0:
-            return slack
-        reminders = ReminderQueries(repo.engine, repo.clock)
-        return ArmingNotifier(slack, reminders, settings.reminder_minutes)
-
-    return open_core(settings, notifier, deliver=deliver, instance_id=instance_id)
+    slack = SlackNotifier(client, repo)
+    if settings.reminder_minutes <= 0:
+        return slack
+    reminders = ReminderQueries(repo.engine, repo.clock)
+    return ArmingNotifier(slack, reminders, settings.reminder_minutes)
 
 
-def _slack_options(settings: Settings, core: Core) -> "SlackOptions":
-    """The settings the Slack layer reads."""
-    from bot.slack.ports import SlackOptions
+def _reminder_jobs(settings: Settings, core: Core, client: "AsyncWebClient") -> list[PeriodicJob]:
+    """The reminder job, when reminders are on."""
+    from bot.slack.reminders import JOB_ID, ReminderJob
+    from bot.store.reminders import ReminderQueries
 
-    return SlackOptions(
-        reactions=settings.reactions,
-        allowed_users=settings.allowed_users,
-        allowed_groups=settings.allowed_groups,
-        reminder_minutes=settings.reminder_minutes,
-        providers_on=frozenset(core.providers),
-        templates=settings.templates,
-    )
+    if settings.reminder_minutes <= 0:
+        return []
+    reminders = ReminderQueries(core.repo.engine, core.repo.clock)
+    job = ReminderJob(client, reminders, settings.reminder_minutes)
+    return [(JOB_ID, job.run_due, job.poll_seconds)]
 
 
-def _slack_app(
-    settings: Settings, core: Core, client: "AsyncWebClient", stores: "Publisher"
-) -> SlackApp:
-    """The Bolt and web apps around the core, a Web API client and what stores updates."""
+def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> SlackApp:
+    """The Bolt and web apps around the core and a Web API client."""
     from bot.slack.app import build_bolt_app
     from bot.slack.modal_refresh import register_form_refresh
-    from bot.slack.ports import SlackDeps
+    from bot.slack.ports import SlackDeps, SlackOptions
     from bot.slack.reactions import register_reactions
     from bot.slack.reminder_buttons import register_reminder_buttons
     from bot.slack.resend import register_resend_buttons
     from bot.store.lookups import DeliveryLookup
+    from bot.store.reminders import ReminderQueries
     from bot.web import build_web_app
 
-    reminders = ReminderQueries(core.repo.engine, core.repo.clock)
-    start_reminders(settings, core, client)
-    deps = SlackDeps(publisher=stores, repo=core.repo, options=_slack_options(settings, core))
-    deliveries = DeliveryLookup(core.repo.engine, core.repo.clock)
+    options = SlackOptions(
+        reactions=settings.reactions,
+        allowed_users=settings.allowed_users,
+        allowed_groups=settings.allowed_groups,
+        reminder_minutes=settings.reminder_minutes,
+        providers_on=core.router.configured,
+        templates=settings.templates,
+    )
+    deps = SlackDeps(publisher=core.engine, repo=core.repo, options=options)
     secret = settings.slack.signing_secret
     signing = secret.get_secret_value() if secret is not None else None
     socket_mode = settings.slack.socket_mode
@@ -211,13 +237,17 @@ def _slack_app(
         register_extra=[
             register_reactions,
             register_form_refresh,
-            functools.partial(register_resend_buttons, deliveries=deliveries),
-            functools.partial(register_reminder_buttons, store=reminders),
+            functools.partial(
+                register_resend_buttons,
+                deliveries=DeliveryLookup(core.repo.engine, core.repo.clock),
+            ),
+            functools.partial(
+                register_reminder_buttons,
+                store=ReminderQueries(core.repo.engine, core.repo.clock),
+            ),
         ],
     )
     web_app = build_web_app(
-        bolt_app=None if socket_mode else bolt_app,
-        signing_secret=signing,
-        healthy=core.repo.ping,
+        bolt_app=None if socket_mode else bolt_app, signing_secret=signing, healthy=core.repo.ping
     )
     return SlackApp(settings=settings, core=core, web_app=web_app, bolt_app=bolt_app)

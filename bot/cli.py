@@ -1,4 +1,4 @@
-"""The `incident-bot` command line: serve | post | doctor. Parsing only; work happens elsewhere."""
+"""The `incident-bot` command line: serve | worker | post | doctor. Parsing only."""
 
 import argparse
 import asyncio
@@ -26,7 +26,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Publish status-page updates to Phare and Checkly, from Slack or here.",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    commands.add_parser("serve", help="run the Slack app (HTTP on $PORT, or Socket Mode)")
+    serve = commands.add_parser(
+        "serve", help="run the Slack app (HTTP on $PORT, or Socket Mode) and its worker"
+    )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="answer Slack and store updates only; `incident-bot worker` delivers them",
+    )
+    commands.add_parser(
+        "worker", help="deliver, report in threads and remind (no Slack endpoint; /healthz)"
+    )
     post = commands.add_parser("post", help="publish one update without Slack")
     post.add_argument(
         "--to",
@@ -82,7 +92,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         from bot.serve import run_serve
 
-        return run_serve(settings)
+        return run_serve(settings, worker=not args.no_worker)
+    if args.command == "worker":
+        from bot.serve import run_worker
+
+        return run_worker(settings)
     if args.command == "post":
         from bot.post import PostArguments, run_post
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from bot.config import Settings
-from bot.delivery.reporting import DeliveryReport
+from bot.domain.records import DeliveryReport
 from bot.domain.explain import explain
 from bot.domain.ids import InvalidId, parse_target
 from bot.domain.models import DeliveryStatus, Source, Submission, Target, Update
@@ -126,11 +126,11 @@ async def run_post(settings: Settings, args: PostArguments) -> int:
     except UsageError as error:
         print_usage_error(error)
         return EXIT_USAGE
-    from bot.core import open_core
+    from bot.app import open_core
 
-    async with open_core(settings, run_scheduler=False) as core:
+    async with open_core(settings) as core:
         stored = await core.engine.submit(submission)
-        reports = await core.engine.wait_final(stored.id, timeout=args.wait)
+        reports = await core.engine.deliver_only(stored.id, timeout=args.wait)
     for report in sorted(reports, key=lambda r: r.target):
         print(format_report(report))
     accepted = all(r.status is DeliveryStatus.ACCEPTED for r in reports)
@@ -139,16 +139,17 @@ async def run_post(settings: Settings, args: PostArguments) -> int:
 
 async def _dry_run(settings: Settings, submission: Submission) -> int:
     """Print the exact request for each target; send nothing."""
-    from bot.core import build_http_client, build_preview_providers
+    from bot.app import build_http_client, build_preview_router
 
     async with build_http_client() as http:
-        providers = build_preview_providers(settings, http)
+        router = build_preview_router(settings, http)
         for index, target in enumerate(submission.targets):
             if index:
                 print()
             if not _configured(settings, target):
                 print(f"# {_not_configured(target)}: shown with placeholder credentials")
-            request = providers[target.provider].prepare(submission.update, target.incident_id)
+            request = router.prepare(target, submission.update)
+            assert request is not None  # every provider has a preview client
             print(format_request(request))
     return EXIT_OK
 

@@ -1,16 +1,23 @@
-"""`incident-bot serve`: refuse clearly when Slack is not configured, else run the app."""
+"""`incident-bot serve` and `worker`: refuse clearly when Slack is not configured, else run."""
 
 import asyncio
-import functools
 import logging
+import signal
 import sys
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Coroutine, Iterable
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Settings
 from bot.redaction import SecretRedactor, secrets_of
 
+if TYPE_CHECKING:
+    from aiohttp import web
+
 EXIT_FAILED, EXIT_USAGE = 1, 2
+# A platform's router reaches the port from outside.
+HOST = "0.0.0.0"  # noqa: S104
+
+logger = logging.getLogger(__name__)
 
 _HOW_TO = """\
 How to get them:
@@ -51,27 +58,9 @@ def configure_logging(
     return handler
 
 
-def _load_slack_modules() -> None:
-    """Import what both processes use, once."""
-    import bot.slack.app
-    import bot.slack.notifier
-    import bot.web  # noqa: F401
-
-
-def _deliver(settings: Settings, wake_fd: int, owner: str) -> int:
-    """The delivery process's life: 0 when the parent let it go, 1 if the store would not open."""
-    from bot.app import deliver_until_closed
-    from bot.core import StoreUnavailable
-
-    try:
-        asyncio.run(deliver_until_closed(settings, wake_fd, owner))
-    except StoreUnavailable:
-        return EXIT_FAILED  # the parent says why
-    return 0
-
-
-def run_serve(settings: Settings) -> int:
-    """Start the Slack app; exit 2 naming missing variables, 1 when the store cannot be opened."""
+def run_serve(settings: Settings, *, worker: bool = True) -> int:
+    """Start the Slack app (and its worker); exit 2 naming missing variables, 1 when the store
+    cannot be opened."""
     missing = settings.slack.missing_for_serve()
     if missing:
         print(
@@ -80,19 +69,82 @@ def run_serve(settings: Settings) -> int:
         )
         return EXIT_USAGE
     configure_logging(secrets=secrets_of(settings))
-    from bot.app import serve_forever
-    from bot.core import StoreUnavailable
-    from bot.delivery_process import fork_delivery_process
+    return _run("serve", _serve_until_stopped(settings, worker=worker))
 
-    _load_slack_modules()  # before the fork, so both processes share them
-    deliveries = fork_delivery_process(functools.partial(_deliver, settings))
+
+def run_worker(settings: Settings) -> int:
+    """Deliver, report and remind (no Slack endpoint; /healthz on $PORT)."""
+    if settings.slack.bot_token is None:
+        print(f"incident-bot worker: missing SLACK_BOT_TOKEN.\n{_HOW_TO}", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(secrets=secrets_of(settings))
+    return _run("worker", _work_until_stopped(settings))
+
+
+def _run(command: str, main: Coroutine[Any, Any, None]) -> int:
+    """Run the process's main coroutine; a store that cannot be opened exits 1 saying why."""
+    from bot.app import StoreUnavailable
+
     try:
-        asyncio.run(serve_forever(settings, deliveries))
+        asyncio.run(main)
     except StoreUnavailable as error:
         print(
-            f"incident-bot serve: {error}\n"
+            f"incident-bot {command}: {error}\n"
             "Check DATABASE_URL and that the database is running and reachable.",
             file=sys.stderr,
         )
         return EXIT_FAILED
     return 0
+
+
+async def _serve_until_stopped(settings: Settings, *, worker: bool) -> None:
+    """The Slack app (HTTP or Socket Mode, plus /healthz) until SIGTERM or SIGINT."""
+    from bot.app import running_app
+    from bot.slack.socket_mode import serve_socket_mode
+
+    stop = _stop_on_signals()
+    async with running_app(settings, worker=worker) as app:
+        slack = settings.slack
+        if slack.app_token is None:
+            await _serve_http(app.web_app, settings.port, stop)
+            return
+        await serve_socket_mode(
+            bolt_app=app.bolt_app,  # type: ignore[arg-type]
+            app_token=slack.app_token,
+            web_app=app.web_app,
+            port=settings.port,
+            stop=stop,
+            host=HOST,
+        )
+
+
+async def _work_until_stopped(settings: Settings) -> None:
+    """The worker and its /healthz until SIGTERM or SIGINT."""
+    from bot.app import running_worker
+
+    stop = _stop_on_signals()
+    async with running_worker(settings) as web_app:
+        await _serve_http(web_app, settings.port, stop)
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event SIGTERM and SIGINT set."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+async def _serve_http(web_app: "web.Application", port: int, stop: asyncio.Event) -> None:
+    """Serve the web app on `port` until `stop` is set."""
+    from aiohttp import web
+
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, HOST, port).start()
+        logger.info("incident-bot listening on port %d", port)
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -7,43 +7,26 @@ from datetime import UTC, datetime
 from bot.delivery.policy import AttemptResult
 from bot.delivery.reconcile import candidates
 from bot.domain.models import Accepted, Refused, RemoteUpdate, Retry, Unclear
-from bot.providers.base import ListResult, Provider
-from bot.store.queue import Claim, DeliveryQueue
+from bot.domain.records import Claim
+from bot.providers.router import ProviderRouter
+from bot.store.queue import DeliveryQueue
 
 log = logging.getLogger(__name__)
 
 
 async def attempt(
-    claim: Claim, provider: Provider, queue: DeliveryQueue, skew_seconds: float
+    claim: Claim, router: ProviderRouter, queue: DeliveryQueue, skew_seconds: float
 ) -> AttemptResult:
     """Deliver once. After an unclear try, look for the update at the provider before resending."""
     if claim.needs_reconcile:
-        listed = await _list(claim, provider)
+        listed = await router.list_updates(claim.target)
         if not isinstance(listed, Sequence):
             return AttemptResult(_listing_failed(listed), sent=False)
         found = await _find_ours(claim, listed, queue, skew_seconds)
         if found is not None:
             log.info("delivery %s found at %s as %s", claim.delivery_id, claim.target, found.id)
             return AttemptResult(Accepted(found.id), sent=False)
-    return AttemptResult(await _send(claim, provider), sent=True)
-
-
-async def _send(claim: Claim, provider: Provider) -> Accepted | Refused | Retry | Unclear:
-    """Send, turning an unexpected exception into an unclear outcome (it may have gone out)."""
-    try:
-        return await provider.send(claim.update, claim.target.incident_id)
-    except Exception as error:
-        log.exception("sending delivery %s to %s raised", claim.delivery_id, claim.target)
-        return Unclear(f"unexpected error while sending ({type(error).__name__})")
-
-
-async def _list(claim: Claim, provider: Provider) -> ListResult:
-    """List the incident's updates, turning an unexpected exception into a retry."""
-    try:
-        return await provider.list_updates(claim.target.incident_id)
-    except Exception as error:
-        log.exception("listing updates of %s raised", claim.target)
-        return Retry(f"unexpected error while listing updates ({type(error).__name__})")
+    return AttemptResult(await router.send(claim.target, claim.update), sent=True)
 
 
 def _listing_failed(listed: Refused | Retry | Unclear) -> Retry:

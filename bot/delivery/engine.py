@@ -1,4 +1,4 @@
-"""The durable delivery engine: store first, then claim, send, record and report."""
+"""The durable delivery engine: store first; then claim, send, record and report, as a worker."""
 
 import asyncio
 import logging
@@ -7,155 +7,89 @@ import random
 import secrets
 import socket
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 
 from bot.delivery.attempt import attempt
-from bot.delivery.hand_over import HandOver
+from bot.delivery.liveness import ClaimLapsed, Liveness
 from bot.delivery.outbox import ReportOutbox
-from bot.delivery.policy import RetryPolicy
+from bot.delivery.policy import AttemptResult, RetryPolicy
 from bot.delivery.reporter import Reporter
-from bot.delivery.reporting import DeliveryReport, Notifier, StoredUpdate
 from bot.delivery.skips import skip_reasons
-from bot.delivery.slots import ProviderSlots
 from bot.delivery.tasks import Changes, TrackedTasks, wait_at_most
 from bot.delivery.worker import Worker
-from bot.domain.models import Submission
+from bot.domain.models import Submission, Unclear
+from bot.domain.records import Claim, DeliveryReport, Notifier, StoredUpdate
 from bot.domain.states import ProviderName
-from bot.providers.base import Provider
-from bot.store.priority import interactive
-from bot.store.queue import Claim
+from bot.providers.router import ProviderRouter
 from bot.store.repo import Repo
 from bot.store.timeutil import Clock, utc_now
-from bot.store.updates import Lease
 
 log = logging.getLogger(__name__)
 
 WAIT_POLL_SECONDS = 0.5
 STOP_GRACE_SECONDS = 10.0
+# A row due now but not claimable (another replica holds its lock) is looked at again soon.
+MIN_PAUSE_SECONDS = 0.05
 
 
-def default_instance_id() -> str:
-    """A name for this engine that no other process shares: host, pid and a random tag."""
+def default_worker_id() -> str:
+    """A name for this worker that no other process shares: host, pid and a random tag."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 class DeliveryEngine:
-    """Stores submissions with their deliveries, then delivers them until each is final."""
+    """Stores submissions with their deliveries; as a worker, delivers them until each is final.
+
+    Only a worker claims deliveries, from the database; it is woken when work is stored
+    (in this process, or through the store's notifications) and looks on its own as a
+    safety net. `notifier` None: outcomes are recorded but nobody is told (`post`).
+    """
 
     def __init__(
         self,
         repo: Repo,
-        providers: Mapping[ProviderName, Provider],
-        notifier: Notifier,
+        router: ProviderRouter,
+        notifier: Notifier | None,
         policy: RetryPolicy | None = None,
-        instance_id: str | None = None,
+        worker_id: str | None = None,
         *,
         clock: Clock = utc_now,
         rng: random.Random | None = None,
     ) -> None:
         self.repo = repo
-        self.providers = dict(providers)
+        self.router = router
         self.policy = policy or RetryPolicy()
-        self.instance_id = instance_id or default_instance_id()
+        self.worker_id = worker_id or default_worker_id()
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
-        self._outbox = ReportOutbox(repo.outbox, notifier, self.policy, clock)
         self._tasks = TrackedTasks()
-        self._spawn = self._tasks.spawn
-        self._reporter = Reporter(self._outbox, self._spawn)
+        self._outbox = (
+            None if notifier is None else ReportOutbox(repo.outbox, notifier, self.policy, clock)
+        )
+        self._reporter = None if self._outbox is None else Reporter(self._outbox, self._tasks)
         self._worker = Worker(self._background_pass, name="delivery-worker")
-        self._slots = ProviderSlots(
-            self.policy.max_in_flight_per_provider, self.policy.lease_seconds
+        self._busy: Counter[ProviderName] = Counter()
+        self._holding: set[int] = set()
+        self._liveness = Liveness(
+            repo.workers, self.worker_id, self.policy, lambda: set(self._holding), self._rescued
         )
         self._changed = Changes()
         self._next_sweep = 0.0
         self._dispatching = asyncio.Lock()
 
-    async def submit(self, submission: Submission, *, lease_to: str | None = None) -> StoredUpdate:
-        """Store the update and its deliveries (committed on return), then start sending.
+    async def submit(self, submission: Submission) -> StoredUpdate:
+        """Store the update and its deliveries, pending (committed on return); wake a worker.
 
-        With `lease_to`, the deliveries are stored claimed by that engine (another process's),
-        which sends them once handed their ids (`take_over`). A dedup key seen before returns
-        the stored update marked duplicate; nothing is added.
+        A dedup key seen before returns the stored update marked duplicate; nothing is added.
         """
-        lease = None if lease_to is None else Lease(lease_to, self.policy.lease_seconds)
-        reasons = skip_reasons(submission, self.providers)
-        stored = await self.repo.insert_submission(submission, reasons, lease)
-        if not stored.duplicate and lease is None and self._worker.running:
-            # Straight to delivery: no wake-up of the worker and no due-times query first.
-            ready = {t.provider for t in stored.submission.targets}
-            self._spawn(self._dispatch_now(ready))
+        reasons = skip_reasons(submission, self.router.configured)
+        stored = await self.repo.insert_submission(submission, reasons)
+        if not stored.duplicate:
+            self.wake()
         return stored
 
-    def take_over(self, hand_over: HandOver) -> None:
-        """Send deliveries another process stored already claimed by this engine."""
-        if not self._worker.running:
-            return
-        with interactive():  # sends go first to the store's connections (see Reporter)
-            self._start_or_wait(hand_over.claims)
-            if hand_over.ids:
-                self._spawn(self._start_held(hand_over.ids))
-
-    async def give_back(self, owner: str, delivery_ids: Sequence[int]) -> None:
-        """Make deliveries stored for `owner` (who was never told of them) pending again."""
-        await self.repo.queue.release(owner, delivery_ids, self._clock())
-        self.wake()
-
-    async def adopt_leases_of(self, owner: str) -> None:
-        """`owner` is gone: end its leases now, so its deliveries are claimed and reconciled."""
-        taken = await self.repo.queue.expire_leases(owner, self._clock())
-        if taken:
-            log.warning("%d deliveries of a stopped engine will be checked and finished", taken)
-        self.wake()
-
-    async def _start_held(self, delivery_ids: Sequence[int]) -> None:
-        """Start the held deliveries that have a free slot; the others wait for one here."""
-        try:
-            claims = await self.repo.queue.held(self.instance_id, delivery_ids)
-        except Exception:
-            log.exception("starting handed-over deliveries failed; their leases will lapse")
-            return
-        self._start_or_wait(claims)
-
-    def _start_or_wait(self, claims: Sequence[Claim]) -> list[asyncio.Task[None]]:
-        """Start the claims that have a free slot; the others wait here for one."""
-        fit, over = self._slots.split(claims)
-        now = asyncio.get_running_loop().time()
-        for claim in over:
-            self._slots.wait(claim, now)
-        return [self._start(claim) for claim in fit]
-
-    def _start(self, claim: Claim) -> asyncio.Task[None]:
-        """Send a claimed delivery (its slot already taken)."""
-        return self._spawn(self._deliver(claim, self.providers[claim.target.provider]))
-
-    def _slot_freed(self, provider: ProviderName) -> None:
-        """A send ended: start a claim waiting here, else let the worker look for due rows."""
-        waiting, was_full = self._slots.give_up(provider, asyncio.get_running_loop().time())
-        if waiting is not None:
-            self._start(waiting)
-        elif was_full:
-            self.wake()  # rows in the store may be waiting for a slot
-
-    async def _dispatch_now(self, ready: Collection[ProviderName]) -> None:
-        """Start due deliveries of the given providers at once (the worker does the rest)."""
-        try:
-            _, saturated = await self._dispatch(ready)
-        except Exception:
-            log.exception("starting deliveries failed; the worker will retry")
-            saturated = True
-        if saturated:
-            self.wake()
-
-    async def run_due(self) -> int:
-        """One full pass: deliver every due row concurrently, then make owed reports."""
-        tasks, _ = await self._dispatch()
-        await asyncio.gather(*tasks)
-        await self._sweep()
-        return len(tasks)
-
     def wake(self) -> None:
-        """Ask the background worker for a pass now (no effect when it is not started)."""
+        """Ask this process's worker for a pass now (no effect when it is not running)."""
         self._worker.wake()
 
     async def tick(self) -> None:
@@ -166,30 +100,49 @@ class DeliveryEngine:
             await self.run_due()
 
     async def start(self) -> None:
-        """Start the background worker."""
+        """Register as a live worker and start delivering."""
+        await self._liveness.start()
         self._worker.start()
 
     async def stop(self, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
-        """Stop the worker; let sends under way finish for a while, then cancel them.
-
-        A cancelled send leaves its row in flight: its lease expires and it is reconciled.
-        """
+        """Stop delivering: let sends under way finish for a while, give back what is still
+        held (checked with the provider before it is sent again), and leave."""
         await self._worker.stop()
-        waiting = self._slots.drain()
-        if waiting:
-            try:
-                await self.give_back(self.instance_id, waiting)
-            except Exception:
-                log.exception(
-                    "%d waiting deliveries not given back; their leases will lapse", len(waiting)
-                )
         await self._tasks.finish(grace_seconds)
+        await self._liveness.stop()
+        try:
+            released = await self.repo.queue.release(self.worker_id, self._clock())
+            await self.repo.workers.leave(self.worker_id)
+        except Exception as error:
+            log.warning("could not give deliveries back (%s); they lapse", type(error).__name__)
+            return
+        if released:
+            log.info("gave back %d deliveries under way", released)
 
-    async def wait_final(
-        self,
-        update_id: int,
-        timeout: float,  # noqa: ASYNC109 - the reports as they stand at the timeout are wanted
-    ) -> list[DeliveryReport]:
+    async def run_due(self) -> int:
+        """One full pass here: deliver every due row, then make owed reports."""
+        await self._liveness.beat()
+        tasks, _ = await self._dispatch()
+        await asyncio.gather(*tasks)
+        await self._sweep()
+        return len(tasks)
+
+    async def deliver_only(self, update_id: int, timeout: float) -> list[DeliveryReport]:  # noqa: ASYNC109
+        """Deliver one update (touching no other) until it is final or `timeout` has passed.
+
+        What is not final by then is given back, pending, for `serve` to finish.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        if timeout > 0:
+            await self._liveness.start()
+            try:
+                await self._deliver_until(update_id, deadline)
+            finally:
+                await self.stop(grace_seconds=0.0)
+        return await self.repo.deliveries_of(update_id)
+
+    async def wait_final(self, update_id: int, timeout: float) -> list[DeliveryReport]:  # noqa: ASYNC109
         """The update's deliveries once all are final, or as they stand at the timeout."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -201,41 +154,51 @@ class DeliveryEngine:
                 return reports
             await wait_at_most(changed, min(remaining, WAIT_POLL_SECONDS))
 
-    async def _dispatch(
-        self, ready: Collection[ProviderName] | None = None
-    ) -> tuple[list[asyncio.Task[None]], bool]:
-        """Claim due rows for providers with free slots (all, or the ready ones); start them.
+    async def _deliver_until(self, update_id: int, deadline: float) -> None:
+        """deliver_only's loop: claim the update's due rows, send, sleep until the next is due."""
+        loop = asyncio.get_running_loop()
+        while loop.time() < deadline:
+            tasks, _ = await self._dispatch(update_id)
+            if tasks:
+                await asyncio.wait(tasks, timeout=max(deadline - loop.time(), 0.0))
+            due = await self.repo.queue.due_times(update_id)
+            if not due:
+                return
+            pause = self._pause_until(min(due.values()), self._clock())
+            await asyncio.sleep(min(pause, max(deadline - loop.time(), 0.0)))
 
-        Also says whether some provider filled every free slot (more rows may be waiting).
-        """
+    async def _dispatch(self, update_id: int | None = None) -> tuple[list[asyncio.Task[None]], bool]:
+        """Claim due rows for every provider with free slots and start them; also whether
+        some provider filled every free slot (more rows may be waiting)."""
         async with self._dispatching:
-            return await self._claim_and_start(ready)
+            free = {name: self._free(name) for name in self.router.configured}
+            free = {name: n for name, n in free.items() if n > 0}
+            if not free:
+                return [], False
+            claims = await self.repo.queue.claim_due(
+                self.worker_id, self._clock(), self.policy.lease_seconds, free, update_id
+            )
+            claimed = Counter(claim.target.provider for claim in claims)
+            return [self._start(c) for c in claims], any(claimed[n] == k for n, k in free.items())
 
-    async def _claim_and_start(
-        self, ready: Collection[ProviderName] | None
-    ) -> tuple[list[asyncio.Task[None]], bool]:
-        """_dispatch's work, one caller at a time (so free slots are counted right)."""
-        free = {
-            name: self._slots.free(name)
-            for name in self.providers
-            if self._slots.free(name) > 0 and (ready is None or name in ready)
-        }
-        if not free:
-            return [], False
-        claims = await self.repo.queue.claim_due_each(
-            self.instance_id, self._clock(), self.policy.lease_seconds, free
-        )
-        claimed = Counter(claim.target.provider for claim in claims)
-        return self._start_or_wait(claims), any(claimed[n] == k for n, k in free.items())
+    def _free(self, provider: ProviderName) -> int:
+        """How many more sends the provider may have under way now."""
+        return self.policy.max_in_flight_per_provider - self._busy[provider]
 
-    async def _deliver(self, claim: Claim, provider: Provider) -> None:
-        """Attempt one claimed delivery, record the result, report it."""
-        queue = self.repo.queue
+    def _start(self, claim: Claim) -> asyncio.Task[None]:
+        """Send a claimed delivery in a task of its own."""
+        self._busy[claim.target.provider] += 1
+        self._holding.add(claim.delivery_id)
+        return self._tasks.spawn(self._deliver(claim), name=f"delivery-{claim.delivery_id}")
+
+    async def _deliver(self, claim: Claim) -> None:
+        """Attempt one claimed delivery within its claim's life, record the result, report."""
+        provider = claim.target.provider
         try:
-            result = await attempt(claim, provider, queue, self.policy.clock_skew_seconds)
+            result = await self._attempt(claim)
             now = self._clock()
             disposition = self.policy.decide(claim, result, now, self._rng)
-            if not await queue.record(claim, self.instance_id, disposition, now):
+            if not await self.repo.queue.record(claim, self.worker_id, disposition, now):
                 log.warning("lost the lease on delivery %s; not recording", claim.delivery_id)
                 return
             log.info(
@@ -245,37 +208,59 @@ class DeliveryEngine:
                 disposition.status.value,
                 claim.attempts,
             )
-            self._signal_change()
+            self._changed.signal()
         except Exception:
             log.exception("delivery %s: recording failed", claim.delivery_id)
             return
         finally:
-            self._slot_freed(claim.target.provider)
-        # Told outside the provider slot: a slow Slack never holds deliveries back.
-        self._reporter.owe(claim.update_id)
+            full = self._free(provider) <= 0
+            self._busy[provider] -= 1
+            self._holding.discard(claim.delivery_id)
+            if full:
+                self.wake()  # rows in the store may be waiting for this slot
+        if self._reporter is not None:
+            self._reporter.owe(claim.update_id)  # outside the slot: a slow Slack holds no send
+
+    async def _attempt(self, claim: Claim) -> AttemptResult:
+        """One attempt, cut short (as unclear) before this worker's claim could lapse."""
+        try:
+            async with self._liveness.guard():
+                return await attempt(
+                    claim, self.router, self.repo.queue, self.policy.clock_skew_seconds
+                )
+        except ClaimLapsed as lapsed:
+            log.warning("delivery %s: %s; it will be checked first", claim.delivery_id, lapsed)
+            return AttemptResult(Unclear(str(lapsed)), sent=True)
 
     async def _background_pass(self) -> float:
         """The worker's pass: start due deliveries without waiting; how long to pause."""
-        due = {p: t for p, t in (await self.repo.queue.due_times()).items() if p in self.providers}
-        now = self._clock()
-        _, saturated = await self._dispatch({p for p, t in due.items() if t <= now})
+        _, saturated = await self._dispatch()
         loop = asyncio.get_running_loop()
-        if not self._outbox.busy and loop.time() >= self._next_sweep:
+        if self._outbox is not None and not self._outbox.busy and loop.time() >= self._next_sweep:
             self._next_sweep = loop.time() + self.policy.idle_poll_seconds
-            self._spawn(self._sweep())
+            self._tasks.spawn(self._sweep(), name="report-sweep")
         if saturated:
             return 0.0
-        # Rows due but waiting for a slot are started when a slot frees up (see _deliver).
-        waits = [(t - now).total_seconds() for t in due.values() if t > now]
+        due = await self.repo.queue.due_times()
+        now = self._clock()
+        ready = self.router.configured
+        waits = [self._pause_until(t, now) for p, t in due.items() if p in ready and self._free(p)]
         return min([*waits, self.policy.idle_poll_seconds])
+
+    @staticmethod
+    def _pause_until(due: datetime, now: datetime) -> float:
+        """Seconds until `due` (a little at least: a due row may be locked by a replica)."""
+        return max((due - now).total_seconds(), MIN_PAUSE_SECONDS)
 
     async def _sweep(self) -> None:
         """Make every owed announcement and report (left over by failures or restarts)."""
+        if self._outbox is None:
+            return
         try:
             await self._outbox.flush()
         except Exception:
             log.exception("report sweep failed; will retry")
 
-    def _signal_change(self) -> None:
-        """Wake everyone waiting in wait_final."""
-        self._changed.signal()
+    def _rescued(self, taken: int) -> None:
+        """Deliveries of a stopped worker became due: look for them now."""
+        self.wake()

@@ -2,17 +2,22 @@
 
 import asyncio
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.delivery.policy import RetryPolicy
-from bot.delivery.reporting import Notifier
+from bot.domain.records import Notifier
 from bot.store.outbox import OutboxQueries
 from bot.store.timeutil import Clock
 
 log = logging.getLogger(__name__)
 
 _BATCH = 100
+
+
+class _LeaseSpent(Exception):
+    """Too little of the claim is left to tell Slack anything more."""
 
 
 class ReportOutbox:
@@ -42,10 +47,13 @@ class ReportOutbox:
     async def _announce(self, update_ids: Collection[int]) -> None:
         """Announce stored updates not yet announced."""
         lease = self._policy.report_lease_seconds
+        until = self._lease_end()
         owed = await self._queries.claim_announcements(self._clock(), lease, _BATCH, update_ids)
         for stored in owed:
             try:
-                await self._notifier.update_stored(stored)
+                await self._within_lease(until, self._notifier.update_stored(stored))
+            except _LeaseSpent:
+                return  # the rest lapse and are claimed again: none was posted
             except Exception:
                 log.exception("announcing update %s failed; will retry", stored.id)
                 await self._queries.mark_announced(stored.id, self._retry_at())
@@ -55,15 +63,31 @@ class ReportOutbox:
     async def _report(self, update_ids: Collection[int]) -> None:
         """Report delivery changes not yet reported, for announced updates."""
         lease = self._policy.report_lease_seconds
+        until = self._lease_end()
         owed = await self._queries.claim_reports(self._clock(), lease, _BATCH, update_ids)
         for item in owed:
             try:
-                await self._notifier.delivery_changed(item.report)
+                await self._within_lease(until, self._notifier.delivery_changed(item.report))
+            except _LeaseSpent:
+                return
             except Exception:
                 log.exception("reporting delivery %s failed; will retry", item.report.delivery_id)
                 await self._queries.mark_reported(item, self._retry_at())
             else:
                 await self._queries.mark_reported(item, None)
+
+    def _lease_end(self) -> float:
+        """When (event-loop time) a claim made now lapses."""
+        return asyncio.get_running_loop().time() + self._policy.report_lease_seconds
+
+    async def _within_lease(self, until: float, telling: Coroutine[Any, Any, None]) -> None:
+        """Tell Slack only if the call can end (by its deadline) before the claim lapses."""
+        deadline = self._policy.report_deadline_seconds
+        if asyncio.get_running_loop().time() + deadline > until:
+            telling.close()
+            raise _LeaseSpent
+        async with asyncio.timeout(deadline):
+            await telling
 
     def _retry_at(self) -> datetime:
         """When a failed report is tried again."""

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Retry, Unclear
-from bot.store.queue import Claim, Disposition
+from bot.domain.records import Claim, Disposition
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,18 @@ class RetryPolicy:
     cap_seconds: float = 300.0
     max_attempts: int = 12
     budget_seconds: float = 1800.0
-    lease_seconds: float = 60.0
     clock_skew_seconds: float = 120.0
     max_in_flight_per_provider: int = 16
-    idle_poll_seconds: float = 2.0
+    idle_poll_seconds: float = 1.0
     report_retry_seconds: float = 10.0
-    report_lease_seconds: float = 60.0
+    # Live workers: a heartbeat every few seconds renews the leases of what they hold; one
+    # silent for `dead_after_seconds` has its rows taken over. A claim's lease outlasts it.
+    heartbeat_seconds: float = 2.0
+    dead_after_seconds: float = 6.0
+    lease_seconds: float = 10.0
+    # Reports are claimed for a short lease; each Slack call must end within its deadline.
+    report_lease_seconds: float = 8.0
+    report_deadline_seconds: float = 3.0
 
     def backoff(self, attempts: int, rng: random.Random) -> float:
         """Full jitter: uniform between 0 and base * 2^(attempts-1), capped."""

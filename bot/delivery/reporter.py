@@ -1,17 +1,12 @@
 """Reports owed after deliveries change, made for several updates at a time."""
 
 import asyncio
-import contextvars
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from bot.delivery.outbox import ReportOutbox
-from bot.store.priority import in_background
+from bot.delivery.tasks import TrackedTasks
 
 log = logging.getLogger(__name__)
-
-Spawn = Callable[[Coroutine[Any, Any, None], contextvars.Context], "asyncio.Task[None]"]
 
 
 class Reporter:
@@ -21,9 +16,9 @@ class Reporter:
     one claim covers many updates instead of one claim per delivery.
     """
 
-    def __init__(self, outbox: ReportOutbox, spawn: Spawn) -> None:
+    def __init__(self, outbox: ReportOutbox, tasks: TrackedTasks) -> None:
         self._outbox = outbox
-        self._spawn = spawn
+        self._tasks = tasks
         self._owed: set[int] = set()
         self._running: asyncio.Task[None] | None = None
 
@@ -31,8 +26,7 @@ class Reporter:
         """The update's thread is owed a report: make it soon (never waits)."""
         self._owed.add(update_id)
         if self._running is None or self._running.done():
-            # Reports wait behind sends (and people's requests) for the store's connections.
-            self._running = self._spawn(self._run(), in_background())
+            self._running = self._tasks.spawn(self._run(), name="reports")
 
     async def _run(self) -> None:
         """Flush until nothing more is owed."""

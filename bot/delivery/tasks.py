@@ -1,25 +1,36 @@
-"""Background tasks an engine starts, kept so that stopping can wait for (or cancel) them."""
+"""Background tasks, kept so that stopping can wait for (or cancel) them; failures logged."""
 
 import asyncio
-import contextvars
+import logging
 from collections.abc import Coroutine
 from typing import Any
 
+log = logging.getLogger(__name__)
+
 
 class TrackedTasks:
-    """Starts tasks and remembers the ones still running."""
+    """Starts tasks and remembers the ones still running; a task that fails is logged."""
 
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def spawn(
-        self, coroutine: Coroutine[Any, Any, None], context: contextvars.Context | None = None
-    ) -> asyncio.Task[None]:
-        """Start a task (in `context`, else a copy of the current one); track it until it ends."""
-        task = asyncio.create_task(coroutine, context=context)
+    @property
+    def pending(self) -> int:
+        """How many tasks are still running."""
+        return len(self._tasks)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, None], *, name: str) -> asyncio.Task[None]:
+        """Start a task now; track it until it ends."""
+        task = asyncio.create_task(coroutine, name=name)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
         return task
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        """Forget the task; log its failure."""
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background work %s failed", task.get_name(), exc_info=task.exception())
 
     async def finish(self, grace_seconds: float) -> None:
         """Let running tasks end for up to `grace_seconds`, then cancel the rest."""

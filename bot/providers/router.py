@@ -1,12 +1,11 @@
-"""Router: sends one update to many targets at once, each through its provider."""
+"""The one road to a vendor: maps a delivery's target to its provider client."""
 
-import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from bot.domain.models import Outcome, Refused, Target, Unclear, Update
+from bot.domain.models import Outcome, Refused, Retry, Target, Unclear, Update
 from bot.domain.states import ProviderName
-from bot.providers.base import Provider
+from bot.providers.base import ListResult, PreparedRequest, Provider
 
 log = logging.getLogger(__name__)
 
@@ -21,31 +20,44 @@ def not_configured(provider: ProviderName) -> Refused:
     return Refused(None, f"{provider.label} is not configured: {_HOW_TO_CONFIGURE[provider]}")
 
 
-class Router:
-    """Maps targets to the configured providers and sends to all of them concurrently."""
+class ProviderRouter:
+    """Sends, lists and previews through the configured client of each target's provider.
+
+    A provider promises outcomes; should a client raise all the same, sending reads as
+    unclear (it may have gone out) and listing as a retry (listing changes nothing).
+    """
 
     def __init__(self, providers: Mapping[ProviderName, Provider]) -> None:
         self._providers = dict(providers)
 
-    def provider(self, name: ProviderName) -> Provider | None:
-        """The configured provider of that name, or None."""
-        return self._providers.get(name)
+    @property
+    def configured(self) -> frozenset[ProviderName]:
+        """The providers that have credentials."""
+        return frozenset(self._providers)
 
-    async def send(self, update: Update, targets: Sequence[Target]) -> dict[Target, Outcome]:
-        """Each target's outcome; the whole takes about as long as the slowest provider."""
-        unique = list(dict.fromkeys(targets))
-        outcomes = await asyncio.gather(*(self._send_one(update, t) for t in unique))
-        return dict(zip(unique, outcomes, strict=True))
+    def prepare(self, target: Target, update: Update) -> PreparedRequest | None:
+        """The exact request sending would make (token masked); None when not configured."""
+        provider = self._providers.get(target.provider)
+        return None if provider is None else provider.prepare(update, target.incident_id)
 
-    async def _send_one(self, update: Update, target: Target) -> Outcome:
-        """One target's outcome; a provider bug is reported as unclear, never raised."""
+    async def send(self, target: Target, update: Update) -> Outcome:
+        """Create the update at the target's provider."""
         provider = self._providers.get(target.provider)
         if provider is None:
             return not_configured(target.provider)
         try:
             return await provider.send(update, target.incident_id)
-        except Exception as error:  # a provider promises outcomes; a bug must not sink the others
-            log.exception("provider %s raised while sending to %s", target.provider.value, target)
-            return Unclear(
-                f"{target.provider.label} client failed unexpectedly ({type(error).__name__})"
-            )
+        except Exception as error:
+            log.exception("sending to %s raised", target)
+            return Unclear(f"unexpected error while sending ({type(error).__name__})")
+
+    async def list_updates(self, target: Target) -> ListResult:
+        """Every update of the target's incident, or why they could not be read."""
+        provider = self._providers.get(target.provider)
+        if provider is None:
+            return not_configured(target.provider)
+        try:
+            return await provider.list_updates(target.incident_id)
+        except Exception as error:
+            log.exception("listing updates of %s raised", target)
+            return Retry(f"unexpected error while listing updates ({type(error).__name__})")

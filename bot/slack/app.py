@@ -1,13 +1,11 @@
 """The Bolt app and the Slack Web API client, built from what bot/app.py passes in."""
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import aiohttp
 from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -19,7 +17,6 @@ from bot.slack.commands import register_commands
 from bot.slack.ports import SlackDeps
 from bot.slack.submissions import register_submissions
 from bot.slack.workspace import AppIdentity, WorkspaceGuard
-from bot.store.priority import interactive
 
 WEB_API_TIMEOUT_SECONDS = 10
 # Kept-alive connections to Slack's Web API shared by every call (card edits, receipts, modals).
@@ -40,14 +37,6 @@ def quiet_request_verification_logs() -> None:
     """Install the filter on Bolt's request-verification loggers (idempotent)."""
     for name in ("slack_bolt.RequestVerification", "slack_bolt.AsyncRequestVerification"):
         logging.getLogger(name).addFilter(_drop_refused_bodies)
-
-
-async def people_first(
-    req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
-) -> BoltResponse:
-    """Run every Slack request (and the tasks it starts) ahead of background store work."""
-    with interactive():
-        return await next()
 
 
 def build_web_session() -> aiohttp.ClientSession:
@@ -106,7 +95,6 @@ def build_bolt_app(
         request_verification_enabled=bool(signing_secret),
         process_before_response=True,
     )
-    app.use(people_first)
     app.use(WorkspaceGuard(AppIdentity(client)))
     permissions = deps.permissions
     background = Background()

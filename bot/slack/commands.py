@@ -31,7 +31,7 @@ from bot.slack.command_text import (
 from bot.slack.modal import build_modal
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
-from bot.store.records import Binding
+from bot.domain.records import Binding
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

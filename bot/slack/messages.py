@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.models import DeliveryStatus, Source, Target
 from bot.domain.states import PROVIDER_STATES, State, supports
 from bot.slack.blocks import (

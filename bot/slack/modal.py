@@ -30,7 +30,7 @@ from bot.slack.modal_input import (
     shown_providers,
 )
 from bot.slack.modal_preview import preview_block
-from bot.store.records import Binding
+from bot.domain.records import Binding
 
 __all__ = [
     "Form",

@@ -18,7 +18,7 @@ from bot.slack.messages import SlackMessage, nothing_published, skipped_reason
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 from bot.slack.reacted import generated_content, reacted_text
-from bot.store.records import Binding
+from bot.domain.records import Binding
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 import math
 
-from bot.delivery.reporting import DeliveryReport
+from bot.domain.records import DeliveryReport
 from bot.domain.explain import explain
 from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Target, Unclear
 from bot.domain.states import ProviderName

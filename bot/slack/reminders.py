@@ -1,5 +1,6 @@
 """Reminders: armed by every update, fired by a periodic job that claims due rows in the store."""
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -7,7 +8,7 @@ from typing import Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery.reporting import DeliveryReport, Notifier, StoredUpdate
+from bot.domain.records import DeliveryReport, Notifier, StoredUpdate
 from bot.domain.reminders import LookAgain, Nudge, Stop, decide, interval_of
 from bot.slack.notifier import CHANNEL_GONE
 from bot.slack.nudges import nudge
@@ -18,7 +19,10 @@ logger = logging.getLogger(__name__)
 
 JOB_ID = "reminder-tick"
 CLAIM_LIMIT = 20
-LEASE_SECONDS = 60.0
+# A claimed reminder is the job's for this long; each one handled must end by its deadline
+# before that, or it is left for the next claim (a replica, or this process after a restart).
+LEASE_SECONDS = 8.0
+HANDLE_DEADLINE_SECONDS = 3.0
 RETRY_SECONDS = 60.0
 SWEEP_SECONDS = 60.0
 
@@ -60,7 +64,7 @@ class ReminderStore(Protocol):
 class ArmingNotifier:
     """A Notifier that (re-)arms the channel's reminder as each new update is announced.
 
-    Arming runs in the delivery process, after the person has their answer; one that fails
+    Arming runs in the worker, after the person has their answer; one that fails
     is healed by the job's sweep (`arm_missing`). A resolved update removes the reminder.
     """
 
@@ -115,10 +119,15 @@ class ReminderJob:
     async def run_due(self) -> int:
         """Handle every reminder due now; how many were claimed."""
         await self._sweep()
+        loop = asyncio.get_running_loop()
+        last_start = loop.time() + LEASE_SECONDS - HANDLE_DEADLINE_SECONDS
         channels = await self._store.claim_due(CLAIM_LIMIT, LEASE_SECONDS)
         for channel in channels:
+            if loop.time() > last_start:
+                break  # the rest lapse and are claimed again
             try:
-                await self._handle(channel)
+                async with asyncio.timeout(HANDLE_DEADLINE_SECONDS):
+                    await self._handle(channel)
             except Exception:
                 logger.exception("reminder of channel %s failed; trying again later", channel)
                 retry_at = self._clock() + timedelta(seconds=RETRY_SECONDS)

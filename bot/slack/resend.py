@@ -5,7 +5,7 @@ from typing import Protocol
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery.reporting import DeliveryReport
+from bot.domain.records import DeliveryReport
 from bot.domain.models import Source, Submission
 from bot.slack import ids, replies
 from bot.slack.background import Background

@@ -7,13 +7,12 @@ from datetime import timedelta
 from sqlalchemy import RowMapping, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.delivery.reporting import DeliveryReport
 from bot.domain.models import Target
+from bot.domain.records import Binding, ChannelStatus, DeliveryReport
 from bot.domain.states import ProviderName, State
 from bot.store.codec import delivery_report
 from bot.store.database import Queries, insert_for
 from bot.store.known import KnownUpdates
-from bot.store.records import Binding, ChannelStatus
 from bot.store.schema import binding_targets, bindings, deliveries, seen_events, updates
 
 _STATUS_SCAN = 50

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import (
     Accepted,
     DeliveryStatus,
@@ -19,6 +18,7 @@ from bot.domain.models import (
     Unclear,
     Update,
 )
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName, State
 
 

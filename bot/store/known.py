@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.delivery.reporting import StoredUpdate
+from bot.domain.records import StoredUpdate
 from bot.store.updates import load_update
 
 DEFAULT_SIZE = 512
@@ -27,7 +27,7 @@ class KnownUpdates:
         return stored
 
     def _remember(self, stored: StoredUpdate) -> None:
-        """Keep an update as stored (not as one caller saw it: duplicate, handed over)."""
+        """Keep an update as stored (not as one caller saw it: duplicate)."""
         if len(self._by_id) >= self._size:
             self._by_id.pop(next(iter(self._by_id)))
-        self._by_id[stored.id] = replace(stored, duplicate=False, handed_over=())
+        self._by_id[stored.id] = replace(stored, duplicate=False)

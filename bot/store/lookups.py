@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from bot.delivery.reporting import DeliveryReport
+from bot.domain.records import DeliveryReport
 from bot.store.codec import delivery_report
 from bot.store.database import Queries
 from bot.store.schema import deliveries

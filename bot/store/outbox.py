@@ -4,14 +4,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, and_, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.store.codec import delivery_report
 from bot.store.database import Queries
 from bot.store.known import KnownUpdates
+from bot.store.leases import claim_rows
 from bot.store.schema import deliveries, updates
 from bot.store.timeutil import Clock, utc_now
 
@@ -50,7 +51,7 @@ class OutboxQueries(Queries):
             owed = and_(owed, updates.c.id.in_(update_ids))
         until = now + timedelta(seconds=lease_seconds)
         async with self.begin() as conn:
-            claimed = await _lease(conn, updates, updates.c.announce_after, owed, limit, until)
+            claimed = await claim_rows(conn, updates, owed, limit, {"announce_after": until})
             return [await self._stored(conn, uid) for uid in claimed]
 
     async def mark_announced(self, update_id: int, retry_at: datetime | None) -> None:
@@ -75,8 +76,7 @@ class OutboxQueries(Queries):
         )
         until = now + timedelta(seconds=lease_seconds)
         async with self.begin() as conn:
-            lease_column = deliveries.c.report_after
-            claimed = await _lease(conn, deliveries, lease_column, owed, limit, until)
+            claimed = await claim_rows(conn, deliveries, owed, limit, {"report_after": until})
             if not claimed:
                 return []
             rows = await conn.execute(
@@ -114,33 +114,6 @@ class OutboxQueries(Queries):
 def _free(lease_column: ColumnElement[datetime], now: datetime) -> ColumnElement[bool]:
     """No lease or retry delay holds the row back at `now`."""
     return or_(lease_column.is_(None), lease_column <= now)
-
-
-async def _lease(
-    conn: AsyncConnection,
-    table: Table,
-    lease_column: ColumnElement[datetime],
-    owed: ColumnElement[bool],
-    limit: int,
-    until: datetime,
-) -> list[int]:
-    """Lease up to `limit` owed rows until `until`; their ids, ascending.
-
-    Candidates are locked against other replicas (skipping rows already locked), and the
-    update re-checks `owed` so a row taken in between is not leased twice.
-    """
-    id_column = table.c.id
-    query = select(id_column).where(owed).order_by(id_column).limit(limit)
-    ids = list((await conn.execute(query.with_for_update(skip_locked=True))).scalars())
-    if not ids:
-        return []
-    claimed = await conn.execute(
-        update(table)
-        .where(id_column.in_(ids), owed)
-        .values({lease_column.key: until})
-        .returning(id_column)
-    )
-    return sorted(claimed.scalars())
 
 
 def _remember(ids: set[int], update_id: int) -> None:

@@ -1,47 +1,24 @@
 """The delivery queue: claim due rows under a lease, record what became of them."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select, true, type_coerce, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.domain.models import DeliveryStatus, Outcome, Target, Update
+from bot.domain.models import DeliveryStatus, Target, Update
+from bot.domain.records import Claim, Disposition
 from bot.domain.states import ProviderName, State
 from bot.store.codec import outcome_columns
 from bot.store.database import Queries
+from bot.store.leases import claim_rows
 from bot.store.schema import deliveries, updates
 from bot.store.timeutil import UtcDateTime
 
 _PENDING = DeliveryStatus.PENDING.value
 _IN_FLIGHT = DeliveryStatus.IN_FLIGHT.value
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A delivery this process now holds the lease on."""
-
-    delivery_id: int
-    update_id: int
-    target: Target
-    update: Update
-    attempts: int
-    first_attempt_at: datetime
-    needs_reconcile: bool
-
-
-@dataclass(frozen=True)
-class Disposition:
-    """What to write after an attempt: the new status, and when to try again if at all."""
-
-    status: DeliveryStatus
-    outcome: Outcome
-    next_attempt_at: datetime | None = None
-    needs_reconcile: bool = False
 
 
 class DeliveryQueue(Queries):
@@ -52,61 +29,41 @@ class DeliveryQueue(Queries):
         owner: str,
         now: datetime,
         lease_seconds: float,
-        limit: int,
-        provider: ProviderName | None = None,
+        limits: Mapping[ProviderName, int],
+        update_id: int | None = None,
     ) -> list[Claim]:
-        """Lease up to `limit` due rows: pending and due, or in flight with an expired lease.
+        """Lease due rows, up to each provider's limit (of one update, or all), in one transaction.
 
-        A row found in flight (its holder died or stalled) is marked for reconciliation.
+        Due: pending and due, or in flight with a lapsed lease (its holder died or stalled);
+        such a row is marked for reconciliation before anything is sent again.
         """
         due = _due(now)
-        if provider is not None:
-            due = and_(deliveries.c.provider == provider.value, due)
-        async with self.begin() as conn:
-            ids = (await conn.execute(_candidates(due, limit))).scalars().all()
-            return await _lease(conn, ids, owner, now, lease_seconds)
-
-    async def claim_due_each(
-        self, owner: str, now: datetime, lease_seconds: float, limits: Mapping[ProviderName, int]
-    ) -> list[Claim]:
-        """claim_due for several providers at once, up to each one's limit, in one transaction."""
-        due = _due(now)
+        if update_id is not None:
+            due = and_(deliveries.c.update_id == update_id, due)
+        values = _claim_values(owner, now, lease_seconds)
         async with self.begin() as conn:
             ids: list[int] = []
             for provider, limit in limits.items():
                 mine = and_(deliveries.c.provider == provider.value, due)
-                ids.extend((await conn.execute(_candidates(mine, limit))).scalars().all())
-            return await _lease(conn, ids, owner, now, lease_seconds)
-
-    async def held(self, owner: str, ids: Sequence[int]) -> list[Claim]:
-        """The rows among `ids` that `owner` holds the lease on, as Claims (a read)."""
-        async with self.connect() as conn:
-            rows = await conn.execute(_claims_of(ids).where(_held_by(owner)))
+                ids.extend(await claim_rows(conn, deliveries, mine, limit, values))
+            if not ids:
+                return []
+            rows = await conn.execute(_claims_of(ids))
             return [_claim(row) for row in rows.mappings()]
 
-    async def release(self, owner: str, ids: Sequence[int], now: datetime) -> None:
-        """Give back rows leased at insert and never attempted: pending, due now."""
+    async def release(self, owner: str, now: datetime) -> int:
+        """Give back every row `owner` holds (it is stopping): due now, checked before resending."""
         async with self.begin() as conn:
-            await conn.execute(
+            result = await conn.execute(
                 update(deliveries)
-                .where(deliveries.c.id.in_(ids), _held_by(owner))
+                .where(held_by(owner))
                 .values(
                     status=_PENDING,
                     lease_owner=None,
                     lease_expires_at=None,
                     next_attempt_at=now,
-                    attempts=deliveries.c.attempts - 1,
-                    first_attempt_at=case(
-                        (deliveries.c.attempts == 1, None), else_=deliveries.c.first_attempt_at
-                    ),
+                    needs_reconcile=True,
                 )
-            )
-
-    async def expire_leases(self, owner: str, now: datetime) -> int:
-        """End every lease `owner` holds now (it is gone): the rows are claimed and reconciled."""
-        async with self.begin() as conn:
-            result = await conn.execute(
-                update(deliveries).where(_held_by(owner)).values(lease_expires_at=now)
             )
             return result.rowcount
 
@@ -136,7 +93,7 @@ class DeliveryQueue(Queries):
             )
             return result.rowcount == 1
 
-    async def due_times(self) -> dict[ProviderName, datetime]:
+    async def due_times(self, update_id: int | None = None) -> dict[ProviderName, datetime]:
         """Per provider, when its earliest pending row or in-flight lease comes due."""
         due_at = case(
             (deliveries.c.status == _PENDING, deliveries.c.next_attempt_at),
@@ -147,6 +104,8 @@ class DeliveryQueue(Queries):
             .where(deliveries.c.status.in_([_PENDING, _IN_FLIGHT]))
             .group_by(deliveries.c.provider)
         )
+        if update_id is not None:
+            query = query.where(deliveries.c.update_id == update_id)
         async with self.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {ProviderName(name): when for name, when in rows if when is not None}
@@ -173,33 +132,6 @@ def _due(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _candidates(due: ColumnElement[bool], limit: int) -> Select[int]:
-    """The ids of up to `limit` due rows, oldest first, skipping rows others have locked."""
-    return (
-        select(deliveries.c.id)
-        .where(due)
-        .order_by(deliveries.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-
-
-async def _lease(
-    conn: AsyncConnection, ids: Sequence[int], owner: str, now: datetime, lease_seconds: float
-) -> list[Claim]:
-    """Lease the rows among `ids` still due; each as a Claim with its update."""
-    if not ids:
-        return []
-    claimed = await conn.execute(
-        update(deliveries)
-        .where(deliveries.c.id.in_(ids), _due(now))
-        .values(_claim_values(owner, now, lease_seconds))
-        .returning(deliveries.c.id)
-    )
-    rows = await conn.execute(_claims_of(claimed.scalars().all()))
-    return [_claim(row) for row in rows.mappings()]
-
-
 def _claims_of(ids: Sequence[int]) -> Select[Any]:
     """The rows with these ids joined to their updates, in id order."""
     return (
@@ -210,7 +142,7 @@ def _claims_of(ids: Sequence[int]) -> Select[Any]:
     )
 
 
-def _held_by(owner: str) -> ColumnElement[bool]:
+def held_by(owner: str) -> ColumnElement[bool]:
     """Rows in flight under `owner`'s lease."""
     return and_(deliveries.c.status == _IN_FLIGHT, deliveries.c.lease_owner == owner)
 

@@ -5,11 +5,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.delivery.reporting import StoredUpdate
 from bot.domain.models import Update
+from bot.domain.records import Binding, StoredUpdate
 from bot.store.channels import load_binding
 from bot.store.database import Queries
-from bot.store.records import Binding
 from bot.store.schema import updates
 from bot.store.updates import load_update
 

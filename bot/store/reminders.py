@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.states import State
 from bot.store.database import Queries, insert_for
+from bot.store.leases import claim_rows
 from bot.store.schema import binding_targets, bindings, reminders, updates
 from bot.store.timeutil import UtcDateTime
 
@@ -89,25 +90,16 @@ class ReminderQueries(Queries):
         find it no longer due (PostgreSQL re-checks the condition after the row lock).
         """
         now = self.clock()
-        due = reminders.c.due_at <= now
+        until = now + timedelta(seconds=lease_seconds)
         async with self.begin() as conn:
-            candidates = await conn.execute(
-                select(reminders.c.channel_id)
-                .where(due)
-                .order_by(reminders.c.due_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
+            return await claim_rows(
+                conn,
+                reminders,
+                reminders.c.due_at <= now,
+                limit,
+                {"due_at": until},
+                order_by=reminders.c.due_at,
             )
-            channel_ids = list(candidates.scalars())
-            if not channel_ids:
-                return []
-            claimed = await conn.execute(
-                update(reminders)
-                .where(reminders.c.channel_id.in_(channel_ids), due)
-                .values(due_at=now + timedelta(seconds=lease_seconds))
-                .returning(reminders.c.channel_id)
-            )
-            return sorted(claimed.scalars())
 
     async def check(self, channel_id: str) -> ReminderCheck | None:
         """The binding, the last update and the reminder of a channel (None without a reminder)."""

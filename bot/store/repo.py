@@ -12,6 +12,7 @@ from bot.store.queue import DeliveryQueue
 from bot.store.recent import RecentQueries
 from bot.store.timeutil import Clock, utc_now
 from bot.store.updates import UpdateQueries
+from bot.store.workers import WorkerQueries
 
 
 class Repo(ChannelQueries, UpdateQueries, RecentQueries):
@@ -21,6 +22,7 @@ class Repo(ChannelQueries, UpdateQueries, RecentQueries):
         super().__init__(engine, clock)
         self.queue = DeliveryQueue(engine, clock)
         self.outbox = OutboxQueries(engine, clock, self._known)  # one memory of stored updates
+        self.workers = WorkerQueries(engine, clock)
 
     async def ping(self) -> bool:
         """Whether the database answers (for /healthz and doctor)."""

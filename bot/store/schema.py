@@ -1,4 +1,4 @@
-"""The tables: bindings, updates, deliveries, seen_events, reminders."""
+"""The tables: bindings, updates, deliveries, seen_events, reminders, workers."""
 
 from sqlalchemy import (
     JSON,
@@ -122,4 +122,13 @@ reminders = Table(
     Column("snoozed_until", UtcDateTime),
     Column("last_fired_at", UtcDateTime),
     Index(None, "due_at"),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("beat_at", UtcDateTime, nullable=False),
+    Index(None, "beat_at"),
 )

@@ -2,19 +2,19 @@
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import DeliveryStatus, Submission, Target
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName
 from bot.store.codec import delivery_report, stored_update
-from bot.store.database import Queries, insert_for
+from bot.store.database import Queries, insert_for, notify_workers
 from bot.store.schema import bindings, deliveries, updates
 
 # Built once: building a statement costs more than running it on SQLite.
@@ -29,52 +29,34 @@ _SET_STATE = (
     .where(bindings.c.channel_id == bindparam("channel"))
     .values(current_state=bindparam("state"), updated_at=bindparam("at"))
 )
-_INSERT_RETURNING = deliveries.insert().returning(
-    deliveries.c.id, deliveries.c.status, sort_by_parameter_order=True
-)
-
-
-@dataclass(frozen=True)
-class Lease:
-    """Store an update's deliveries already claimed by `owner` (who sends them next)."""
-
-    owner: str
-    seconds: float
 
 
 class UpdateQueries(Queries):
     """Updates and their delivery rows."""
 
     async def insert_submission(
-        self,
-        submission: Submission,
-        skipped_reasons: Mapping[Target, str],
-        lease: Lease | None = None,
+        self, submission: Submission, skipped_reasons: Mapping[Target, str]
     ) -> StoredUpdate:
         """Store the update and one delivery row per target in one committed transaction.
 
-        With a `lease`, the rows to send are stored in flight, claimed by its owner (their ids
-        in `handed_over`). A dedup key seen before returns the stored update marked duplicate
-        and adds nothing.
+        On PostgreSQL the same transaction notifies the workers listening (on commit). A dedup
+        key seen before returns the stored update marked duplicate and adds nothing.
         """
         now = self.clock()
-        handed_over: tuple[int, ...] = ()
         async with self.begin() as conn:
             update_id = await self._insert_update(conn, submission, now)
             if update_id is None:
                 existing = await self._find_by_dedup_key(conn, submission.dedup_key or "")
                 return replace(existing, duplicate=True)
             rows = _delivery_rows(update_id, submission, skipped_reasons, now)
-            if lease is None:
-                await conn.execute(deliveries.insert(), rows)
-            else:
-                handed_over = await _insert_leased(conn, rows, lease, now)
+            await conn.execute(deliveries.insert(), rows)
             if submission.channel_id is not None:
                 state = submission.update.state.value
                 await conn.execute(
                     _SET_STATE, {"channel": submission.channel_id, "state": state, "at": now}
                 )
-        return replace(_as_stored(update_id, submission, rows, now), handed_over=handed_over)
+            await notify_workers(conn)
+        return _as_stored(update_id, submission, rows, now)
 
     async def get_update(self, update_id: int) -> StoredUpdate | None:
         """The stored update with this id, or None."""
@@ -153,24 +135,6 @@ def _update_values(submission: Submission, now: datetime) -> dict[str, Any]:
         "dedup_key": submission.dedup_key,
         "announced": False,
     }
-
-
-async def _insert_leased(
-    conn: AsyncConnection, rows: list[dict[str, Any]], lease: Lease, now: datetime
-) -> tuple[int, ...]:
-    """Insert the rows, those to send as claimed by the lease's owner; the claimed rows' ids."""
-    pending = DeliveryStatus.PENDING.value
-    claimed = {
-        "status": DeliveryStatus.IN_FLIGHT.value,
-        "lease_owner": lease.owner,
-        "lease_expires_at": now + timedelta(seconds=lease.seconds),
-        "attempts": 1,
-        "first_attempt_at": now,
-    }
-    unclaimed = dict.fromkeys(("lease_owner", "lease_expires_at", "first_attempt_at"))
-    leased = [row | (claimed if row["status"] == pending else unclaimed) for row in rows]
-    inserted = (await conn.execute(_INSERT_RETURNING, leased)).all()
-    return tuple(row.id for row in inserted if row.status == DeliveryStatus.IN_FLIGHT.value)
 
 
 def _delivery_rows(

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import Accepted, Outcome, RemoteUpdate, Unclear, Update
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName
 from bot.providers.base import ListResult, PreparedRequest
 from bot.store.timeutil import Clock, utc_now

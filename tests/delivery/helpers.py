@@ -4,6 +4,7 @@ from bot.delivery.engine import DeliveryEngine
 from bot.delivery.policy import RetryPolicy
 from bot.domain.models import Source, Submission, Target, Update
 from bot.domain.states import ProviderName, State
+from bot.providers.router import ProviderRouter
 from bot.store.repo import Repo
 from tests.delivery.fakes import FakeProvider, MaxJitter, RecordingNotifier
 from tests.store.clock import FakeClock
@@ -36,15 +37,15 @@ def make_engine(
     notifier: RecordingNotifier,
     *providers: FakeProvider,
     policy: RetryPolicy | None = None,
-    instance_id: str = "test-engine",
+    worker_id: str = "test-engine",
 ) -> DeliveryEngine:
     """An engine on the test clock with exact (maximal) jitter."""
     return DeliveryEngine(
         repo,
-        {p.name: p for p in providers},
+        ProviderRouter({p.name: p for p in providers}),
         notifier,
         policy or RetryPolicy(),
-        instance_id,
+        worker_id,
         clock=clock,
         rng=MaxJitter(),
     )

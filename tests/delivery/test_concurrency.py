@@ -12,6 +12,7 @@ from bot.delivery.engine import DeliveryEngine
 from bot.delivery.policy import RetryPolicy
 from bot.domain.models import DeliveryStatus, Retry, Unclear
 from bot.domain.states import ProviderName
+from bot.providers.router import ProviderRouter
 from bot.store.repo import Repo, open_repo
 from bot.store.schema import deliveries
 from tests.delivery.fakes import (
@@ -118,7 +119,9 @@ def _incident(provider: FakeProvider) -> str:
 def _engines(repos: tuple[Repo, ...], *providers: FakeProvider) -> list[DeliveryEngine]:
     """One engine per repo, as separate processes would have, on the real clock."""
     return [
-        DeliveryEngine(repo, {p.name: p for p in providers}, RecordingNotifier(), FAST, f"e{i}")
+        DeliveryEngine(
+            repo, ProviderRouter({p.name: p for p in providers}), RecordingNotifier(), FAST, f"e{i}"
+        )
         for i, repo in enumerate(repos)
     ]
 

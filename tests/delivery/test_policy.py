@@ -15,8 +15,8 @@ from bot.domain.models import (
     Unclear,
     Update,
 )
+from bot.domain.records import Claim
 from bot.domain.states import ProviderName, State
-from bot.store.queue import Claim
 from tests.delivery.fakes import MaxJitter
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

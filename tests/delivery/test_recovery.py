@@ -16,7 +16,7 @@ async def _die_while_sending(
     """Start a send in one engine and kill it mid-request; the row stays in flight."""
     phare.gate = asyncio.Event()
     phare.apply_before_gate = applied
-    doomed = make_engine(repo, clock, RecordingNotifier(), phare, instance_id="doomed")
+    doomed = make_engine(repo, clock, RecordingNotifier(), phare, worker_id="doomed")
     stored = await doomed.submit(submission(targets=(PHARE,)))
     task = asyncio.create_task(doomed.run_due())
     await wait_until(lambda: len(phare.sends) == 1)
@@ -33,7 +33,7 @@ async def test_in_flight_row_of_a_dead_process_is_reconciled_not_resent(
     repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
 ) -> None:
     update_id = await _die_while_sending(repo, clock, phare, applied=True)
-    survivor = make_engine(repo, clock, notifier, phare, instance_id="survivor")
+    survivor = make_engine(repo, clock, notifier, phare, worker_id="survivor")
     assert await survivor.run_due() == 0  # the lease still holds
     clock.advance(61)
     assert await survivor.run_due() == 1
@@ -49,7 +49,7 @@ async def test_in_flight_row_that_never_arrived_is_sent_once_more(
     repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
 ) -> None:
     update_id = await _die_while_sending(repo, clock, phare, applied=False)
-    survivor = make_engine(repo, clock, notifier, phare, instance_id="survivor")
+    survivor = make_engine(repo, clock, notifier, phare, worker_id="survivor")
     clock.advance(61)
     await survivor.run_due()
     assert len(phare.sends) == 2
@@ -79,11 +79,11 @@ async def test_unreported_change_survives_a_restart(
 ) -> None:
     failing = RecordingNotifier()
     failing.fail_reports = 1
-    first = make_engine(repo, clock, failing, phare, instance_id="first")
+    first = make_engine(repo, clock, failing, phare, worker_id="first")
     await first.submit(submission(targets=(PHARE,)))
     await first.run_due()
     restarted = RecordingNotifier()
-    second = make_engine(repo, clock, restarted, phare, instance_id="second")
+    second = make_engine(repo, clock, restarted, phare, worker_id="second")
     clock.advance(10)
     await second.run_due()
     assert [r.status for r in restarted.reports] == [DeliveryStatus.ACCEPTED]

@@ -12,6 +12,7 @@ from bot.domain.states import ProviderName
 from bot.providers.base import Provider
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
+from bot.providers.router import ProviderRouter
 from bot.store.repo import Repo, open_repo
 from tests.delivery.fakes import RecordingNotifier, wait_until
 from tests.delivery.helpers import submission
@@ -55,7 +56,7 @@ async def engine_parts(
             ProviderName.CHECKLY: ChecklyClient(http, checkly_settings(servers[1])),
         }
         notifier = RecordingNotifier()
-        engine = DeliveryEngine(store, providers, notifier, policy, "vendors")
+        engine = DeliveryEngine(store, ProviderRouter(providers), notifier, policy, "vendors")
         await engine.start()
         try:
             yield engine, notifier

@@ -1,7 +1,7 @@
 """What e2e tests read back: delivery rows through the store API, requests the fakes received."""
 
-from bot.delivery.reporting import DeliveryReport
 from bot.domain.models import DeliveryStatus
+from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName
 from bot.store.repo import Repo
 from tests.e2e.harness import Stack

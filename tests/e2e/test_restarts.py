@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from bot.delivery.reporting import DeliveryReport
 from bot.domain.models import DeliveryStatus, Retry
+from bot.domain.records import DeliveryReport
 from bot.store.repo import Repo
 from bot.store.schema import deliveries
 from bot.store.timeutil import utc_now

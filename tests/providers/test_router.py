@@ -1,16 +1,13 @@
-"""Router: concurrent fan-out, unconfigured providers refused without a request."""
-
-import time
+"""The provider router: each target to its configured client; the others answered plainly."""
 
 import httpx
 
-from bot.domain.models import Accepted, Outcome, Refused, Target, Unclear, Update
+from bot.domain.models import Accepted, Outcome, Refused, Retry, Target, Unclear, Update
 from bot.domain.states import ProviderName, State
 from bot.providers.base import ListResult, PreparedRequest
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
-from bot.providers.router import Router
-from tests.fakes.checkly import ChecklyFake
+from bot.providers.router import ProviderRouter
 from tests.fakes.fixtures import CHECKLY_INCIDENT
 from tests.fakes.phare import PhareFake
 
@@ -19,55 +16,30 @@ PHARE = Target(ProviderName.PHARE, "42")
 CHECKLY = Target(ProviderName.CHECKLY, CHECKLY_INCIDENT)
 
 
-async def test_fan_out_takes_about_the_slowest_provider_not_the_sum(
-    phare_client: PhareClient,
-    checkly_client: ChecklyClient,
-    phare_fake: PhareFake,
-    checkly_fake: ChecklyFake,
+async def test_each_target_goes_to_its_own_provider(
+    phare_client: PhareClient, checkly_client: ChecklyClient, phare_fake: PhareFake
 ) -> None:
-    phare_fake.latency, checkly_fake.latency = 0.3, 0.4
-    router = Router({ProviderName.PHARE: phare_client, ProviderName.CHECKLY: checkly_client})
+    router = ProviderRouter(
+        {ProviderName.PHARE: phare_client, ProviderName.CHECKLY: checkly_client}
+    )
 
-    started = time.monotonic()
-    outcomes = await router.send(UPDATE, [PHARE, CHECKLY])
-    elapsed = time.monotonic() - started
+    outcome = await router.send(PHARE, UPDATE)
 
-    assert elapsed < 0.7 * (0.3 + 0.4)
-    assert outcomes == {
-        PHARE: Accepted(str(phare_fake.applied(42)[0]["id"])),
-        CHECKLY: Accepted(checkly_fake.applied(CHECKLY_INCIDENT)[0]["id"]),
-    }
+    assert outcome == Accepted(str(phare_fake.applied(42)[0]["id"]))
+    assert router.configured == {ProviderName.PHARE, ProviderName.CHECKLY}
 
 
-async def test_unconfigured_provider_is_refused_and_others_still_sent(
-    phare_client: PhareClient, phare_fake: PhareFake
-) -> None:
-    router = Router({ProviderName.PHARE: phare_client})
+async def test_unconfigured_provider_is_refused_without_a_request(phare_fake: PhareFake) -> None:
+    router = ProviderRouter({})
 
-    outcomes = await router.send(UPDATE, [PHARE, CHECKLY])
-
-    assert isinstance(outcomes[PHARE], Accepted)
-    assert outcomes[CHECKLY] == Refused(
+    assert await router.send(PHARE, UPDATE) == Refused(
+        None, "Phare is not configured: set PHARE_API_TOKEN"
+    )
+    assert await router.list_updates(CHECKLY) == Refused(
         None, "Checkly is not configured: set CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID"
     )
-    assert router.provider(ProviderName.CHECKLY) is None
-    assert router.provider(ProviderName.PHARE) is phare_client
-
-
-async def test_no_providers_means_no_requests(phare_fake: PhareFake) -> None:
-    outcomes = await Router({}).send(UPDATE, [PHARE])
-
-    assert outcomes == {PHARE: Refused(None, "Phare is not configured: set PHARE_API_TOKEN")}
+    assert router.prepare(PHARE, UPDATE) is None
     assert phare_fake.requests == []
-
-
-async def test_the_same_target_twice_is_sent_once(
-    phare_client: PhareClient, phare_fake: PhareFake
-) -> None:
-    outcomes = await Router({ProviderName.PHARE: phare_client}).send(UPDATE, [PHARE, PHARE])
-
-    assert list(outcomes) == [PHARE]
-    assert len(phare_fake.applied(42)) == 1
 
 
 class _Broken:
@@ -91,12 +63,11 @@ class _Broken:
         raise NotImplementedError
 
 
-async def test_a_provider_bug_is_unclear_and_does_not_sink_the_others(
-    phare_client: PhareClient,
-) -> None:
-    router = Router({ProviderName.PHARE: phare_client, ProviderName.CHECKLY: _Broken()})
+async def test_a_provider_bug_reads_as_unclear_when_sending_and_retry_when_listing() -> None:
+    router = ProviderRouter({ProviderName.CHECKLY: _Broken()})
 
-    outcomes = await router.send(UPDATE, [PHARE, CHECKLY])
+    sent = await router.send(CHECKLY, UPDATE)
+    listed = await router.list_updates(CHECKLY)
 
-    assert isinstance(outcomes[PHARE], Accepted)
-    assert isinstance(outcomes[CHECKLY], Unclear)
+    assert sent == Unclear("unexpected error while sending (InvalidURL)")
+    assert listed == Retry("unexpected error while listing updates (NotImplementedError)")

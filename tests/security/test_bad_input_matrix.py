@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from bot.delivery.reporting import DeliveryReport
 from bot.domain.models import DeliveryStatus
+from bot.domain.records import DeliveryReport
 from bot.slack import ids
 from tests.fakes.fixtures import CHECKLY_INCIDENT
 from tests.fakes.replies import Reply

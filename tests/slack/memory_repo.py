@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import Submission, Target, Update
+from bot.domain.records import Binding, ChannelStatus, DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName
-from bot.store.records import Binding, ChannelStatus
 
 
 class MemoryRepo:

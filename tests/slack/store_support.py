@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import DeliveryStatus, Outcome, Submission, Target
+from bot.domain.records import Claim, DeliveryReport, Disposition, StoredUpdate
+from bot.domain.states import ProviderName
 from bot.slack.messages import skipped_reason
-from bot.store.queue import Claim, Disposition
 from bot.store.repo import Repo
 
 OWNER = "slack-tests"
@@ -50,7 +50,7 @@ class Deliveries:
     ) -> DeliveryReport:
         """Record an attempt's outcome for one target; the report the engine would pass on."""
         now = datetime.now(UTC)
-        for claim in await self._repo.queue.claim_due(OWNER, now, 300.0, 100):
+        for claim in await self._repo.queue.claim_due(OWNER, now, 300.0, dict.fromkeys(ProviderName, 100)):
             self._claims[(claim.update_id, claim.target)] = claim
         claim = self._claims.pop((update.id, target))
         disposition = Disposition(status, outcome, next_attempt_at)

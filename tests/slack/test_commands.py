@@ -14,8 +14,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Source, Submission, Target
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import DEFAULT_REACTIONS, ProviderName, State
 from bot.slack import ids
 from bot.slack.app import build_bolt_app, build_web_client

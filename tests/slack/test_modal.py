@@ -7,10 +7,10 @@ from typing import Any
 from slack_sdk.models.views import View
 
 from bot.domain.models import Target
+from bot.domain.records import Binding
 from bot.domain.states import ProviderName, State
 from bot.slack import ids
 from bot.slack.modal import ModalErrors, ModalInput, build_modal, parse_submission
-from bot.store.records import Binding
 from tests.slack.signing import view_submission_payload
 
 UUID = "0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d"

@@ -11,7 +11,6 @@ from pydantic import SecretStr
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery.reporting import StoredUpdate
 from bot.domain.models import (
     Accepted,
     DeliveryStatus,
@@ -22,6 +21,7 @@ from bot.domain.models import (
     Target,
     Update,
 )
+from bot.domain.records import StoredUpdate
 from bot.domain.states import State
 from bot.slack.app import build_web_client
 from bot.slack.notifier import SlackNotifier

@@ -3,8 +3,8 @@
 import uuid
 from datetime import UTC, datetime
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import DeliveryStatus, Outcome, Source, Submission, Target, Update
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName, State
 
 PHARE = Target(ProviderName.PHARE, "42")

@@ -1,10 +1,11 @@
-"""What the engine tells the outside world (Slack threads, the CLI) as deliveries move."""
+"""The records every layer shares: stored updates, deliveries, claims, bindings, the notifier port."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.models import DeliveryStatus, Outcome, Submission, Target
+from bot.domain.models import DeliveryStatus, Outcome, Submission, Target, Update
+from bot.domain.states import State
 
 
 @dataclass(frozen=True)
@@ -15,8 +16,6 @@ class StoredUpdate:
     submission: Submission
     created_at: datetime
     duplicate: bool = False
-    # Deliveries leased at once to another process when the update was stored (see Lease).
-    handed_over: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,3 +53,46 @@ class NullNotifier:
 
     async def delivery_changed(self, report: DeliveryReport) -> None:
         """Ignore a delivery change."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery this process now holds the lease on."""
+
+    delivery_id: int
+    update_id: int
+    target: Target
+    update: Update
+    attempts: int
+    first_attempt_at: datetime
+    needs_reconcile: bool
+
+
+@dataclass(frozen=True)
+class Disposition:
+    """What to write after an attempt: the new status, and when to try again if at all."""
+
+    status: DeliveryStatus
+    outcome: Outcome
+    next_attempt_at: datetime | None = None
+    needs_reconcile: bool = False
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A channel bound to at most one incident per provider, and its status card."""
+
+    channel_id: str
+    targets: tuple[Target, ...]
+    card_ts: str | None = None
+    current_state: State | None = None
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    """What `/incident-update status` shows."""
+
+    binding: Binding | None
+    last_update: StoredUpdate | None
+    last_update_at: datetime | None
+    latest_deliveries: tuple[DeliveryReport, ...]
