@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from bot.config import Settings
-from bot.domain.records import DeliveryReport
 from bot.domain.explain import explain
 from bot.domain.ids import InvalidId, parse_target
 from bot.domain.models import DeliveryStatus, Source, Submission, Target, Update
+from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName, State, parse_state
 from bot.domain.validation import parse_published_at, validate
 from bot.providers.base import PreparedRequest

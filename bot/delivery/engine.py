@@ -167,7 +167,9 @@ class DeliveryEngine:
             pause = self._pause_until(min(due.values()), self._clock())
             await asyncio.sleep(min(pause, max(deadline - loop.time(), 0.0)))
 
-    async def _dispatch(self, update_id: int | None = None) -> tuple[list[asyncio.Task[None]], bool]:
+    async def _dispatch(
+        self, update_id: int | None = None
+    ) -> tuple[list[asyncio.Task[None]], bool]:
         """Claim due rows for every provider with free slots and start them; also whether
         some provider filled every free slot (more rows may be waiting)."""
         async with self._dispatching:

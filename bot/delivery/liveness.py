@@ -72,7 +72,9 @@ class Liveness:
                 yield
         except TimeoutError:
             if timeout.expired():
-                raise ClaimLapsed("no heartbeat recorded in time; the attempt was stopped") from None
+                raise ClaimLapsed(
+                    "no heartbeat recorded in time; the attempt was stopped"
+                ) from None
             raise
         finally:
             self._guards.discard(timeout)

@@ -1,4 +1,4 @@
-"""The records every layer shares: stored updates, deliveries, claims, bindings, the notifier port."""
+"""The records every layer shares: stored updates, deliveries, claims, bindings, the notifier."""
 
 from dataclasses import dataclass
 from datetime import datetime

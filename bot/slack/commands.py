@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import Source, Submission, Update
+from bot.domain.records import Binding
 from bot.domain.validation import validate
 from bot.slack import ids, replies
 from bot.slack.background import Background
@@ -31,7 +32,6 @@ from bot.slack.command_text import (
 from bot.slack.modal import build_modal
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
-from bot.domain.records import Binding
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

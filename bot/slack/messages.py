@@ -2,8 +2,8 @@
 
 from collections.abc import Sequence
 
-from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.models import DeliveryStatus, Source, Target
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import PROVIDER_STATES, State, supports
 from bot.slack.blocks import (
     Block,

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.domain.models import Target, Update
+from bot.domain.records import Binding
 from bot.domain.states import NEXT_STATE, ProviderName, State
 from bot.domain.templates import DEFAULT_TEMPLATES
 from bot.slack import ids
@@ -30,7 +31,6 @@ from bot.slack.modal_input import (
     shown_providers,
 )
 from bot.slack.modal_preview import preview_block
-from bot.domain.records import Binding
 
 __all__ = [
     "Form",

@@ -7,11 +7,10 @@ from collections.abc import Awaitable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.models import DeliveryStatus
+from bot.domain.records import ChannelStatus, DeliveryReport, StoredUpdate
 from bot.slack.messages import SlackMessage, receipt, status_card, update_announcement
 from bot.slack.ports import ChannelRepo
-from bot.domain.records import ChannelStatus
 
 logger = logging.getLogger(__name__)
 

@@ -5,12 +5,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
-from bot.domain.records import StoredUpdate
 from bot.domain.models import Submission, Target, Update
+from bot.domain.records import Binding, ChannelStatus, StoredUpdate
 from bot.domain.states import ProviderName, State
 from bot.domain.templates import DEFAULT_TEMPLATES
 from bot.slack.permissions import Permissions
-from bot.domain.records import Binding, ChannelStatus
 
 
 class Publisher(Protocol):

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import Source, Submission, Update
+from bot.domain.records import Binding
 from bot.domain.states import State
 from bot.domain.validation import Field, lacking_state, validate
 from bot.slack.background import Background
@@ -18,7 +19,6 @@ from bot.slack.messages import SlackMessage, nothing_published, skipped_reason
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 from bot.slack.reacted import generated_content, reacted_text
-from bot.domain.records import Binding
 
 logger = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@
 
 import math
 
-from bot.domain.records import DeliveryReport
 from bot.domain.explain import explain
 from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Target, Unclear
+from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName
 from bot.slack import ids
 from bot.slack.blocks import Block, SlackMessage, context, fallback, safe, section

@@ -3,13 +3,12 @@
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
-from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry, Target, Unclear
+from bot.domain.records import Binding, ChannelStatus, DeliveryReport, StoredUpdate
 from bot.domain.states import PROVIDER_STATES, ProviderName, State
 from bot.domain.text import escape_mrkdwn, shorten
 from bot.domain.validation import FieldError
 from bot.slack.ids import COMMAND
-from bot.domain.records import Binding, ChannelStatus
 
 _VALID_STATES = ", ".join(f"`{s.value}`" for s in State)
 _SHOWN_CONTENT = 300

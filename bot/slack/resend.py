@@ -5,8 +5,8 @@ from typing import Protocol
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.records import DeliveryReport
 from bot.domain.models import Source, Submission
+from bot.domain.records import DeliveryReport
 from bot.slack import ids, replies
 from bot.slack.background import Background
 from bot.slack.blocks import person

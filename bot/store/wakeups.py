@@ -54,7 +54,9 @@ class PostgresWakeups:
             try:
                 await self._listen()
             except (psycopg.Error, OSError) as error:
-                log.warning("listening for wake-ups failed (%s); reconnecting", type(error).__name__)
+                log.warning(
+                    "listening for wake-ups failed (%s); reconnecting", type(error).__name__
+                )
             self._listening.set()  # do not hold start() up: polling covers the gap
             await asyncio.sleep(RECONNECT_SECONDS)
 

@@ -50,7 +50,9 @@ class Deliveries:
     ) -> DeliveryReport:
         """Record an attempt's outcome for one target; the report the engine would pass on."""
         now = datetime.now(UTC)
-        for claim in await self._repo.queue.claim_due(OWNER, now, 300.0, dict.fromkeys(ProviderName, 100)):
+        for claim in await self._repo.queue.claim_due(
+            OWNER, now, 300.0, dict.fromkeys(ProviderName, 100)
+        ):
             self._claims[(claim.update_id, claim.target)] = claim
         claim = self._claims.pop((update.id, target))
         disposition = Disposition(status, outcome, next_attempt_at)
