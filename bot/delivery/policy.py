@@ -30,8 +30,8 @@ class RetryPolicy:
     report_retry_seconds: float = 10.0
     # Live workers: a heartbeat every few seconds renews the leases of what they hold; one
     # silent for `dead_after_seconds` has its rows taken over. A claim's lease outlasts it.
-    heartbeat_seconds: float = 2.0
-    dead_after_seconds: float = 6.0
+    heartbeat_seconds: float = 1.0
+    dead_after_seconds: float = 5.0
     lease_seconds: float = 10.0
     # Reports are claimed for a short lease; each Slack call must end within its deadline.
     report_lease_seconds: float = 8.0

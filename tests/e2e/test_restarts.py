@@ -4,21 +4,14 @@ Updates go in as a responder types them (signed `/incident-update` commands); wh
 what the Phare and Checkly fakes hold afterwards and what the delivery rows say.
 """
 
-from datetime import timedelta
-
-from sqlalchemy import update
-
 from bot.domain.models import DeliveryStatus, Retry
 from bot.domain.records import DeliveryReport
 from bot.store.repo import Repo
-from bot.store.schema import deliveries
-from bot.store.timeutil import utc_now
 from tests.e2e.harness import LINK_BOTH, BotProcess, Stack
 from tests.e2e.rows import (
     CHECKLY,
     PHARE,
     creates,
-    creates_arrive,
     delivery,
     phare_lists,
     phare_texts,
@@ -43,16 +36,6 @@ async def assert_delivered_once(stack: Stack, bot: BotProcess, store: Repo, upda
     assert checkly.provider_update_id == held_by_checkly["id"]
     status = stack.command(bot, "status")
     assert f"(update #{update_id}): accepted (provider update {held_by_phare['id']})" in status
-
-
-async def expire_leases(store: Repo) -> None:
-    """Stand-in for the 60 s lease of a dead process running out: make it lapse now."""
-    async with store.engine.begin() as conn:
-        await conn.execute(
-            update(deliveries)
-            .where(deliveries.c.status == DeliveryStatus.IN_FLIGHT.value)
-            .values(lease_expires_at=utc_now() - timedelta(seconds=1))
-        )
 
 
 async def test_killed_between_failed_attempts_delivers_once_after_restart(
@@ -105,29 +88,3 @@ async def test_killed_after_the_provider_applied_it_is_found_not_resent(
     await assert_delivered_once(stack, restarted, store, update_id)
     assert len(creates(stack.phare)) == 1
     assert len(phare_lists(stack)) == 2
-
-
-async def test_killed_during_a_hanging_request_delivers_once_after_the_lease(
-    stack: Stack, store: Repo
-) -> None:
-    stack.phare.script(Reply.hang())
-    bot = stack.start_bot()
-    stack.command(bot, LINK_BOTH)
-    update_id = stack.publish(bot, f"monitoring {TEXT}")
-    await settles(store, update_id, PHARE, DeliveryStatus.IN_FLIGHT)
-    assert len(await creates_arrive(stack.phare, 1)) == 1
-    bot.kill()
-
-    restarted = stack.start_bot()
-    # While the dead process's lease holds, the row is left alone; later updates still go out.
-    later = stack.publish(restarted, "monitoring Error rates back to normal")
-    await settles(store, later, PHARE, DeliveryStatus.ACCEPTED)
-    assert (await delivery(store, update_id, PHARE)).status is DeliveryStatus.IN_FLIGHT
-    assert phare_texts(stack) == ["Error rates back to normal"]
-
-    await expire_leases(store)
-    held = await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
-    assert phare_texts(stack) == ["Error rates back to normal", TEXT]
-    assert held.provider_update_id == str(stack.phare.applied(PHARE_INCIDENT)[1]["id"])
-    assert [r.json["content"] for r in creates(stack.phare)].count(TEXT) == 2  # hung, then sent
-    assert len(phare_lists(stack)) == 1  # looked for it first: the hung request applied nothing
