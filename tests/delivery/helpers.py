@@ -34,7 +34,7 @@ def submission(
 def make_engine(
     repo: Repo,
     clock: FakeClock,
-    notifier: RecordingNotifier,
+    notifier: RecordingNotifier | None,
     *providers: FakeProvider,
     policy: RetryPolicy | None = None,
     worker_id: str = "test-engine",

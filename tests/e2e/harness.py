@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -52,13 +52,15 @@ def free_port() -> int:
 class BotProcess:
     """One running `incident-bot serve`."""
 
-    def __init__(self, env: Mapping[str, str], cwd: Path, log: Path) -> None:
+    def __init__(
+        self, env: Mapping[str, str], cwd: Path, log: Path, command: Sequence[str] = ("serve",)
+    ) -> None:
         self.port = int(env["PORT"])
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         self._log = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"],
+            [sys.executable, "-m", "bot", *command],
             cwd=cwd,
             env=dict(env),
             stdout=self._log,
@@ -161,10 +163,10 @@ class Stack:
         assert found is not None, answer
         return int(found.group(1))
 
-    def start_bot(self, wait: bool = True) -> BotProcess:
-        """Start one more `incident-bot serve` on a free port."""
+    def start_bot(self, wait: bool = True, command: Sequence[str] = ("serve",)) -> BotProcess:
+        """Start one more `incident-bot serve` (or another command) on a free port."""
         port = free_port()
-        bot = BotProcess(self.env(port), self.home, self.home / f"bot-{port}.log")
+        bot = BotProcess(self.env(port), self.home, self.home / f"bot-{port}.log", command)
         self.bots.append(bot)
         if wait:
             bot.wait_healthy()

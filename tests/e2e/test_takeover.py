@@ -4,6 +4,7 @@ The bound in each test is the promise (issue: reported within 10 s of a restart;
 replica finishes within 15 s of a kill); the design takes about half of it.
 """
 
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from tests.polling import eventually, wait_for
 from tests.slack.signing import CHANNEL_ID
 
 TEXT = "Failover complete, replaying the queue"
+ACCEPTED = re.compile(r"delivery [0-9]+ to phare:[0-9]+: accepted")
 RESTART_PROMISE_SECONDS = 10.0
 REPLICA_PROMISE_SECONDS = 15.0
 
@@ -136,5 +138,24 @@ async def test_a_replica_killed_mid_delivery_is_taken_over_by_the_other(
         assert phare == checkly == sorted([TEXT, *causes])
         assert survivor.process.poll() is None
         print(f"everything delivered {taken:.1f} s after the kill")
+    finally:
+        await store.close()
+
+
+async def test_web_and_worker_run_apart(postgres_stack: Stack) -> None:
+    stack = postgres_stack
+    web = stack.start_bot(command=("serve", "--no-worker"))
+    worker = stack.start_bot(command=("worker",))
+    assert worker.http.post("/slack/events").status_code == 404  # no Slack endpoint there
+    stack.command(web, LINK_BOTH)
+    store = await open_repo(stack.database_url, apply_migrations=False)
+    try:
+        update_id = stack.publish(web, f"monitoring {TEXT}")
+        await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
+        receipts = await wait_for(lambda: phare_receipts(stack), what="a Phare receipt")
+        (held,) = stack.phare.applied(PHARE_INCIDENT)
+        assert str(held["id"]) in receipts[0]
+        assert ACCEPTED.search(worker.log())
+        assert not ACCEPTED.search(web.log())  # the web process sent nothing
     finally:
         await store.close()
