@@ -15,7 +15,7 @@ from bot.delivery.outbox import ReportOutbox
 from bot.delivery.policy import AttemptResult, RetryPolicy
 from bot.delivery.reporter import Reporter
 from bot.delivery.skips import skip_reasons
-from bot.delivery.tasks import Changes, TrackedTasks, wait_at_most
+from bot.delivery.tasks import TrackedTasks
 from bot.delivery.worker import Worker
 from bot.domain.models import Submission, Unclear
 from bot.domain.records import Claim, DeliveryReport, Notifier, StoredUpdate
@@ -26,7 +26,6 @@ from bot.store.timeutil import Clock, utc_now
 
 log = logging.getLogger(__name__)
 
-WAIT_POLL_SECONDS = 0.5
 STOP_GRACE_SECONDS = 10.0
 # A row due now but not claimable (another replica holds its lock) is looked at again soon.
 MIN_PAUSE_SECONDS = 0.05
@@ -73,7 +72,6 @@ class DeliveryEngine:
         self._liveness = Liveness(
             repo.workers, self.worker_id, self.policy, lambda: set(self._holding), self._rescued
         )
-        self._changed = Changes()
         self._next_sweep = 0.0
         self._dispatching = asyncio.Lock()
 
@@ -142,18 +140,6 @@ class DeliveryEngine:
                 await self.stop(grace_seconds=0.0)
         return await self.repo.deliveries_of(update_id)
 
-    async def wait_final(self, update_id: int, timeout: float) -> list[DeliveryReport]:  # noqa: ASYNC109
-        """The update's deliveries once all are final, or as they stand at the timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            changed = self._changed.next()
-            reports = await self.repo.deliveries_of(update_id)
-            remaining = deadline - loop.time()
-            if all(r.status.is_final for r in reports) or remaining <= 0:
-                return reports
-            await wait_at_most(changed, min(remaining, WAIT_POLL_SECONDS))
-
     async def _deliver_until(self, update_id: int, deadline: float) -> None:
         """deliver_only's loop: claim the update's due rows, send, sleep until the next is due."""
         loop = asyncio.get_running_loop()
@@ -210,7 +196,6 @@ class DeliveryEngine:
                 disposition.status.value,
                 claim.attempts,
             )
-            self._changed.signal()
         except Exception:
             log.exception("delivery %s: recording failed", claim.delivery_id)
             return

@@ -42,11 +42,6 @@ class DeliveryScheduler:
         )
 
     @property
-    def job_ids(self) -> list[str]:
-        """The ids of the registered jobs."""
-        return [job.id for job in self._scheduler.get_jobs()]
-
-    @property
     def running(self) -> bool:
         """Whether the timers are running."""
         return bool(self._scheduler.running)

@@ -40,28 +40,3 @@ class TrackedTasks:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-
-
-class Changes:
-    """A signal that something changed, which any number of waiters can wait for."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def signal(self) -> None:
-        """Wake everyone waiting now."""
-        self._event.set()
-        self._event = asyncio.Event()
-
-    def next(self) -> asyncio.Event:
-        """The event the next change sets (take it before looking, so no change is missed)."""
-        return self._event
-
-
-async def wait_at_most(event: asyncio.Event, seconds: float) -> None:
-    """Wait until the event is set, or `seconds` have passed."""
-    try:
-        async with asyncio.timeout(seconds):
-            await event.wait()
-    except TimeoutError:
-        return

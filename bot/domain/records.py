@@ -45,16 +45,6 @@ class Notifier(Protocol):
         ...
 
 
-class NullNotifier:
-    """Tells nobody."""
-
-    async def update_stored(self, update: StoredUpdate) -> None:
-        """Ignore a stored update."""
-
-    async def delivery_changed(self, report: DeliveryReport) -> None:
-        """Ignore a delivery change."""
-
-
 @dataclass(frozen=True)
 class Claim:
     """A delivery this process now holds the lease on."""

@@ -58,11 +58,6 @@ class UpdateQueries(Queries):
             await notify_workers(conn)
         return _as_stored(update_id, submission, rows, now)
 
-    async def get_update(self, update_id: int) -> StoredUpdate | None:
-        """The stored update with this id, or None."""
-        async with self.connect() as conn:
-            return await load_update(conn, update_id)
-
     async def deliveries_of(self, update_id: int) -> list[DeliveryReport]:
         """Every delivery of the update as it stands now, in target order (empty if unknown)."""
         async with self.connect() as conn:

@@ -1,7 +1,7 @@
 """The workers table: who delivers, their heartbeats, and the rescue of those that stopped."""
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 
@@ -63,11 +63,3 @@ class WorkerQueries(Queries):
         """The worker stops: forget it (its rows were given back first)."""
         async with self.begin() as conn:
             await conn.execute(delete(workers).where(workers.c.id == worker_id))
-
-    async def live(self, since: datetime) -> list[str]:
-        """The workers that beat at or after `since`."""
-        async with self.connect() as conn:
-            found = await conn.execute(
-                select(workers.c.id).where(workers.c.beat_at >= since).order_by(workers.c.id)
-            )
-            return list(found.scalars())

@@ -1,12 +1,17 @@
-"""Building engines and submissions for delivery tests."""
+"""Building engines and submissions for delivery tests, and reading their results."""
+
+import asyncio
+import time
 
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.policy import RetryPolicy
 from bot.domain.models import Source, Submission, Target, Update
+from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName, State
 from bot.providers.router import ProviderRouter
 from bot.store.repo import Repo
 from tests.delivery.fakes import FakeProvider, MaxJitter, RecordingNotifier
+from tests.polling import POLL_SECONDS
 from tests.store.clock import FakeClock
 
 PHARE = Target(ProviderName.PHARE, "42")
@@ -49,3 +54,13 @@ def make_engine(
         clock=clock,
         rng=MaxJitter(),
     )
+
+
+async def final_reports(repo: Repo, update_id: int, timeout: float) -> list[DeliveryReport]:  # noqa: ASYNC109
+    """The update's deliveries once all are final, or as they stand after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        reports = await repo.deliveries_of(update_id)
+        if all(r.status.is_final for r in reports) or time.monotonic() >= deadline:
+            return reports
+        await asyncio.sleep(POLL_SECONDS)

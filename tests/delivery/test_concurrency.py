@@ -22,7 +22,7 @@ from tests.delivery.fakes import (
     Step,
     wait_until,
 )
-from tests.delivery.helpers import CHECKLY, PHARE, make_engine, submission
+from tests.delivery.helpers import CHECKLY, PHARE, final_reports, make_engine, submission
 from tests.store.clock import FakeClock
 
 FAST = RetryPolicy(base_seconds=0.01, cap_seconds=0.05, idle_poll_seconds=0.5)
@@ -44,7 +44,7 @@ async def test_a_hanging_provider_does_not_delay_the_other(
         second = await engine.submit(submission("second"))
         await wait_until(lambda: _accepted(notifier, second.id) == {CHECKLY})
         assert phare.sent_contents() == ["first", "second"]  # both still hanging
-        reports = await engine.wait_final(second.id, timeout=0.2)
+        reports = await final_reports(engine.repo, second.id, 0.2)
         assert {r.target: r.status for r in reports} == {
             PHARE: DeliveryStatus.IN_FLIGHT,
             CHECKLY: DeliveryStatus.ACCEPTED,

@@ -4,7 +4,7 @@ from bot.delivery.policy import RetryPolicy
 from bot.domain.models import DeliveryStatus, Refused, Retry, Unclear
 from bot.store.repo import Repo
 from tests.delivery.fakes import FakeProvider, RecordingNotifier
-from tests.delivery.helpers import CHECKLY, PHARE, make_engine, submission
+from tests.delivery.helpers import CHECKLY, PHARE, final_reports, make_engine, submission
 from tests.store.clock import FakeClock
 
 
@@ -69,7 +69,7 @@ async def test_refusal_is_final_and_never_retried(
     assert len(phare.sends) == 1
     report = notifier.reports_for(PHARE.provider)
     assert [(r.status, r.outcome) for r in report] == [(DeliveryStatus.REFUSED, refusal)]
-    final = {r.target: r.status for r in await engine.wait_final(stored.id, timeout=0)}
+    final = {r.target: r.status for r in await final_reports(engine.repo, stored.id, 0)}
     assert final == {PHARE: DeliveryStatus.REFUSED, CHECKLY: DeliveryStatus.ACCEPTED}
 
 

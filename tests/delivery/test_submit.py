@@ -7,7 +7,7 @@ from bot.domain.models import DeliveryStatus
 from bot.domain.states import State
 from bot.store.repo import Repo, open_repo
 from tests.delivery.fakes import FakeProvider, RecordingNotifier
-from tests.delivery.helpers import CHECKLY, PHARE, make_engine, submission
+from tests.delivery.helpers import CHECKLY, PHARE, final_reports, make_engine, submission
 from tests.store.clock import FakeClock
 
 
@@ -82,7 +82,7 @@ async def test_skipped_target_is_reported_with_its_reason_and_never_sent(
     assert [(r.status, r.skipped_reason) for r in skipped] == [
         (DeliveryStatus.SKIPPED, "Phare has no 'maintenance' state")
     ]
-    final = await engine.wait_final(stored.id, timeout=1)
+    final = await final_reports(engine.repo, stored.id, 1)
     assert [r.status for r in final] == [DeliveryStatus.ACCEPTED, DeliveryStatus.SKIPPED]
 
 

@@ -15,7 +15,7 @@ from bot.providers.phare import PhareClient
 from bot.providers.router import ProviderRouter
 from bot.store.repo import Repo, open_repo
 from tests.delivery.fakes import RecordingNotifier, wait_until
-from tests.delivery.helpers import submission
+from tests.delivery.helpers import final_reports, submission
 from tests.fakes.checkly import ChecklyFake
 from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT, checkly_settings, phare_settings
 from tests.fakes.phare import PhareFake
@@ -72,7 +72,7 @@ async def test_both_vendors_accept(
 ) -> None:
     engine, _ = engine_parts
     stored = await engine.submit(submission("Investigating & fixing", targets=(PHARE, CHECKLY)))
-    reports = await engine.wait_final(stored.id, timeout=10)
+    reports = await final_reports(engine.repo, stored.id, 10)
     assert {r.target: r.status for r in reports} == {
         PHARE: DeliveryStatus.ACCEPTED,
         CHECKLY: DeliveryStatus.ACCEPTED,
@@ -88,7 +88,7 @@ async def test_retry_after_is_honoured(engine_parts: Parts, phare_fake: PhareFak
     engine, _ = engine_parts
     phare_fake.script(Reply.rate_limited(retry_after=1))
     stored = await engine.submit(submission(targets=(PHARE,)))
-    (report,) = await engine.wait_final(stored.id, timeout=10)
+    (report,) = await final_reports(engine.repo, stored.id, 10)
     assert (report.status, report.attempts) == (DeliveryStatus.ACCEPTED, 2)
     first, second = phare_fake.requests_to("POST")
     assert second.at - first.at >= 1.0  # the backoff alone would have been under 0.05 s
@@ -100,7 +100,7 @@ async def test_validation_refusal_is_never_retried(
     engine, notifier = engine_parts
     phare_fake.script(Reply.invalid({"content": ["The content field is required."]}))
     stored = await engine.submit(submission(targets=(PHARE,)))
-    (report,) = await engine.wait_final(stored.id, timeout=10)
+    (report,) = await final_reports(engine.repo, stored.id, 10)
     assert report.status is DeliveryStatus.REFUSED
     assert isinstance(report.outcome, Refused)
     assert report.outcome.status == 422
@@ -119,7 +119,7 @@ async def test_applied_then_dropped_is_found_not_resent(
     target = PHARE if vendor == "phare" else CHECKLY
     fake.script(Reply.apply_then_drop())
     stored = await engine.submit(submission(targets=(target,)))
-    (report,) = await engine.wait_final(stored.id, timeout=10)
+    (report,) = await final_reports(engine.repo, stored.id, 10)
     assert report.status is DeliveryStatus.ACCEPTED
     (applied,) = fake.applied(target.incident_id)
     assert report.provider_update_id == str(applied["id"])
@@ -153,7 +153,7 @@ async def test_server_errors_until_the_budget_is_spent_end_in_failed(
     engine, notifier = engine_parts
     checkly_fake.script(*[Reply.server_error(503)] * 5)
     stored = await engine.submit(submission(targets=(CHECKLY,)))
-    (report,) = await engine.wait_final(stored.id, timeout=10)
+    (report,) = await final_reports(engine.repo, stored.id, 10)
     assert (report.status, report.attempts) == (DeliveryStatus.FAILED, 3)
     assert len(checkly_fake.requests_to("POST")) == 3
     await wait_until(lambda: bool(notifier.reports) and notifier.reports[-1].status.is_final)

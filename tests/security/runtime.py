@@ -25,6 +25,7 @@ from aiohttp.test_utils import TestServer
 from bot.app import SlackApp, running_app
 from bot.config import load_settings
 from bot.domain.models import DeliveryStatus
+from tests.delivery.helpers import final_reports
 from tests.fakes.checkly import ChecklyFake
 from tests.fakes.fixtures import (
     CHECKLY_ACCOUNT,
@@ -122,7 +123,7 @@ class Bot(SlashClient):
 
     async def settled(self, update_id: int) -> list[DeliveryStatus]:
         """Wait until every delivery of the update is final; their statuses."""
-        reports = await self.app.core.engine.wait_final(update_id, WAIT_SECONDS)
+        reports = await final_reports(self.app.core.repo, update_id, WAIT_SECONDS)
         assert all(r.status.is_final for r in reports), reports
         return [r.status for r in reports]
 
