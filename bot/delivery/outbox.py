@@ -13,7 +13,8 @@ from bot.store.timeutil import Clock
 
 log = logging.getLogger(__name__)
 
-_BATCH = 100
+# Claimed at a time: about what Slack takes in one report lease (it posts ~1 message/s/channel).
+_BATCH = 20
 
 
 class _LeaseSpent(Exception):
@@ -49,11 +50,13 @@ class ReportOutbox:
         lease = self._policy.report_lease_seconds
         until = self._lease_end()
         owed = await self._queries.claim_announcements(self._clock(), lease, _BATCH, update_ids)
-        for stored in owed:
+        for index, stored in enumerate(owed):
             try:
                 await self._within_lease(until, self._notifier.update_stored(stored))
             except _LeaseSpent:
-                return  # the rest lapse and are claimed again: none was posted
+                for rest in owed[index:]:  # none of them was posted: due again now
+                    await self._queries.mark_announced(rest.id, self._clock())
+                return
             except Exception:
                 log.exception("announcing update %s failed; will retry", stored.id)
                 await self._queries.mark_announced(stored.id, self._retry_at())
@@ -65,10 +68,12 @@ class ReportOutbox:
         lease = self._policy.report_lease_seconds
         until = self._lease_end()
         owed = await self._queries.claim_reports(self._clock(), lease, _BATCH, update_ids)
-        for item in owed:
+        for index, item in enumerate(owed):
             try:
                 await self._within_lease(until, self._notifier.delivery_changed(item.report))
             except _LeaseSpent:
+                for rest in owed[index:]:
+                    await self._queries.mark_reported(rest, self._clock())
                 return
             except Exception:
                 log.exception("reporting delivery %s failed; will retry", item.report.delivery_id)

@@ -100,6 +100,7 @@ class RecordingNotifier:
         self.reports: list[DeliveryReport] = []
         self.fail_announcements = 0
         self.fail_reports = 0
+        self.latency = 0.0
         self.changed = asyncio.Event()
 
     async def update_stored(self, update: StoredUpdate) -> None:
@@ -107,6 +108,7 @@ class RecordingNotifier:
         if self.fail_announcements > 0:
             self.fail_announcements -= 1
             raise RuntimeError("Slack is unreachable")
+        await asyncio.sleep(self.latency)
         self.announced.append(update)
         self.changed.set()
 
@@ -115,6 +117,7 @@ class RecordingNotifier:
         if self.fail_reports > 0:
             self.fail_reports -= 1
             raise RuntimeError("Slack is unreachable")
+        await asyncio.sleep(self.latency)
         self.reports.append(report)
         self.changed.set()
 
