@@ -3,7 +3,8 @@
 from collections.abc import Collection
 
 from bot.domain.models import Submission, Target
-from bot.domain.states import ProviderName, UnsupportedState, supports
+from bot.domain.states import ProviderName
+from bot.domain.targets import lacking, takes_state
 
 
 def skip_reasons(submission: Submission, configured: Collection[ProviderName]) -> dict[Target, str]:
@@ -11,8 +12,8 @@ def skip_reasons(submission: Submission, configured: Collection[ProviderName]) -
     state = submission.update.state
     reasons: dict[Target, str] = {}
     for target in (*submission.skipped, *submission.targets):
-        if not supports(target.provider, state):
-            reasons[target] = str(UnsupportedState(target.provider, state))
+        if not takes_state(target, state):
+            reasons[target] = str(lacking(target, state))
         elif target.provider not in configured:
             reasons[target] = f"{target.provider.label} is not configured"
         elif target in submission.skipped:

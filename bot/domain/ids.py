@@ -28,7 +28,16 @@ def parse_phare_id(text: str) -> str:
 
 
 def parse_checkly_id(text: str) -> str:
-    """A Checkly incident id: a UUID, re-serialised in its canonical lower-case form."""
+    """A Checkly incident: a dashboard incident's UUID, or a status page's UUID and its
+    incident's UUID joined by `/`; each re-serialised in canonical lower-case form."""
+    page, slash, incident = text.partition("/")
+    if slash:
+        if _UUID.fullmatch(page) is None or _UUID.fullmatch(incident) is None:
+            raise InvalidId(
+                f"Checkly status-page incident {_shown(text)} is not "
+                "<status-page-uuid>/<incident-uuid>"
+            )
+        return f"{uuid.UUID(page)}/{uuid.UUID(incident)}"
     if _UUID.fullmatch(text) is None:
         raise InvalidId(f"Checkly incident id {_shown(text)} is not a UUID")
     return str(uuid.UUID(text))
@@ -42,12 +51,15 @@ def parse_incident_id(provider: ProviderName, text: str) -> str:
 
 
 def parse_target(text: str) -> Target:
-    """A target written `phare:<id>` or `checkly:<uuid>`."""
+    """A target written `phare:<id>`, `checkly:<uuid>` or `checkly:<page-uuid>/<incident-uuid>`."""
     name, sep, incident = text.strip().partition(":")
     try:
         provider = ProviderName(name.lower())
     except ValueError:
         provider = None
     if not sep or provider is None:
-        raise InvalidId(f"{_shown(text)} is not a target: write phare:<id> or checkly:<uuid>")
+        raise InvalidId(
+            f"{_shown(text)} is not a target: write phare:<id>, checkly:<uuid> "
+            "or checkly:<status-page-uuid>/<incident-uuid>"
+        )
     return Target(provider, parse_incident_id(provider, incident))

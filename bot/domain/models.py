@@ -18,14 +18,28 @@ class Target:
     def __str__(self) -> str:
         return f"{self.provider.value}:{self.incident_id}"
 
+    @property
+    def on_status_page(self) -> bool:
+        """Whether this is a Checkly status-page incident (`checkly:<page>/<incident>`)."""
+        return self.provider is ProviderName.CHECKLY and "/" in self.incident_id
+
+    @property
+    def kind(self) -> str:
+        """What the target is, as people say it."""
+        if self.on_status_page:
+            return "Checkly status-page incident"
+        return f"{self.provider.label} incident"
+
 
 @dataclass(frozen=True)
 class Update:
-    """What a status page is told: a state, a text, and (Phare only) a publish time."""
+    """What a status page is told: a state, a text, and optionally when to show it and whether
+    to notify subscribers (where the target has those)."""
 
     state: State
     content: str
     published_at: datetime | None = None
+    notify_subscribers: bool | None = None
 
 
 class Source(StrEnum):

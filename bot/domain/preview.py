@@ -4,7 +4,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.domain.models import Target
-from bot.domain.states import ProviderName, State, supports, vendor_state
+from bot.domain.states import ProviderName, State, vendor_state
+from bot.domain.targets import takes_state
 from bot.domain.validation import PHARE_MAX_CONTENT
 
 CONTENT_LIMITS: Mapping[ProviderName, int | None] = {
@@ -34,9 +35,7 @@ def preview(state: State, content: str, targets: Sequence[Target]) -> list[Targe
     return [
         TargetPreview(
             target=target,
-            state_word=(
-                vendor_state(target.provider, state) if supports(target.provider, state) else None
-            ),
+            state_word=vendor_state(target.provider, state) if takes_state(target, state) else None,
             length=len(content),
             limit=CONTENT_LIMITS[target.provider],
         )

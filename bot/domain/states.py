@@ -44,6 +44,14 @@ PROVIDER_STATES: Mapping[ProviderName, tuple[State, ...]] = {
     ),
 }
 
+STATUS_PAGE_STATES: tuple[State, ...] = (
+    State.INVESTIGATING,
+    State.IDENTIFIED,
+    State.MONITORING,
+    State.RESOLVED,
+)
+"""What a Checkly status-page incident takes: no MAINTENANCE."""
+
 NEXT_STATE: Mapping[State, State] = {
     State.UNKNOWN: State.INVESTIGATING,
     State.INVESTIGATING: State.IDENTIFIED,
@@ -63,10 +71,10 @@ DEFAULT_REACTIONS: Mapping[str, State] = {
 
 
 class UnsupportedState(ValueError):
-    """A provider has no such state; the bot never maps it to another."""
+    """A provider (or a kind of its incidents) has no such state; never mapped to another."""
 
-    def __init__(self, provider: ProviderName, state: State) -> None:
-        super().__init__(f"{provider.label} has no '{state.value}' state")
+    def __init__(self, provider: ProviderName, state: State, where: str | None = None) -> None:
+        super().__init__(f"{where or provider.label} has no '{state.value}' state")
         self.provider = provider
         self.state = state
 

@@ -6,7 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.models import Target, Update
-from bot.domain.states import PROVIDER_STATES, ProviderName, supports
+from bot.domain.states import ProviderName
+from bot.domain.targets import lacking, states_of, takes_publish_time, takes_state
 from bot.domain.text import forbidden_character, has_visible_text
 
 PHARE_MAX_CONTENT = 10_000
@@ -41,8 +42,8 @@ def validate(update: Update, targets: Sequence[Target]) -> list[FieldError]:
 
 
 def lacking_state(update: Update, targets: Sequence[Target]) -> list[Target]:
-    """The targets whose provider has no such state."""
-    return [t for t in targets if not supports(t.provider, update.state)]
+    """The targets whose incident has no such state."""
+    return [t for t in targets if not takes_state(t, update.state)]
 
 
 def _content_errors(content: str, targets: Sequence[Target]) -> list[FieldError]:
@@ -67,30 +68,31 @@ def _content_errors(content: str, targets: Sequence[Target]) -> list[FieldError]
 def _state_errors(update: Update, targets: Sequence[Target]) -> list[FieldError]:
     """A state that a chosen provider lacks: never mapped silently to another."""
     errors = []
-    for provider in sorted({t.provider for t in lacking_state(update, targets)}):
-        offered = ", ".join(s.value for s in PROVIDER_STATES[provider])
-        errors.append(
-            FieldError(
-                Field.STATE,
-                f"{provider.label} has no '{update.state.value}' state (it has: {offered}).",
-            )
-        )
+    seen: set[str] = set()
+    for target in sorted(lacking_state(update, targets)):
+        reason = str(lacking(target, update.state))
+        if reason in seen:
+            continue
+        seen.add(reason)
+        offered = ", ".join(s.value for s in states_of(target))
+        errors.append(FieldError(Field.STATE, f"{reason} (it has: {offered})."))
     return errors
 
 
 def _published_at_errors(
     published_at: datetime | None, targets: Sequence[Target]
 ) -> list[FieldError]:
-    """A publish time is Phare's alone and must carry a time zone."""
+    """A publish time needs a target that shows one, and a time zone."""
     if published_at is None:
         return []
     errors = []
     if published_at.tzinfo is None or published_at.utcoffset() is None:
         errors.append(FieldError(Field.PUBLISHED_AT, "Give the publish time with a time zone."))
-    if not any(t.provider is ProviderName.PHARE for t in targets):
+    if not any(takes_publish_time(t) for t in targets):
         errors.append(
             FieldError(
-                Field.PUBLISHED_AT, "Only Phare takes a publish time; choose a Phare incident."
+                Field.PUBLISHED_AT,
+                "Only Phare and Checkly status pages take a publish time; choose such an incident.",
             )
         )
     return errors

@@ -75,6 +75,7 @@ def stored_update(update_row: RowMapping, delivery_rows: Sequence[RowMapping]) -
             state=State(update_row["state"]),
             content=update_row["content"],
             published_at=update_row["published_at"],
+            notify_subscribers=update_row["notify_subscribers"],
         ),
         targets=tuple(target_of(r) for r in ordered if r["status"] != skipped),
         source=Source(update_row["source"]),

@@ -135,7 +135,13 @@ def _due(now: datetime) -> ColumnElement[bool]:
 def _claims_of(ids: Sequence[int]) -> Select[Any]:
     """The rows with these ids joined to their updates, in id order."""
     return (
-        select(deliveries, updates.c.state, updates.c.content, updates.c.published_at)
+        select(
+            deliveries,
+            updates.c.state,
+            updates.c.content,
+            updates.c.published_at,
+            updates.c.notify_subscribers,
+        )
         .join(updates, updates.c.id == deliveries.c.update_id)
         .where(deliveries.c.id.in_(ids))
         .order_by(deliveries.c.id)
@@ -169,7 +175,9 @@ def _claim(row: Any) -> Claim:
         delivery_id=row["id"],
         update_id=row["update_id"],
         target=Target(ProviderName(row["provider"]), row["incident_id"]),
-        update=Update(State(row["state"]), row["content"], row["published_at"]),
+        update=Update(
+            State(row["state"]), row["content"], row["published_at"], row["notify_subscribers"]
+        ),
         attempts=row["attempts"],
         first_attempt_at=row["first_attempt_at"],
         needs_reconcile=bool(row["needs_reconcile"]),

@@ -28,6 +28,8 @@ metadata = MetaData(
 )
 
 _Id = BigInteger().with_variant(Integer(), "sqlite")
+# `<status-page-uuid>/<incident-uuid>` (73 characters) is the longest incident id.
+INCIDENT_ID_LENGTH = 80
 
 bindings = Table(
     "bindings",
@@ -48,7 +50,7 @@ binding_targets = Table(
         primary_key=True,
     ),
     Column("provider", String(16), primary_key=True),
-    Column("incident_id", String(64), nullable=False),
+    Column("incident_id", String(INCIDENT_ID_LENGTH), nullable=False),
 )
 
 updates = Table(
@@ -60,6 +62,7 @@ updates = Table(
     Column("state", String(16), nullable=False),
     Column("content", Text, nullable=False),
     Column("published_at", UtcDateTime),
+    Column("notify_subscribers", Boolean),
     Column("source", String(16), nullable=False),
     Column("channel_id", String(32)),
     Column("thread_ts", String(32)),
@@ -75,7 +78,7 @@ deliveries = Table(
     Column("id", _Id, primary_key=True, autoincrement=True),
     Column("update_id", _Id, ForeignKey("updates.id", ondelete="CASCADE"), nullable=False),
     Column("provider", String(16), nullable=False),
-    Column("incident_id", String(64), nullable=False),
+    Column("incident_id", String(INCIDENT_ID_LENGTH), nullable=False),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime),

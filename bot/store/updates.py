@@ -124,6 +124,7 @@ def _update_values(submission: Submission, now: datetime) -> dict[str, Any]:
         "state": submission.update.state.value,
         "content": submission.update.content,
         "published_at": submission.update.published_at,
+        "notify_subscribers": submission.update.notify_subscribers,
         "source": submission.source.value,
         "channel_id": submission.channel_id,
         "thread_ts": submission.thread_ts,

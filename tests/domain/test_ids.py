@@ -98,3 +98,33 @@ def test_parse_target() -> None:
 def test_parse_target_rejects(text: str) -> None:
     with pytest.raises(InvalidId):
         parse_target(text)
+
+
+def test_a_checkly_status_page_incident_is_two_uuids() -> None:
+    page, incident = uuid.uuid4(), uuid.uuid4()
+    target = parse_target(f"checkly:{str(page).upper()}/{incident}")
+    assert target == Target(ProviderName.CHECKLY, f"{page}/{incident}")
+    assert target.on_status_page
+    assert target.kind == "Checkly status-page incident"
+    assert not parse_target(f"checkly:{incident}").on_status_page
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "/",
+        "{page}/",
+        "/{incident}",
+        "{page}/{incident}/",
+        "{page}/{incident}/x",
+        "{page}/../{incident}",
+        "{page}//{incident}",
+        "{page}/{incident}?x=1",
+        "{page}%2F{incident}",
+        "{page} /{incident}",
+    ],
+)
+def test_malformed_status_page_incidents_are_refused(tail: str) -> None:
+    text = "checkly:" + tail.format(page=uuid.uuid4(), incident=uuid.uuid4())
+    with pytest.raises(InvalidId, match="Checkly"):
+        parse_target(text)

@@ -12,6 +12,12 @@ PHARE = Target(ProviderName.PHARE, "42")
 CHECKLY = Target(ProviderName.CHECKLY, "0b9d5d2e-6f8e-4c55-9d55-1c1f6a2b3c4d")
 
 
+STATUS_PAGE = Target(
+    ProviderName.CHECKLY,
+    "6f1c1c1e-0000-4000-8000-000000000001/6f1c1c1e-0000-4000-8000-000000000002",
+)
+
+
 def fields(errors: list[FieldError]) -> list[Field]:
     """The fields that have problems."""
     return [e.field for e in errors]
@@ -52,11 +58,24 @@ def test_a_state_a_provider_lacks_is_named() -> None:
     assert lacking_state(update, [PHARE, CHECKLY]) == [PHARE]
 
 
-def test_publish_time_needs_a_zone_and_phare() -> None:
+def test_publish_time_needs_a_zone_and_a_target_that_shows_one() -> None:
     naive = Update(State.MONITORING, "x", datetime(2026, 1, 1))
     assert fields(validate(naive, [CHECKLY])) == [Field.PUBLISHED_AT, Field.PUBLISHED_AT]
     aware = Update(State.MONITORING, "x", datetime(2026, 1, 1, tzinfo=UTC))
     assert validate(aware, [PHARE]) == []
+    assert validate(aware, [STATUS_PAGE]) == []
+    (error,) = validate(aware, [CHECKLY])
+    assert error.message.startswith("Only Phare and Checkly status pages take a publish time")
+
+
+def test_a_status_page_incident_has_no_maintenance_state() -> None:
+    update = Update(State.MAINTENANCE, "Planned work.")
+    (error,) = validate(update, [CHECKLY, STATUS_PAGE])
+    assert error.message == (
+        "A Checkly status page has no 'maintenance' state "
+        "(it has: investigating, identified, monitoring, resolved)."
+    )
+    assert lacking_state(update, [PHARE, CHECKLY, STATUS_PAGE]) == [PHARE, STATUS_PAGE]
 
 
 def test_parse_published_at() -> None:
