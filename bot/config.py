@@ -21,9 +21,11 @@ from bot.config_checks import (
     USER_ID,
     check_checkly_pair,
     cross_problems,
+    monitor_ids,
     normalised_database_url,
     reaction_map,
     slack_ids,
+    status_page_id,
     template_map,
 )
 from bot.domain.states import State
@@ -66,6 +68,7 @@ class PhareSettings(BaseModel):
     api_url: str
     project_id: int | None = None
     project_slug: str | None = None
+    monitor_ids: tuple[int, ...] = ()
 
 
 class ChecklySettings(BaseModel):
@@ -74,6 +77,8 @@ class ChecklySettings(BaseModel):
     api_key: SecretStr
     account_id: str
     api_url: str
+    status_page_id: str | None = None
+    notify_subscribers: bool = False
 
 
 class StoreSettings(BaseModel):
@@ -113,6 +118,9 @@ class _Environment(BaseModel):
     checkly_api_key: SecretStr | None = None
     checkly_account_id: str | None = None
     checkly_api_url: AnyHttpUrl = AnyHttpUrl("https://api.checklyhq.com")
+    checkly_status_page_id: str | None = None
+    checkly_notify_subscribers: bool = False
+    phare_monitor_ids: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
     incident_bot_reactions: str | None = None
@@ -179,7 +187,7 @@ def _describe(error: Mapping[str, object]) -> str:
 def _build(raw: _Environment) -> Settings:
     """Turn raw variables into nested settings, collecting cross-field problems."""
     problems: list[str] = []
-    phare = _phare(raw)
+    phare = _phare(raw, problems)
     checkly = _checkly(raw, problems)
     reactions = reaction_map(raw.incident_bot_reactions, problems)
     users = slack_ids(
@@ -212,8 +220,10 @@ def _build(raw: _Environment) -> Settings:
     )
 
 
-def _phare(raw: _Environment) -> PhareSettings | None:
+def _phare(raw: _Environment, problems: list[str]) -> PhareSettings | None:
     """Phare is on when its token is set."""
+    on = raw.phare_api_token is not None
+    monitors = monitor_ids(raw.phare_monitor_ids, on, problems)
     if raw.phare_api_token is None:
         return None
     return PhareSettings(
@@ -221,11 +231,14 @@ def _phare(raw: _Environment) -> PhareSettings | None:
         api_url=str(raw.phare_api_url).rstrip("/"),
         project_id=raw.phare_project_id,
         project_slug=raw.phare_project_slug,
+        monitor_ids=monitors,
     )
 
 
 def _checkly(raw: _Environment, problems: list[str]) -> ChecklySettings | None:
     """Checkly is on when its key and account are both set; one without the other is an error."""
+    on = raw.checkly_api_key is not None and raw.checkly_account_id is not None
+    page = status_page_id(raw.checkly_status_page_id, on, problems)
     if raw.checkly_api_key is None and raw.checkly_account_id is None:
         return None
     if raw.checkly_api_key is None or raw.checkly_account_id is None:
@@ -237,6 +250,8 @@ def _checkly(raw: _Environment, problems: list[str]) -> ChecklySettings | None:
         api_key=raw.checkly_api_key,
         account_id=raw.checkly_account_id.strip(),
         api_url=str(raw.checkly_api_url).rstrip("/"),
+        status_page_id=page,
+        notify_subscribers=raw.checkly_notify_subscribers,
     )
 
 

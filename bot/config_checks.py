@@ -2,6 +2,7 @@
 
 import re
 import tomllib
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from bot.domain.templates import DEFAULT_TEMPLATES, parse_templates
 DEFAULT_DATABASE_URL = "sqlite:///incident-bot.db"
 USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 GROUP_ID = re.compile(r"S[A-Z0-9]{2,}")
+_MONITOR_ID = re.compile(r"[1-9][0-9]{0,18}", re.ASCII)
 
 
 def cross_problems(raw: Mapping[str, str]) -> list[str]:
@@ -27,6 +29,9 @@ def cross_problems(raw: Mapping[str, str]) -> list[str]:
         raw.get("incident_bot_allowed_groups"), GROUP_ID, "INCIDENT_BOT_ALLOWED_GROUPS", problems
     )
     normalised_database_url(raw.get("database_url", DEFAULT_DATABASE_URL), problems)
+    checkly_named = key is not None or account is not None
+    status_page_id(raw.get("checkly_status_page_id"), checkly_named, problems)
+    monitor_ids(raw.get("phare_monitor_ids"), raw.get("phare_api_token") is not None, problems)
     templates = raw.get("incident_bot_templates")
     template_map(Path(templates) if templates else None, problems)
     return problems
@@ -91,3 +96,37 @@ def normalised_database_url(url: str, problems: list[str]) -> str:
     if not url.partition("://")[1] or scheme.split("+")[0] not in {"sqlite", "postgresql"}:
         problems.append("DATABASE_URL: must be a sqlite:/// or postgresql:// URL")
     return url
+
+
+def status_page_id(text: str | None, checkly_on: bool, problems: list[str]) -> str | None:
+    """CHECKLY_STATUS_PAGE_ID: a UUID (canonical form), and only with Checkly on."""
+    if text is None or not text.strip():
+        return None
+    try:
+        page = str(uuid.UUID(text.strip()))
+    except ValueError:
+        problems.append(
+            "CHECKLY_STATUS_PAGE_ID: not a UUID (Checkly: Status pages → your page → the id "
+            "in its address)"
+        )
+        return None
+    if not checkly_on:
+        problems.append(
+            "CHECKLY_STATUS_PAGE_ID: set, but Checkly is off (set CHECKLY_API_KEY and "
+            "CHECKLY_ACCOUNT_ID)"
+        )
+    return page
+
+
+def monitor_ids(text: str | None, phare_on: bool, problems: list[str]) -> tuple[int, ...]:
+    """PHARE_MONITOR_IDS: comma-separated positive whole numbers, and only with Phare on."""
+    if text is None or not text.strip():
+        return ()
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    bad = [part for part in parts if _MONITOR_ID.fullmatch(part) is None]
+    if bad:
+        problems.append(f"PHARE_MONITOR_IDS: {', '.join(map(repr, bad))} not a monitor id")
+        return ()
+    if not phare_on:
+        problems.append("PHARE_MONITOR_IDS: set, but Phare is off (set PHARE_API_TOKEN)")
+    return tuple(dict.fromkeys(int(part) for part in parts))

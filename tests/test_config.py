@@ -137,3 +137,43 @@ def test_problems_in_the_env_file_are_reported_together(
     with pytest.raises(ConfigError) as raised:
         load_settings(env_file=env_file)
     assert [p.split(":")[0] for p in raised.value.problems] == ["PORT", "CHECKLY_API_KEY"]
+
+
+PAGE = "0c7b2f8e-3c1d-4a59-9d8e-7a1b2c3d4e5f"
+CHECKLY_ON = {"CHECKLY_API_KEY": "cu_key", "CHECKLY_ACCOUNT_ID": "acc-1"}
+
+
+def test_status_page_monitors_and_notification_default() -> None:
+    settings = load_settings(
+        {
+            **CHECKLY_ON,
+            "CHECKLY_STATUS_PAGE_ID": PAGE.upper(),
+            "CHECKLY_NOTIFY_SUBSCRIBERS": "true",
+            "PHARE_API_TOKEN": "phare-secret",
+            "PHARE_MONITOR_IDS": "12, 7,12",
+        }
+    )
+    assert settings.checkly is not None
+    assert settings.phare is not None
+    assert settings.checkly.status_page_id == PAGE
+    assert settings.checkly.notify_subscribers is True
+    assert settings.phare.monitor_ids == (12, 7)
+    defaults = load_settings(CHECKLY_ON)
+    assert defaults.checkly is not None
+    assert (defaults.checkly.status_page_id, defaults.checkly.notify_subscribers) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({**CHECKLY_ON, "CHECKLY_STATUS_PAGE_ID": "my-page"}, "CHECKLY_STATUS_PAGE_ID: not a UUID"),
+        ({"CHECKLY_STATUS_PAGE_ID": PAGE}, "CHECKLY_STATUS_PAGE_ID: set, but Checkly is off"),
+        ({"PHARE_API_TOKEN": "t", "PHARE_MONITOR_IDS": "3,x,-1"}, "PHARE_MONITOR_IDS: 'x', '-1'"),
+        ({"PHARE_MONITOR_IDS": "3"}, "PHARE_MONITOR_IDS: set, but Phare is off"),
+        ({**CHECKLY_ON, "CHECKLY_NOTIFY_SUBSCRIBERS": "perhaps"}, "CHECKLY_NOTIFY_SUBSCRIBERS"),
+    ],
+)
+def test_status_page_and_monitor_problems_are_named(env: dict[str, str], problem: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env)
+    assert any(p.startswith(problem) for p in raised.value.problems), raised.value.problems
