@@ -283,7 +283,7 @@ class HangingPublisher:
 async def test_a_store_that_hangs_still_gets_slack_an_answer_in_time(
     fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.slack.commands.STORE_TIMEOUT", 0.3)
+    monkeypatch.setattr("bot.slack.failures.STORE_TIMEOUT", 0.3)
     async for bot in start_bot(fake_slack, publisher=HangingPublisher()):
         await bot.reply("link phare:42")
         started = time.monotonic()
