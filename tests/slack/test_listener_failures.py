@@ -4,7 +4,7 @@ with its traceback and the person told plainly that nothing was stored."""
 import functools
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -21,6 +21,7 @@ from tests.slack import signing
 from tests.slack.memory_repo import MemoryRepo
 from tests.slack.test_commands import SECRET, Bot, start_bot
 
+Surface = Callable[[Bot, Background], Awaitable[str]]
 DATABASE_DOWN = OperationalError("INSERT INTO updates", {}, ConnectionRefusedError("refused"))
 
 
@@ -57,8 +58,13 @@ def tracebacks(caplog: pytest.LogCaptureFixture) -> list[type[BaseException] | N
     return [r.exc_info[0] for r in caplog.records if r.exc_info]
 
 
-async def submit_form(bot: Bot) -> dict[str, object]:
-    """Open the form, submit it with a message; the JSON answer."""
+async def by_command(bot: Bot, background: Background) -> str:
+    """Publish with the inline command; the ephemeral answer."""
+    return await bot.reply("investigating Checkout is down")
+
+
+async def by_form(bot: Bot, background: Background) -> str:
+    """Open the form, submit it with a message; the error shown under the message."""
     await bot.command("", trigger_id=bot.slack.issue_trigger_id())
     [call] = await bot.slack.await_calls("views.open")
     raw = call.params["view"]
@@ -66,11 +72,13 @@ async def submit_form(bot: Bot) -> dict[str, object]:
     payload = signing.view_submission_payload(view, {ids.MESSAGE_ACTION: "Checkout is down"})
     status, body = await bot.post(signing.interaction(SECRET, payload))
     assert status == 200
-    answer: dict[str, object] = json.loads(body)
-    return answer
+    answer = json.loads(body)
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {ids.MESSAGE_BLOCK}
+    return str(answer["errors"][ids.MESSAGE_BLOCK])
 
 
-async def click_retry(bot: Bot, background: Background) -> list[str]:
+async def by_button(bot: Bot, background: Background) -> str:
     """Click Retry on a receipt; what the person who clicked was told privately."""
     action = {
         "type": "button",
@@ -82,63 +90,40 @@ async def click_retry(bot: Bot, background: Background) -> list[str]:
     status, _ = await bot.post(signing.interaction(SECRET, signing.block_actions_payload([action])))
     assert status == 200
     await background.drain()
-    return [str(e["text"]) for e in bot.slack.ephemeral() if e["user"] == signing.USER_ID]
+    [told] = [str(e["text"]) for e in bot.slack.ephemeral() if e["user"] == signing.USER_ID]
+    return told
 
 
-async def test_a_command_that_fails_says_nothing_was_stored(
-    broken: tuple[Bot, Broken, Background], caplog: pytest.LogCaptureFixture
-) -> None:
-    bot, _, _ = broken
-    with caplog.at_level(logging.ERROR):
-        text = await bot.reply("investigating Checkout is down")
-    assert text == NOTHING_STORED
-    assert tracebacks(caplog) == [KeyError]
+SURFACES: list[Surface] = [by_command, by_form, by_button]
+STORE_WORDS: dict[Surface, str] = {
+    by_command: "database did not answer in time",
+    by_form: STORE_FAILED,
+    by_button: "database did not answer in time",
+}
 
 
-async def test_a_command_whose_store_is_down_says_so(
-    broken: tuple[Bot, Broken, Background], caplog: pytest.LogCaptureFixture
-) -> None:
-    bot, failing, _ = broken
-    failing.error = DATABASE_DOWN
-    text = await bot.reply("investigating Checkout is down")
-    assert "database did not answer in time" in text
-    assert tracebacks(caplog) == []
-
-
-async def test_a_form_submission_that_fails_says_nothing_was_stored(
-    broken: tuple[Bot, Broken, Background], caplog: pytest.LogCaptureFixture
-) -> None:
-    bot, _, _ = broken
-    with caplog.at_level(logging.ERROR):
-        answer = await submit_form(bot)
-    assert answer == {"response_action": "errors", "errors": {ids.MESSAGE_BLOCK: NOTHING_STORED}}
-    assert tracebacks(caplog) == [KeyError]
-
-
-async def test_a_form_submission_whose_store_is_down_says_so(
+@pytest.mark.parametrize("surface", SURFACES)
+async def test_a_fault_of_the_bot_is_logged_and_the_person_told_nothing_was_stored(
     broken: tuple[Bot, Broken, Background],
-) -> None:
-    bot, failing, _ = broken
-    failing.error = DATABASE_DOWN
-    answer = await submit_form(bot)
-    assert answer == {"response_action": "errors", "errors": {ids.MESSAGE_BLOCK: STORE_FAILED}}
-
-
-async def test_a_button_that_fails_says_nothing_was_stored(
-    broken: tuple[Bot, Broken, Background], caplog: pytest.LogCaptureFixture
+    caplog: pytest.LogCaptureFixture,
+    surface: Surface,
 ) -> None:
     bot, _, background = broken
     with caplog.at_level(logging.ERROR):
-        told = await click_retry(bot, background)
-    assert told == [NOTHING_STORED]
+        said = await surface(bot, background)
+    assert said == NOTHING_STORED
     assert tracebacks(caplog) == [KeyError]
 
 
-async def test_a_button_whose_store_is_down_says_so(
-    broken: tuple[Bot, Broken, Background], caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("surface", SURFACES)
+async def test_a_store_that_is_down_is_reported_as_such(
+    broken: tuple[Bot, Broken, Background],
+    caplog: pytest.LogCaptureFixture,
+    surface: Surface,
 ) -> None:
     bot, failing, background = broken
     failing.error = DATABASE_DOWN
-    [told] = await click_retry(bot, background)
-    assert "database did not answer in time" in told
+    said = await surface(bot, background)
+    assert STORE_WORDS[surface] in said
+    assert "nothing was stored" not in said
     assert tracebacks(caplog) == []
