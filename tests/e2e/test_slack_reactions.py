@@ -178,7 +178,7 @@ def test_a_reaction_outside_the_incident_thread_does_nothing(session: SlackSessi
         "Pizza",
     ]
     assert session.card_ts(room.channel) == card
-    assert session.slack.ephemeral() == []
+    assert [e for e in session.slack.ephemeral() if e["channel"] == room.channel] == []
 
 
 def test_maintenance_by_reaction_skips_phare_and_says_why(session: SlackSession) -> None:
