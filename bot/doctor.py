@@ -4,14 +4,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy.engine import make_url
 
 from bot.config import Settings
+from bot.doctor_database import inspect_database
 from bot.domain.models import Refused, Retry, Unclear
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
-from bot.store.migrate import current_revision
-from bot.store.repo import open_repo
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -107,17 +105,6 @@ def _verdict(name: str, outcome: Refused | Retry | Unclear | None, success: str)
 
 
 async def _database(settings: Settings) -> Check:
-    """Connect, migrate to the current schema, and say where it is."""
-    shown = make_url(settings.store.url).render_as_string(hide_password=True)
-    try:
-        repo = await open_repo(settings.store.url)
-    except Exception as error:
-        return Check("FAIL", "database", f"{shown}: {type(error).__name__}: {str(error)[:200]}")
-    try:
-        reachable = await repo.ping()
-        revision = await current_revision(repo.engine)
-    finally:
-        await repo.close()
-    if not reachable:
-        return Check("FAIL", "database", f"{shown} is not reachable")
-    return Check("ok", "database", f"{shown} reachable, schema at revision {revision}")
+    """Connect and read the schema's revision (nothing is created or migrated)."""
+    found = await inspect_database(settings.store.url)
+    return Check("FAIL" if found.failed else "ok", "database", found.detail)

@@ -11,7 +11,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.states import ProviderName
+from bot.slack import replies
 from bot.slack.background import Background
+from bot.slack.failures import explain
 from bot.slack.form import Form
 from bot.slack.modal import build_view
 
@@ -52,11 +54,6 @@ class Click:
 
 Work = Callable[["Click", AsyncWebClient], Awaitable[None]]
 
-FAILED = (
-    "The bot could not do that just now (its database or Slack did not answer). "
-    "Click again in a moment."
-)
-
 
 def click_listener(work: Work, background: Background, name: str) -> Callable[..., Awaitable[None]]:
     """A Bolt listener for a button: ack at once, then run `work` after Slack has its answer."""
@@ -65,18 +62,18 @@ def click_listener(work: Work, background: Background, name: str) -> Callable[..
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        background.spawn(_guarded(work, Click.from_body(body, action), client), name=name)
+        click = Click.from_body(body, action)
+        background.spawn(_guarded(work, click, client, name), name=name)
 
     return clicked
 
 
-async def _guarded(work: Work, click: "Click", client: AsyncWebClient) -> None:
-    """Run the click's work; when the store or Slack fails, tell the person who clicked."""
+async def _guarded(work: Work, click: "Click", client: AsyncWebClient, name: str) -> None:
+    """Run the click's work; when it fails, tell the person who clicked what that means."""
     try:
         await work(click, client)
-    except Exception:
-        logger.exception("handling a button click failed")
-        await tell(client, click, FAILED)
+    except Exception as error:
+        await tell(client, click, explain(error, name, store_words=replies.store_unavailable()))
 
 
 async def tell(client: AsyncWebClient, click: Click, text: str) -> None:

@@ -2,9 +2,8 @@
 
 import asyncio
 import logging
-from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -29,21 +28,16 @@ from bot.slack.command_text import (
     Unlink,
     parse_command_text,
 )
+from bot.slack.failures import StoreDown, bounded, explain
 from bot.slack.modal import build_modal
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
-STORE_TIMEOUT = 2.0
 BINDING_TIMEOUT_FOR_MODAL = 1.0
 VIEWS_OPEN_TIMEOUT = 3.0
 RETYPE_WINDOW = 60.0
-
-
-class StoreDown(Exception):
-    """The store failed or did not answer in time."""
 
 
 @dataclass(frozen=True)
@@ -53,16 +47,6 @@ class Caller:
     user_id: str
     channel_id: str
     trigger_id: str
-
-
-async def bounded(work: Awaitable[T], seconds: float | None = None) -> T:
-    """Await store work within a deadline that keeps Slack's 3 s promise."""
-    try:
-        async with asyncio.timeout(STORE_TIMEOUT if seconds is None else seconds):
-            return await work
-    except Exception as error:
-        logger.warning("store call failed: %s", type(error).__name__)
-        raise StoreDown from error
 
 
 class CommandHandler:
@@ -76,8 +60,8 @@ class CommandHandler:
         """The ephemeral reply to a parsed command (the modal is opened elsewhere)."""
         try:
             return await self._answer(parsed, caller, client)
-        except StoreDown:
-            return replies.store_unavailable()
+        except Exception as error:
+            return explain(error, "/incident-update", store_words=replies.store_unavailable())
 
     async def _answer(self, parsed: Parsed, caller: Caller, client: AsyncWebClient) -> str:
         """Dispatch on the kind of command."""
@@ -145,6 +129,16 @@ class CommandHandler:
         self, client: AsyncWebClient, caller: Caller, respond: AsyncRespond
     ) -> None:
         """Open the form with the command's trigger (runs right after the ack)."""
+        try:
+            await self._open_modal(client, caller, respond)
+        except Exception as error:
+            text = explain(error, "opening the form", store_words=replies.store_unavailable())
+            await respond(text=text, response_type="ephemeral")
+
+    async def _open_modal(
+        self, client: AsyncWebClient, caller: Caller, respond: AsyncRespond
+    ) -> None:
+        """Check the caller, read the binding, open the form; say why when Slack refuses."""
         if not await self._permissions.allows(client, caller.user_id):
             await respond(text=replies.not_allowed(), response_type="ephemeral")
             return

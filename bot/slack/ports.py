@@ -43,6 +43,10 @@ class ChannelRepo(Protocol):
         """True the first time a key is seen within its time to live, False after."""
         ...
 
+    async def stored_under(self, dedup_key: str) -> bool:
+        """Whether an update with this dedup key is stored."""
+        ...
+
     async def channel_status(self, channel_id: str) -> ChannelStatus:
         """Bindings, last update and the latest delivery per provider."""
         ...

@@ -15,6 +15,7 @@ from bot.domain.records import Binding
 from bot.domain.states import State
 from bot.domain.validation import Field, lacking_state, validate
 from bot.slack.background import Background
+from bot.slack.failures import explain
 from bot.slack.messages import SlackMessage, nothing_published, skipped_reason
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
@@ -23,6 +24,11 @@ from bot.slack.reacted import generated_content, reacted_text
 logger = logging.getLogger(__name__)
 
 EVENT_TTL_SECONDS = 24 * 3600.0
+NOT_ALLOWED = "You are not allowed to publish incident updates."
+STORE_DOWN = (
+    "the bot's database is not answering. Remove the reaction and add it again once it is "
+    "back: a reaction is never published twice."
+)
 
 
 @dataclass(frozen=True)
@@ -87,20 +93,40 @@ class ReactionHandler:
         self._permissions = permissions
 
     async def handle(self, reaction: Reaction, client: AsyncWebClient) -> None:
-        """Dedup, check the thread and the person, then publish (slow: runs after the ack)."""
+        """Publish the reaction, or say why not (slow: runs after the ack).
+
+        The update is stored under the reaction's own dedup key (the same emoji on the same
+        message), in the one transaction that stores it: a delivery that fails before storing
+        leaves Slack's retry free to publish it, and any delivery after adds nothing.
+        """
+        try:
+            await self._handle(reaction, client)
+        except Exception as error:
+            reason = explain(error, f"reaction {reaction.event_id}", store_words=STORE_DOWN)
+            await self._failed(reaction, client, reason)
+
+    async def _handle(self, reaction: Reaction, client: AsyncWebClient) -> None:
+        """Check the thread and that nothing is published yet, then publish."""
         repo = self._deps.repo
-        if not await repo.first_time(f"event:{reaction.event_id}", EVENT_TTL_SECONDS):
-            return
         binding = await repo.get_binding(reaction.channel)
         if binding is None or binding.card_ts is None or not binding.targets:
             return
+        if await repo.stored_under(reaction.dedup_key):
+            return  # published already: Slack delivers again, or the emoji was added again
+        await self._publish(reaction, binding, binding.card_ts, client)
+
+    async def _first_note(self, reaction: Reaction) -> bool:
+        """Whether this event's note is not said yet (Slack may deliver an event several times)."""
+        return await self._deps.repo.first_time(f"event:{reaction.event_id}", EVENT_TTL_SECONDS)
+
+    async def _failed(self, reaction: Reaction, client: AsyncWebClient, reason: str) -> None:
+        """Tell the person who reacted that nothing was published, and why."""
+        text = f"Nothing was published for your :{reaction.emoji}: reaction: {reason}"
         try:
-            await self._publish(reaction, binding, binding.card_ts, client)
+            await _tell_user(client, reaction, text)
         except SlackApiError as error:
             code = error.response.get("error") if error.response is not None else None
-            logger.warning(
-                "reaction in channel %s not handled: Slack said %s", reaction.channel, code
-            )
+            logger.warning("could not tell %s about a failed reaction: %s", reaction.user, code)
 
     async def _publish(
         self, reaction: Reaction, binding: Binding, card_ts: str, client: AsyncWebClient
@@ -114,7 +140,8 @@ class ReactionHandler:
         if content is None:
             return
         if not await self._permissions.allows(client, reaction.user):
-            await _tell_user(client, reaction, "You are not allowed to publish incident updates.")
+            if await self._first_note(reaction):
+                await _tell_user(client, reaction, NOT_ALLOWED)
             return
         update = Update(state, content)
         skipped = tuple(lacking_state(update, binding.targets))
@@ -122,7 +149,8 @@ class ReactionHandler:
         problems = [e.message for e in validate(update, targets) if e.field is not Field.STATE]
         if not targets or problems:
             reasons = [skipped_reason(t, state) for t in skipped] + problems
-            await _reply(client, reaction.channel, card_ts, _refusal(state, reaction, reasons))
+            if await self._first_note(reaction):
+                await _reply(client, reaction.channel, card_ts, _refusal(state, reaction, reasons))
             return
         submission = Submission(
             update,

@@ -8,7 +8,7 @@ from bot.domain.reminders import SNOOZE
 from bot.slack import ids, replies
 from bot.slack.background import Background
 from bot.slack.clicks import Click, click_listener, edit_message, open_form, tell
-from bot.slack.commands import StoreDown, bounded
+from bot.slack.failures import bounded
 from bot.slack.modal import form_for_update, new_form
 from bot.slack.nudges import reminders_off, snoozed
 from bot.slack.permissions import Permissions
@@ -39,11 +39,7 @@ class ReminderButtons:
         if not await self._permissions.allows(client, click.user_id):
             await tell(client, click, replies.not_allowed())
             return
-        try:
-            status = await bounded(self._deps.repo.channel_status(click.channel_id), STATUS_TIMEOUT)
-        except StoreDown:
-            await tell(client, click, replies.store_unavailable())
-            return
+        status = await bounded(self._deps.repo.channel_status(click.channel_id), STATUS_TIMEOUT)
         binding, last = status.binding, status.last_update
         if last is None or binding is None:
             form = new_form(click.channel_id, binding, self._deps.options.templates)

@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import Source, Submission
 from bot.slack import ids, replies
-from bot.slack.commands import StoreDown, bounded
+from bot.slack.failures import bounded, explain
 from bot.slack.modal import ModalErrors, ModalInput, parse_submission
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
@@ -39,14 +39,26 @@ def register_submissions(app: AsyncApp, deps: SlackDeps, *, permissions: Permiss
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         """Answer with field errors (nothing sent) or store, then close the form."""
+        try:
+            errors = await submit(body, view, client)
+        except Exception as error:
+            reason = explain(error, "form submission", store_words=STORE_FAILED)
+            errors = {ids.MESSAGE_BLOCK: reason}
+        if errors:
+            await ack(response_action="errors", errors=errors)
+        else:
+            await ack()
+
+    async def submit(
+        body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> dict[str, str]:
+        """Store the form's update; the errors to show field by field instead (none: stored)."""
         user_id = str(body.get("user", {}).get("id", ""))
         if not await permissions.allows(client, user_id):
-            await ack(response_action="errors", errors={ids.MESSAGE_BLOCK: replies.not_allowed()})
-            return
+            return {ids.MESSAGE_BLOCK: replies.not_allowed()}
         parsed = parse_submission(view, deps.options.providers_on)
         if isinstance(parsed, ModalErrors):
-            await ack(response_action="errors", errors=dict(parsed.errors))
-            return
+            return dict(parsed.errors)
         submission = Submission(
             update=parsed.update,
             targets=parsed.targets,
@@ -55,11 +67,7 @@ def register_submissions(app: AsyncApp, deps: SlackDeps, *, permissions: Permiss
             channel_id=parsed.channel_id,
             dedup_key=dedup_key(view, parsed),
         )
-        try:
-            await bounded(deps.publisher.submit(submission))
-        except StoreDown:
-            await ack(response_action="errors", errors={ids.MESSAGE_BLOCK: STORE_FAILED})
-            return
-        await ack()
+        await bounded(deps.publisher.submit(submission))
+        return {}
 
     app.view(ids.MODAL_CALLBACK_ID)(incident_update_submitted)

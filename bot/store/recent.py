@@ -1,4 +1,4 @@
-"""Finding an update a person just stored, so a command retyped after a timeout is not doubled."""
+"""Finding an update stored already: a retyped command, a redelivered reaction are not doubled."""
 
 from datetime import datetime, timedelta
 
@@ -26,10 +26,17 @@ _SAME_WORDS = (
     .order_by(updates.c.id.desc())
     .limit(_CANDIDATES)
 )
+_BY_DEDUP_KEY = select(updates.c.id).where(updates.c.dedup_key == bindparam("key"))
 
 
 class RecentQueries(Queries):
-    """Recent updates by one person in one channel."""
+    """Recent updates by one person in one channel; updates stored under a dedup key."""
+
+    async def stored_under(self, dedup_key: str) -> bool:
+        """Whether an update with this dedup key is stored."""
+        async with self.connect() as conn:
+            found = await conn.execute(_BY_DEDUP_KEY, {"key": dedup_key})
+            return found.first() is not None
 
     async def recent_update(
         self, channel_id: str, author: str, update: Update, within_seconds: float

@@ -1,10 +1,16 @@
 """`incident-bot doctor`: one line per check, failures named, secrets never printed."""
 
+import asyncio
+import contextlib
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from bot.store.database import make_engine
+from bot.store.migrate import current_revision, migrate, packaged_head
 from tests.cli.process import run_cli
 from tests.fakes.checkly import ChecklyFake
 from tests.fakes.fixtures import CHECKLY_ACCOUNT, CHECKLY_INCIDENT, CHECKLY_KEY, PHARE_TOKEN
@@ -59,6 +65,93 @@ def test_every_check_passes_with_good_credentials(
     assert all(line.startswith("ok ") for group in lines.values() for line in group)
     assert "@" in " ".join(lines["slack"])
     _no_secrets(result.stdout + result.stderr, environment)
+
+
+def test_a_missing_sqlite_file_is_reported_and_not_created(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    environment["DATABASE_URL"] = f"sqlite:///{home / 'bot.db'}"
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert list(home.iterdir()) == []
+    assert result.returncode == 0, result.stdout + result.stderr
+    [database] = _lines(result.stdout)["database"]
+    assert database.startswith("ok ")
+    assert "does not exist yet; `serve` creates it" in database
+
+
+async def _migrated(url: str, revision: str) -> None:
+    """Migrate the database at `url` to `revision`."""
+    engine = make_engine(url)
+    try:
+        await migrate(engine, revision)
+    finally:
+        await engine.dispose()
+
+
+async def _revision(url: str) -> str | None:
+    """The revision the database at `url` is at."""
+    engine = make_engine(url)
+    try:
+        return await current_revision(engine)
+    finally:
+        await engine.dispose()
+
+
+def test_an_outdated_sqlite_schema_is_reported_not_migrated(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    asyncio.run(_migrated(url, "0001"))
+    environment["DATABASE_URL"] = url
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert asyncio.run(_revision(url)) == "0001"
+    assert result.returncode == 0, result.stdout + result.stderr
+    [database] = _lines(result.stdout)["database"]
+    assert f"schema at revision 0001, behind {packaged_head()}; `serve` migrates it" in database
+
+
+def test_a_schema_newer_than_this_version_fails_its_line(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    asyncio.run(_migrated(url, "head"))
+    with contextlib.closing(sqlite3.connect(tmp_path / "new.db")) as conn, conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    environment["DATABASE_URL"] = url
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 1
+    [database] = _lines(result.stdout)["database"]
+    assert database.startswith("FAIL")
+    assert "revision 0099, which this version of incident-bot does not know" in database
+
+
+def test_a_postgresql_database_without_tables_has_none_after_doctor(
+    tmp_path: Path, environment: dict[str, str], postgres_url: str
+) -> None:
+    environment["DATABASE_URL"] = postgres_url
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    with psycopg.connect(postgres_url) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchall()
+    assert tables == []
+    assert result.returncode == 0, result.stdout + result.stderr
+    [database] = _lines(result.stdout)["database"]
+    assert "reachable, no tables yet; `serve` migrates it when it starts" in database
+
+
+def test_a_current_postgresql_schema_is_ok(
+    tmp_path: Path, environment: dict[str, str], postgres_url: str
+) -> None:
+    asyncio.run(_migrated(postgres_url, "head"))
+    environment["DATABASE_URL"] = postgres_url
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [database] = _lines(result.stdout)["database"]
+    assert database.startswith("ok ")
+    assert f"reachable, schema at revision {packaged_head()}" in database
 
 
 @pytest.mark.parametrize(

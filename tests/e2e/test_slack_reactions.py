@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import wait_until
-from tests.e2e.slack_flows import WAIT_SECONDS, Room, SlackSession, running_session, shown
+from tests.e2e.slack_flows import (
+    RESPONDER,
+    WAIT_SECONDS,
+    Room,
+    SlackSession,
+    running_session,
+    shown,
+)
 
 ADA = "U0ADA00001"
 
@@ -171,7 +178,7 @@ def test_a_reaction_outside_the_incident_thread_does_nothing(session: SlackSessi
         "Pizza",
     ]
     assert session.card_ts(room.channel) == card
-    assert session.slack.ephemeral() == []
+    assert [e for e in session.slack.ephemeral() if e["channel"] == room.channel] == []
 
 
 def test_maintenance_by_reaction_skips_phare_and_says_why(session: SlackSession) -> None:
@@ -193,6 +200,45 @@ def test_maintenance_by_reaction_skips_phare_and_says_why(session: SlackSession)
         "(it has: unknown, investigating, identified, monitoring, resolved)."
     ) in said
     assert len(session.phare_bodies(room)) == 1
+
+
+def test_slacks_retry_publishes_a_reaction_that_failed_before_it_was_stored(
+    session: SlackSession,
+) -> None:
+    room = incident_room(session)
+    reply = session.seed_reply(room.channel, "Payments are flowing again")
+    event_id = f"Ev{uuid.uuid4().hex[:10].upper()}"
+    session.slack.fail_next("conversations.replies", "internal_error")
+
+    first = session.react(room.channel, reply, "hourglass_flowing_sand", event_id=event_id)
+
+    def told() -> list[object]:
+        return [e["user"] for e in session.slack.ephemeral() if e["channel"] == room.channel]
+
+    wait_until(told, timeout=WAIT_SECONDS)
+    assert told() == [RESPONDER]
+    assert contents(session, room) == (["Checkout is failing"], ["Checkout is failing"])
+
+    retried = session.react(
+        room.channel, reply, "hourglass_flowing_sand", event_id=event_id, retry_num=1
+    )
+    session.wait_published(room, phare=2, checkly=2)
+    again = session.react(
+        room.channel, reply, "hourglass_flowing_sand", event_id=event_id, retry_num=2
+    )
+    barrier = session.seed_reply(room.channel, "Monitoring for another hour")
+    session.react(room.channel, barrier, "hourglass_flowing_sand")
+    session.wait_published(room, phare=3, checkly=3)
+
+    assert [a.status_code for a in (first, retried, again)] == [200, 200, 200]
+    phare, checkly = contents(session, room)
+    assert phare == [
+        "Checkout is failing",
+        "Payments are flowing again",
+        "Monitoring for another hour",
+    ]
+    assert checkly == phare
+    assert told() == [RESPONDER]
 
 
 def _message(session: SlackSession, room: Room, ts: str) -> dict[str, object]:

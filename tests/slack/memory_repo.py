@@ -60,6 +60,10 @@ class MemoryRepo:
         self._seen[key] = now
         return True
 
+    async def stored_under(self, dedup_key: str) -> bool:
+        """Whether an update with this dedup key is stored."""
+        return any(u.submission.dedup_key == dedup_key for u in self.updates)
+
     async def binding_and_recent_update(
         self, channel_id: str, author: str, update: Update, within_seconds: float
     ) -> tuple[Binding | None, StoredUpdate | None]:

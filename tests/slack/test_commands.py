@@ -3,7 +3,7 @@
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +18,7 @@ from bot.domain.models import Accepted, DeliveryStatus, Refused, Source, Submiss
 from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import DEFAULT_REACTIONS, ProviderName, State
 from bot.slack import ids
-from bot.slack.app import build_bolt_app, build_web_client
+from bot.slack.app import Registrar, build_bolt_app, build_web_client
 from bot.slack.ports import SlackDeps, SlackOptions
 from bot.web import build_web_app
 from tests.fakes.slack import FakeSlack
@@ -70,13 +70,16 @@ async def start_bot(
     slack_options: SlackOptions | None = None,
     publisher: Any = None,
     repo: Any = None,
+    register_extra: Sequence[Registrar] = (),
 ) -> AsyncIterator[Bot]:
     """Serve the bot on 127.0.0.1 with a collector for response_url posts."""
     repo = repo or MemoryRepo()
     publisher = publisher or RecordingPublisher(repo)
     client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
     deps = SlackDeps(publisher=publisher, repo=repo, options=slack_options or options())
-    bolt = build_bolt_app(client=client, signing_secret=SECRET, deps=deps)
+    bolt = build_bolt_app(
+        client=client, signing_secret=SECRET, deps=deps, register_extra=register_extra
+    )
 
     async def healthy() -> bool:
         return True
@@ -283,7 +286,7 @@ class HangingPublisher:
 async def test_a_store_that_hangs_still_gets_slack_an_answer_in_time(
     fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.slack.commands.STORE_TIMEOUT", 0.3)
+    monkeypatch.setattr("bot.slack.failures.STORE_TIMEOUT", 0.3)
     async for bot in start_bot(fake_slack, publisher=HangingPublisher()):
         await bot.reply("link phare:42")
         started = time.monotonic()

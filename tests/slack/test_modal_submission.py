@@ -125,7 +125,7 @@ async def test_bad_input_is_shown_under_its_field_and_nothing_is_sent(
 
 
 async def test_a_store_that_hangs_keeps_the_form_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.slack.commands.STORE_TIMEOUT", 0.3)
+    monkeypatch.setattr("bot.slack.failures.STORE_TIMEOUT", 0.3)
     with FakeSlack() as slack:
         async for bot in start_bot(slack, publisher=HangingPublisher()):
             await bot.reply("link phare:42")

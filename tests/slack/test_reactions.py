@@ -2,6 +2,7 @@
 
 import asyncio
 import functools
+import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -11,11 +12,14 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
+from sqlalchemy.exc import OperationalError
 
-from bot.domain.models import Source, Target
+from bot.delivery.reporting import StoredUpdate
+from bot.domain.models import Source, Submission, Target
 from bot.domain.states import DEFAULT_REACTIONS, ProviderName, State
 from bot.slack.app import build_bolt_app, build_web_client
 from bot.slack.background import Background
+from bot.slack.failures import NOTHING_STORED
 from bot.slack.ports import SlackDeps, SlackOptions
 from bot.slack.reactions import register_reactions
 from bot.store.repo import Repo, open_repo
@@ -36,13 +40,28 @@ PHARE = Target(ProviderName.PHARE, "42")
 CHECKLY = Target(ProviderName.CHECKLY, "0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d")
 
 
+class FlakyPublisher(StorePublisher):
+    """The store as the engine uses it, failing the next submission when told to."""
+
+    def __init__(self, repo: Repo) -> None:
+        super().__init__(repo)
+        self.fail_next: Exception | None = None
+
+    async def submit(self, submission: Submission) -> StoredUpdate:
+        """Raise the error set in `fail_next` once (nothing stored), else store."""
+        error, self.fail_next = self.fail_next, None
+        if error is not None:
+            raise error
+        return await super().submit(submission)
+
+
 @dataclass
 class Bot:
     """The served bot, its fake Slack, its store and the background work of its listeners."""
 
     slack: FakeSlack
     repo: Repo
-    publisher: StorePublisher
+    publisher: FlakyPublisher
     background: Background
     session: aiohttp.ClientSession
     url: str
@@ -86,7 +105,7 @@ async def serve(
     if targets:
         await repo.bind(CHANNEL, targets)
     await repo.claim_card(CHANNEL, CARD_TS)
-    publisher = StorePublisher(repo)
+    publisher = FlakyPublisher(repo)
     options = SlackOptions(
         reactions=DEFAULT_REACTIONS,
         allowed_users=changes.get("allowed_users", frozenset()),
@@ -149,12 +168,14 @@ async def test_slack_is_answered_before_the_slow_lookup(bot: Bot) -> None:
 
 async def test_one_event_delivered_three_times_publishes_once(bot: Bot) -> None:
     event = signing.reaction_added_event(reaction="mag", ts=REPLY_TS)
-    await bot.deliver(event, event_id="Ev0SAME0001")
-    await bot.deliver(event, event_id="Ev0SAME0001", retry_num=1)
-    await bot.deliver(event, event_id="Ev0SAME0001", retry_num=2)
-    await bot.background.drain()
+    for retry_num in (None, 1, 2):
+        await bot.deliver(event, event_id="Ev0SAME0001", retry_num=retry_num)
+        await bot.background.drain()
     assert len(bot.publisher.submissions) == 1
+    # The retries after it was stored read nothing and say nothing.
     assert len(bot.slack.calls("conversations.replies")) == 1
+    assert bot.slack.calls("chat.postMessage") == []
+    assert bot.slack.ephemeral() == []
 
 
 async def test_concurrent_retries_of_one_event_publish_once(bot: Bot) -> None:
@@ -165,7 +186,68 @@ async def test_concurrent_retries_of_one_event_publish_once(bot: Bot) -> None:
     )
     await bot.background.drain()
     assert len(bot.publisher.submissions) == 1
-    assert len(bot.slack.calls("conversations.replies")) == 1
+    assert bot.slack.calls("chat.postMessage") == []
+    assert bot.slack.ephemeral() == []
+
+
+async def test_slacks_retry_publishes_what_failed_before_it_was_stored(bot: Bot) -> None:
+    bot.slack.fail_next("conversations.replies", "internal_error")
+    event = signing.reaction_added_event(reaction="mag", ts=REPLY_TS)
+    await bot.deliver(event, event_id="Ev0LOST0001")
+    await bot.background.drain()
+    assert bot.publisher.submissions == []
+    (told,) = bot.slack.ephemeral()
+    assert told["user"] == USER
+    assert "Nothing was published for your :mag: reaction" in told["text"]
+    assert "`internal_error`" in told["text"]
+
+    await bot.deliver(event, event_id="Ev0LOST0001", retry_num=1)
+    await bot.background.drain()
+    (submission,) = bot.publisher.submissions
+    assert submission.update.content == "Cache & DB back <!channel> fine"
+
+    await bot.deliver(event, event_id="Ev0LOST0001", retry_num=2)
+    await bot.background.drain()
+    assert len(bot.publisher.submissions) == 1
+    assert len(bot.slack.ephemeral()) == 1
+
+
+async def test_a_store_failure_leaves_the_retry_free_to_publish_once(bot: Bot) -> None:
+    down = OperationalError("INSERT INTO updates", {}, ConnectionRefusedError("refused"))
+    bot.publisher.fail_next = down
+    event = signing.reaction_added_event(reaction="eyes", ts=REPLY_TS)
+    await bot.deliver(event, event_id="Ev0LOST0002")
+    await bot.background.drain()
+    assert bot.publisher.submissions == []
+    (told,) = bot.slack.ephemeral()
+    assert "database is not answering" in told["text"]
+    assert "Remove the reaction and add it again" in told["text"]
+
+    for retry_num in (1, 2):
+        await bot.deliver(event, event_id="Ev0LOST0002", retry_num=retry_num)
+        await bot.background.drain()
+    (submission,) = bot.publisher.submissions
+    assert submission.update.state is State.INVESTIGATING
+    assert len(bot.slack.ephemeral()) == 1
+
+
+async def test_an_unexpected_error_is_logged_and_the_person_told_nothing_was_stored(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.publisher.fail_next = KeyError("targets")
+    with caplog.at_level(logging.ERROR, logger="bot.slack.failures"):
+        await bot.react("eyes")
+    assert bot.publisher.submissions == []
+    (told,) = bot.slack.ephemeral()
+    assert told["user"] == USER
+    assert told["text"] == f"Nothing was published for your :eyes: reaction: {NOTHING_STORED}"
+    assert "database" not in told["text"]
+    (record,) = [r for r in caplog.records if r.exc_info]
+    assert record.exc_info is not None
+    assert record.exc_info[0] is KeyError
+
+    await bot.react("eyes")  # added again: now it is published
+    assert len(bot.publisher.submissions) == 1
 
 
 async def test_same_emoji_on_same_message_publishes_once(bot: Bot) -> None:
