@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.delivery.reporting import DeliveryReport, StoredUpdate
 from bot.domain.models import Submission
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.slack import ids
 from bot.slack.background import Background
 from bot.slack.failures import NOTHING_STORED

@@ -14,8 +14,8 @@ from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 from sqlalchemy.exc import OperationalError
 
-from bot.delivery.reporting import StoredUpdate
 from bot.domain.models import Source, Submission, Target
+from bot.domain.records import StoredUpdate
 from bot.domain.states import DEFAULT_REACTIONS, ProviderName, State
 from bot.slack.app import build_bolt_app, build_web_client
 from bot.slack.background import Background
