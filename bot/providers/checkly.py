@@ -108,18 +108,31 @@ class ChecklyClient:
 
 
 def _created_id(body: object, status: str, description: str) -> str | None:
-    """Our update's id: 201 gives one object; 200 gives a list (newest match, else the last)."""
+    """Our update's id: 201 gives one object; 200 gives a list, in no documented order.
+
+    In a list, ours is the newest entry with our status and text (white space aside, as
+    Checkly may trim it); failing that, the newest entry of all (a later index breaks ties).
+    """
     if isinstance(body, dict):
         return _id_of(body)
     if not isinstance(body, list) or not body or not all(isinstance(i, dict) for i in body):
         return None
-    matches = [
+    dated = [
         (parse_timestamp(item.get("created_at")) or _EPOCH, index, item)
         for index, item in enumerate(body)
-        if item.get("status") == status and item.get("description") == description
     ]
-    chosen = max(matches, key=lambda m: (m[0], m[1]))[2] if matches else body[-1]
-    return _id_of(chosen)
+    matches = [
+        entry
+        for entry in dated
+        if entry[2].get("status") == status
+        and _same_words(entry[2].get("description"), description)
+    ]
+    return _id_of(max(matches or dated, key=lambda m: (m[0], m[1]))[2])
+
+
+def _same_words(listed: object, ours: str) -> bool:
+    """Whether a listed description is our text, line breaks and runs of white space aside."""
+    return isinstance(listed, str) and listed.split() == ours.split()
 
 
 def _id_of(item: dict[str, object]) -> str | None:

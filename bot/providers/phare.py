@@ -1,5 +1,6 @@
 """PhareClient: create and list incident updates at Phare (phare.io)."""
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -18,11 +19,22 @@ from bot.providers._exchange import (
     for_reading,
     unreadable,
 )
+from bot.providers._pages import PageTrail
 from bot.providers._responses import json_body, parse_timestamp
 from bot.providers.base import ListResult, PreparedRequest
 
 PER_PAGE = 100
-MAX_PAGES = 200
+MAX_PAGES = 50
+_FIRST_PAGE = {"page": "1", "per_page": str(PER_PAGE)}
+_KEEP_PARAMS = {"per_page": str(PER_PAGE)}
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What the listing needs from one page: its updates and the link to the next page."""
+
+    updates: list[RemoteUpdate]
+    next_link: str | None
 
 
 class PhareClient:
@@ -53,38 +65,46 @@ class PhareClient:
         if not isinstance(answer, httpx.Response):
             return answer
         body = json_body(answer)
-        update_id = body.get("id") if isinstance(body, dict) else None
-        if isinstance(update_id, bool) or not isinstance(update_id, int | str) or update_id == "":
+        update_id = _id_text(body.get("id")) if isinstance(body, dict) else None
+        if update_id is None:
             return unreadable(self._vendor, answer, "the created update")
-        return Accepted(str(update_id))
+        return Accepted(update_id)
 
     async def list_updates(self, incident_id: str) -> ListResult:
-        """Every update of the incident, newest first, reading every page."""
+        """Every update of the incident, in Phare's order, following `links.next` to the end."""
         try:
-            url = self._updates_url(incident_id)
+            first = httpx.URL(self._updates_url(incident_id), params=_FIRST_PAGE)
         except InvalidId as error:
             return Refused(None, str(error))
+        trail = PageTrail(
+            first, label=self._vendor.name.label, max_pages=MAX_PAGES, keep=_KEEP_PARAMS
+        )
         found: dict[str, RemoteUpdate] = {}
-        for page in range(1, MAX_PAGES + 1):
-            answer = await exchange(
-                self._http,
-                self._vendor,
-                "GET",
-                f"{url}?page={page}&per_page={PER_PAGE}",
-                headers=self._headers(masked=False),
-            )
-            if not isinstance(answer, httpx.Response):
-                return for_reading(answer)
-            if not answer.is_success:
-                return failure_outcome(self._vendor, answer, incident_id)
-            parsed = _read_page(json_body(answer))
-            if parsed is None:
-                return unreadable(self._vendor, answer, f"page {page} of the updates")
-            updates, last_page = parsed
-            found.update((u.id, u) for u in updates if u.id not in found)
-            if not updates or page >= last_page:
-                break
+        url: httpx.URL | None = first
+        while url is not None:
+            page = await self._page(url, incident_id)
+            if not isinstance(page, _Page):
+                return page
+            found.update((u.id, u) for u in page.updates if u.id not in found)
+            step = trail.follow(url, page.next_link)
+            if isinstance(step, Retry):
+                return step
+            url = step
         return list(found.values())
+
+    async def _page(self, url: httpx.URL, incident_id: str) -> _Page | Refused | Retry | Unclear:
+        """One page of the list, or why it could not be read."""
+        headers = self._headers(masked=False)
+        answer = await exchange(self._http, self._vendor, "GET", str(url), headers=headers)
+        if not isinstance(answer, httpx.Response):
+            return for_reading(answer)
+        if not answer.is_success:
+            return failure_outcome(self._vendor, answer, incident_id)
+        page = _read_page(json_body(answer))
+        if page is None:
+            where = url.params.get("page", "?")
+            return unreadable(self._vendor, answer, f"page {where} of the updates")
+        return page
 
     async def check_credentials(self) -> Refused | Retry | Unclear | None:
         """List one incident: None when the token (and project header) are accepted."""
@@ -120,29 +140,42 @@ class PhareClient:
         return headers
 
 
-def _read_page(body: object) -> tuple[list[RemoteUpdate], int] | None:
-    """One Laravel-style page: its updates and the last page number; None if unreadable."""
+def _read_page(body: object) -> _Page | None:
+    """One page as documented (`data`, and `links.next` a URL or null); None if unreadable.
+
+    Nothing else of the page is needed: `meta` and the other links are not read.
+    """
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         return None
-    meta = body.get("meta")
-    last_page = meta.get("last_page") if isinstance(meta, dict) else None
-    if not isinstance(last_page, int) or isinstance(last_page, bool):
+    links = body.get("links")
+    if not isinstance(links, dict) or "next" not in links:
+        return None
+    next_link = links["next"]
+    if next_link is not None and not isinstance(next_link, str):
         return None
     updates = [_remote(item) for item in body["data"]]
     if any(u is None for u in updates):
         return None
-    return [u for u in updates if u is not None], last_page
+    return _Page([u for u in updates if u is not None], next_link)
 
 
 def _remote(item: object) -> RemoteUpdate | None:
-    """One listed update, or None when it lacks an id or content."""
+    """One listed update; None when it lacks what matching needs: an id, a state, the content.
+
+    A state word Phare did not document yet is kept as None: such an update is not ours.
+    """
     if not isinstance(item, dict):
         return None
-    update_id, content = item.get("id"), item.get("content")
-    if not isinstance(update_id, int | str) or not isinstance(content, str):
+    update_id = _id_text(item.get("id"))
+    state_word, content = item.get("state"), item.get("content")
+    if update_id is None or not isinstance(state_word, str) or not isinstance(content, str):
         return None
-    state_word = item.get("state")
-    state = (
-        state_from_vendor(ProviderName.PHARE, state_word) if isinstance(state_word, str) else None
-    )
-    return RemoteUpdate(str(update_id), state, content, parse_timestamp(item.get("created_at")))
+    state = state_from_vendor(ProviderName.PHARE, state_word)
+    return RemoteUpdate(update_id, state, content, parse_timestamp(item.get("created_at")))
+
+
+def _id_text(value: object) -> str | None:
+    """An update id (documented as an integer; a non-empty string is taken too), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
+        return None
+    return str(value)

@@ -1,9 +1,12 @@
 """Delivery fixtures: provider and notifier stand-ins (`clock` and `repo`: tests/conftest.py),
-and the loopback vendor fakes (tests/fakes/fixtures.py)."""
+a store on the real clock, and the loopback vendor fakes (tests/fakes/fixtures.py)."""
+
+from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.domain.states import ProviderName
+from bot.store.repo import Repo, open_repo
 from tests.delivery.fakes import FakeProvider, RecordingNotifier
 from tests.fakes.fixtures import (  # noqa: F401 - fixtures
     checkly_fake,
@@ -30,3 +33,13 @@ def checkly(clock: FakeClock) -> FakeProvider:
 def notifier() -> RecordingNotifier:
     """A notifier that records everything."""
     return RecordingNotifier()
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[Repo]:
+    """A migrated store on the real clock (the vendor fakes stamp updates with the real time)."""
+    repo = await open_repo(database_url)
+    try:
+        yield repo
+    finally:
+        await repo.close()

@@ -13,7 +13,7 @@ from bot.providers.base import Provider
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
 from bot.providers.router import ProviderRouter
-from bot.store.repo import Repo, open_repo
+from bot.store.repo import Repo
 from tests.delivery.fakes import RecordingNotifier, wait_until
 from tests.delivery.helpers import final_reports, submission
 from tests.fakes.checkly import ChecklyFake
@@ -32,16 +32,6 @@ SEND_TIMEOUT = 3.0
 def servers(phare_server: LoopbackServer, checkly_server: LoopbackServer) -> tuple[str, str]:
     """Both fakes served on loopback: their base URLs."""
     return phare_server.url, checkly_server.url
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[Repo]:
-    """A migrated store on the real clock."""
-    repo = await open_repo(database_url)
-    try:
-        yield repo
-    finally:
-        await repo.close()
 
 
 @pytest.fixture

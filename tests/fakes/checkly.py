@@ -7,13 +7,16 @@
     fake.applied(INCIDENT_UUID)   # updates stored for the incident, oldest first
     fake.requests                 # every RecordedRequest; fake.latency = 0.3 delays every answer
 
-Routes: POST `/v1/incidents/{uuid}/updates`, GET `/v1/incidents/{uuid}` (with
-`includeAllIncidentUpdates=true` every update is listed, newest first; without it only the newest).
-Unscripted, the fake behaves like Checkly (errors shaped `{statusCode, error, message}`): 401 for a
-wrong or missing bearer key or a missing `x-checkly-account`; 403 for another account; 404 for a
-non-UUID or unknown incident; 400 for a missing or bad `status` (exact upper-case enum), a missing,
-non-string or empty `description`, or any other key; else success: by default 200 with the
-incident's updates as a list (`success_shape="list"`), or 201 with the one created object
+Routes: POST `/v1/incidents/{incidentId}/updates`, GET `/v1/incidents/{id}` (the documented
+incident: name, impact, startedAt, stoppedAt, dashboardId, id, created_at, updated_at and
+incidentUpdates; with `includeAllIncidentUpdates=true` every update, newest first, else only the
+newest). Unscripted, the fake behaves like Checkly (errors shaped `{statusCode, error, message}`):
+401 for a wrong or missing bearer key or a missing `x-checkly-account`; 403 for another account;
+400 for a path id that is not a GUID, a query parameter other than a boolean
+`includeAllIncidentUpdates`, a body that is not JSON, a missing or bad `status` (exact upper-case
+enum), a missing, non-string or empty `description`, or any other key; 404 for an unknown
+incident; else success: by default 200 with the incident's updates as a list
+(`success_shape="list"`), or 201 with the one created object and its `incidentId`
 (`success_shape="object"`, or `Reply.ok(shape="object")` for one request).
 See tests/fakes/vendor.py for every Reply.
 """
@@ -73,8 +76,9 @@ class ChecklyFake(VendorFake):
         self.success_shape = success_shape
         self._updates: dict[str, list[dict[str, Any]]] = {str(uuid.UUID(i)): [] for i in incidents}
         self._last_time = datetime.now(UTC)
-        self.app.router.add_post("/v1/incidents/{incident}/updates", self.create)
-        self.app.router.add_get("/v1/incidents/{incident}", self._incident)
+        self._created = _stamp(self._last_time)
+        self.app.router.add_post("/v1/incidents/{incidentId}/updates", self.create)
+        self.app.router.add_get("/v1/incidents/{id}", self._incident)
         self.app.router.add_get("/v1/accounts/me", self._account)
         self.app.router.add_route("*", "/{tail:.*}", self._no_route)
 
@@ -111,11 +115,15 @@ class ChecklyFake(VendorFake):
         problem = _validate(payload)
         return self.error(400, problem) if problem is not None else None
 
+    def not_json(self) -> web.Response:
+        """hapi's answer to a payload that does not parse."""
+        return self.error(400, "Invalid request payload JSON format")
+
     def created(self, incident: str, stored: dict[str, Any], reply: Reply | None) -> web.Response:
         """Checkly answers 201 with the update, or 200 with all of them (the chosen shape)."""
         shape = (reply.shape if reply is not None else None) or self.success_shape
         if shape == "object":
-            return web.json_response(stored, status=201)
+            return web.json_response({**stored, "incidentId": incident}, status=201)
         return web.json_response(self.applied(incident), status=200)
 
     async def _incident(self, request: web.Request) -> web.StreamResponse:
@@ -126,16 +134,23 @@ class ChecklyFake(VendorFake):
         incident, refusal = self.checked(request)
         if refusal is not None:
             return refusal
+        include_all = _boolean_query(request.query, "includeAllIncidentUpdates")
+        if isinstance(include_all, str):
+            return self.error(400, include_all)
         updates = list(reversed(self.applied(incident)))
-        if request.query.get("includeAllIncidentUpdates") != "true":
-            updates = updates[:1]
-        body = {
-            "id": incident,
-            "name": "Checkout is failing",
-            "severity": "MAJOR",
-            "incidentUpdates": updates,
-        }
-        return web.json_response(body)
+        return web.json_response(
+            {
+                "name": "Checkout is failing",
+                "impact": "MAJOR",
+                "startedAt": self._created,
+                "stoppedAt": None,
+                "dashboardId": 1234,
+                "id": incident,
+                "created_at": self._created,
+                "updated_at": None,
+                "incidentUpdates": updates if include_all else updates[:1],
+            }
+        )
 
     async def _account(self, request: web.Request) -> web.StreamResponse:
         """GET the current account (as `incident-bot doctor` does to check the key)."""
@@ -153,12 +168,13 @@ class ChecklyFake(VendorFake):
         refusal = self._credentials_refusal(request)
         if refusal is not None:
             return "", refusal
-        incident = _canonical(request.match_info["incident"])
+        name = "incidentId" if "incidentId" in request.match_info else "id"
+        incident = _canonical(request.match_info[name])
+        if incident is None:
+            return "", self.error(400, f'"{name}" must be a valid GUID')
         with self._lock:
-            known = incident is not None and incident in self._updates
-        if incident is None or not known:
-            return "", self.error(404, None)
-        return incident, None
+            known = incident in self._updates
+        return (incident, None) if known else ("", self.error(404, None))
 
     def _credentials_refusal(self, request: web.Request) -> web.Response | None:
         """401 for a wrong key or no account header, 403 for another account."""
@@ -175,7 +191,7 @@ class ChecklyFake(VendorFake):
         """Keep a new update with an id and timestamps, as Checkly returns it."""
         with self._lock:
             self._last_time = max(datetime.now(UTC), self._last_time + timedelta(milliseconds=1))
-            stamp = self._last_time.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            stamp = _stamp(self._last_time)
             stored = {
                 "id": str(uuid.uuid4()),
                 "status": payload["status"],
@@ -207,3 +223,19 @@ def _validate(payload: object) -> str | None:
     if not description:
         return '"description" is not allowed to be empty'
     return None
+
+
+def _boolean_query(query: Mapping[str, str], name: str) -> bool | str:
+    """The one documented query parameter, as Joi reads a boolean; else Joi's message."""
+    for key in query:
+        if key != name:
+            return f'"{key}" is not allowed'
+    text = query.get(name, "false").lower()
+    if text not in ("true", "false"):
+        return f'"{name}" must be a boolean'
+    return text == "true"
+
+
+def _stamp(moment: datetime) -> str:
+    """Checkly's timestamp: milliseconds and a Z."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

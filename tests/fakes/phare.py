@@ -13,8 +13,11 @@ Routes: POST and GET `/uptime/incidents/{id}/updates`. Unscripted, the fake beha
 X-Phare-Project-Id; 403 when `project_id` is set (organization-scoped key) and no matching project
 header came; 404 for a non-integer or unknown incident; 422 `{message, errors: {field: [...]}}` for
 a missing or bad `state` (exact lower-case enum), `content` (1..10000 characters after trimming),
-`published_at` (ISO date-time); else 201 with the stored update. The list is Laravel-paginated,
-newest first, `per_page` honoured (1..100, default 15) with `meta.last_page`.
+`published_at` (ISO date-time); else 201 with the stored update. The list answers exactly the
+documented page (Laravel's simple paginator): `data` newest first; `meta` with current_page, from,
+to, per_page, path; `links` with first, last (null), prev, next (full URLs carrying only `page`;
+next is null on the last page); no total, no last page. `page` (integer >= 1, default 1) and
+`per_page` (integer 1..100, default 20) are checked, else 422.
 `fake.add_updates(42, ["a", "b"])` seeds updates; `fake.script_list(...)` scripts list answers.
 See tests/fakes/vendor.py for every Reply.
 """
@@ -26,14 +29,19 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.laravel import paginator_page, timestamp, validation_summary
+from tests.fakes.laravel import simple_page, timestamp, validation_summary
+from tests.fakes.phare_shapes import (
+    PHARE_STATES,
+    incident_record,
+    monitor_errors,
+    page_query,
+    update_errors,
+)
 from tests.fakes.vendor import Reply, VendorFake
 
-PHARE_STATES = ("unknown", "investigating", "identified", "monitoring", "resolved")
 FORBIDDEN_MESSAGE = "The platform:write permission is required to perform this action."
 PROJECT_REQUIRED = "A project header is required when using an organization-scoped API key."
-MAX_CONTENT = 10_000
-_DEFAULT_MESSAGES = {401: "Unauthorized", 403: FORBIDDEN_MESSAGE, 404: "Not Found"}
+_DEFAULT_MESSAGES = {401: "Unauthorized", 403: FORBIDDEN_MESSAGE, 404: "Resource not found"}
 _DEFAULT_MESSAGES |= {420: "Enhance your calm", 429: "Too Many Attempts.", 422: "Invalid data."}
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
@@ -58,6 +66,7 @@ class PhareFake(VendorFake):
         self._updates: dict[int, list[dict[str, Any]]] = {int(i): [] for i in incidents}
         self._last_id = 1000
         self._last_time = datetime.now(UTC)
+        self._created = timestamp(self._last_time)
         self.app.router.add_post("/uptime/incidents/{incident}/updates", self.create)
         self.app.router.add_get("/uptime/incidents/{incident}/updates", self._list)
         self.app.router.add_get("/uptime/incidents", self._incidents)
@@ -92,7 +101,7 @@ class PhareFake(VendorFake):
 
     def refusal(self, payload: Any) -> web.Response | None:
         """Phare's 422 with field errors for an invalid create body."""
-        errors = _validate(payload if isinstance(payload, dict) else {})
+        errors = update_errors(payload if isinstance(payload, dict) else {})
         return self.error(422, None, errors) if errors else None
 
     def created(self, incident: int, stored: dict[str, Any], reply: Reply | None) -> web.Response:
@@ -107,24 +116,29 @@ class PhareFake(VendorFake):
         incident, refusal = self.checked(request)
         if refusal is not None:
             return refusal
-        page = _positive(request.query.get("page"), 1)
-        per_page = _positive(request.query.get("per_page"), 15)
-        if per_page > 100:
-            return self.error(
-                422, None, {"per_page": ["The per page field must not be greater than 100."]}
-            )
-        newest_first = list(reversed(self.applied(incident)))
-        return web.json_response(paginator_page(newest_first, page, per_page, request.path))
+        return self._page(request, list(reversed(self.applied(incident))))
 
     async def _incidents(self, request: web.Request) -> web.StreamResponse:
         """GET the incidents (as `incident-bot doctor` does to check the token)."""
         refusal = self._credentials_refusal(request)
         if refusal is not None:
             return refusal
+        monitors = request.query.getall("monitor_id", [])
+        if errors := monitor_errors(monitors):
+            return self.error(422, None, errors)
         with self._lock:
-            incidents = [{"id": i, "title": f"Incident {i}"} for i in sorted(self._updates)]
-        per_page = _positive(request.query.get("per_page"), 15)
-        return web.json_response(paginator_page(incidents, 1, per_page, request.path))
+            incidents = [incident_record(i, self._created) for i in sorted(self._updates)]
+        if monitors:
+            incidents = [i for i in incidents if set(i["monitors"]) & {int(m) for m in monitors}]
+        return self._page(request, incidents)
+
+    def _page(self, request: web.Request, items: list[dict[str, Any]]) -> web.Response:
+        """The page the query asks for, or Laravel's 422 for a bad `page` or `per_page`."""
+        asked = page_query(request.query)
+        if isinstance(asked, dict):
+            return self.error(422, None, asked)
+        path = str(request.url.with_query(None))
+        return web.json_response(simple_page(items, *asked, path))
 
     async def _no_route(self, request: web.Request) -> web.StreamResponse:
         """Any other path: Laravel's 404."""
@@ -141,7 +155,7 @@ class PhareFake(VendorFake):
         with self._lock:
             known = int(text) in self._updates
         if not known:
-            return 0, self.error(404, "Incident not found.")
+            return 0, self.error(404, None)
         return int(text), None
 
     def _credentials_refusal(self, request: web.Request) -> web.Response | None:
@@ -180,42 +194,3 @@ class PhareFake(VendorFake):
             }
             self._updates.setdefault(incident, []).append(stored)
             return dict(stored)
-
-
-def _validate(payload: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Laravel-style field errors for a create body."""
-    errors: dict[str, list[str]] = {}
-    state = payload.get("state")
-    if state is None or state == "":
-        errors["state"] = ["The state field is required."]
-    elif state not in PHARE_STATES:
-        errors["state"] = ["The selected state is invalid."]
-    content = payload.get("content")
-    if content is None or (isinstance(content, str) and not content.strip()):
-        errors["content"] = ["The content field is required."]
-    elif not isinstance(content, str):
-        errors["content"] = ["The content field must be a string."]
-    elif len(content.strip()) > MAX_CONTENT:
-        errors["content"] = [
-            f"The content field must not be greater than {MAX_CONTENT} characters."
-        ]
-    published_at = payload.get("published_at")
-    if published_at is not None and not _is_date_time(published_at):
-        errors["published_at"] = ["The published at field must be a valid date."]
-    return errors
-
-
-def _is_date_time(value: object) -> bool:
-    """Whether the value is an ISO 8601 date-time string."""
-    if not isinstance(value, str) or "T" not in value:
-        return False
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
-
-
-def _positive(text: str | None, default: int) -> int:
-    """A positive integer query parameter, or the default."""
-    return int(text) if text is not None and _DIGITS.fullmatch(text) and int(text) > 0 else default

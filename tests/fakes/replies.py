@@ -21,6 +21,7 @@ class Reply:
     body: bytes | None = None
     content_type: str = "application/json"
     shape: str | None = None
+    applies: bool = False
 
     @classmethod
     def ok(cls, shape: str | None = None) -> "Reply":
@@ -99,4 +100,17 @@ class Reply:
     @classmethod
     def apply_then_drop(cls) -> "Reply":
         """Store the update, then close the connection without answering."""
-        return cls("apply_then_drop")
+        return cls("drop", applies=True)
+
+    @classmethod
+    def apply_then_hang(cls) -> "Reply":
+        """Store the update, then never answer (until the client closes the connection)."""
+        return cls("hang", applies=True)
+
+    @classmethod
+    def apply_then_answer(
+        cls, status: int, body: str | bytes, content_type: str = "application/json"
+    ) -> "Reply":
+        """Store the update, then answer this status and body (say, a 2xx nobody can read)."""
+        data = body.encode() if isinstance(body, str) else body
+        return cls("raw", status, body=data, content_type=content_type, applies=True)

@@ -13,6 +13,12 @@
     Reply.hang()                    never answer; the handler ends once the client gives up
     Reply.drop()                    read the request, close the connection, apply nothing
     Reply.apply_then_drop()         store the update like ok(), then close without answering
+    Reply.apply_then_hang()         store the update like ok(), then never answer
+    Reply.apply_then_answer(status, body, content_type)
+                                    store the update like ok(), then answer that (an unreadable 2xx)
+
+A create is checked against the vendor's document first (path id, headers, body): an invalid
+one gets the vendor's refusal even when an apply_then_* reply is scripted.
 
 Every request (to any path) is recorded as a RecordedRequest before it is answered.
 All methods are thread-safe: call them from sync tests or from async tests on another loop.
@@ -158,7 +164,7 @@ class VendorFake(ABC):
     async def create(self, request: web.Request) -> web.StreamResponse:
         """POST an update: a scripted answer, or check, validate, store and answer success."""
         reply = self.next_create_reply()
-        if reply is not None and reply.kind not in ("ok", "apply_then_drop"):
+        if reply is not None and reply.kind != "ok" and not reply.applies:
             return await self.scripted(request, reply)
         incident, refusal = self.checked(request)
         if refusal is not None:
@@ -166,14 +172,20 @@ class VendorFake(ABC):
         try:
             payload = await request.json()
         except ValueError:
-            payload = None
+            return self.not_json()
         invalid = self.refusal(payload)
         if invalid is not None:
             return invalid
         stored = self.store(incident, payload)
-        if reply is not None and reply.kind == "apply_then_drop":
-            return drop(request)
+        if reply is not None and reply.applies:
+            return await self.scripted(request, reply)
         return self.created(incident, stored, reply)
+
+    def not_json(self) -> web.Response:
+        """The answer to a create body that is not JSON (Laravel reads it as no fields at all)."""
+        refusal = self.refusal({})
+        assert refusal is not None
+        return refusal
 
     async def scripted(self, request: web.Request, reply: Reply) -> web.StreamResponse:
         """Answer with a scripted error, raw body, hang or drop."""

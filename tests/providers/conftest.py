@@ -1,6 +1,6 @@
 """Fixtures for provider tests: the fakes, and a harness that runs a test against each vendor."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,3 +71,24 @@ def vendor(request: pytest.FixtureRequest, http: httpx.AsyncClient) -> Iterator[
         with LoopbackServer(fake.app) as server:
             client = ChecklyClient(http, checkly_settings(server.url))
             yield Harness(request.param, fake, client, CHECKLY_INCIDENT, CHECKLY_KEY, server.url)
+
+
+@pytest.fixture
+def phare_url(phare_fake: PhareFake) -> Iterator[str]:  # noqa: F811
+    """The Phare fake's base URL."""
+    with LoopbackServer(phare_fake.app) as server:
+        yield server.url
+
+
+@pytest.fixture
+def checkly_url(checkly_fake: ChecklyFake) -> Iterator[str]:  # noqa: F811
+    """The Checkly fake's base URL."""
+    with LoopbackServer(checkly_fake.app) as server:
+        yield server.url
+
+
+@pytest.fixture
+async def raw() -> AsyncIterator[httpx.AsyncClient]:
+    """A plain client for hand-made requests."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        yield client

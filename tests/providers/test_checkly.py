@@ -1,6 +1,7 @@
 """ChecklyClient against the Checkly fake: the exact request, both success shapes, the list."""
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -43,32 +44,35 @@ async def test_both_success_shapes_are_accepted(
     assert outcome == Accepted(newest["id"])
 
 
-async def test_list_answer_picks_the_newest_match_not_the_last_entry(
-    checkly_client: ChecklyClient, checkly_fake: ChecklyFake
+def _entry(
+    update_id: str, day: int | None, description: str = UPDATE.content, **more: str
+) -> dict[str, Any]:
+    """One entry of Checkly's 200 list answer."""
+    entry = {"id": update_id, "status": "INVESTIGATING", "description": description, **more}
+    return entry if day is None else {**entry, "created_at": f"2026-01-0{day}T00:00:00.000Z"}
+
+
+LIST_ANSWERS = {
+    "newest-match-not-last": (
+        [_entry("old-same", 1), _entry("ours", 2), _entry("x", 3, "x")],
+        "ours",
+    ),
+    "white-space-changed": (
+        [_entry("ours", 2, f"  {UPDATE.content.replace(' ', '  ')}\n"), _entry("old", 1, "x")],
+        "ours",
+    ),
+    "no-match-newest": ([_entry("newest", 2, "reworded"), _entry("old", 1, "x")], "newest"),
+    "no-match-no-dates-last": ([_entry("a", None, "x"), _entry("b", None, status="X")], "b"),
+}
+
+
+@pytest.mark.parametrize(("listed", "ours"), LIST_ANSWERS.values(), ids=LIST_ANSWERS.keys())
+async def test_a_200_list_answer_names_our_update(
+    checkly_client: ChecklyClient, checkly_fake: ChecklyFake, listed: list[Any], ours: str
 ) -> None:
-    ours = {"id": "our-id", "status": "INVESTIGATING", "description": UPDATE.content}
-    listed = [
-        {**ours, "id": "old-same-text", "created_at": "2026-01-01T00:00:00.000Z"},
-        {**ours, "created_at": "2026-01-02T00:00:00.000Z"},
-        {
-            "id": "other",
-            "status": "RESOLVED",
-            "description": "x",
-            "created_at": "2026-01-03T00:00:00Z",
-        },
-    ]
     checkly_fake.script(Reply.raw(200, json.dumps(listed), "application/json"))
 
-    assert await checkly_client.send(UPDATE, CHECKLY_INCIDENT) == Accepted("our-id")
-
-
-async def test_list_answer_without_a_match_falls_back_to_the_last(
-    checkly_client: ChecklyClient, checkly_fake: ChecklyFake
-) -> None:
-    listed = [{"id": "a", "status": "RESOLVED", "description": "x"}, {"id": "b", "status": "X"}]
-    checkly_fake.script(Reply.raw(200, json.dumps(listed), "application/json"))
-
-    assert await checkly_client.send(UPDATE, CHECKLY_INCIDENT) == Accepted("b")
+    assert await checkly_client.send(UPDATE, CHECKLY_INCIDENT) == Accepted(ours)
 
 
 @pytest.mark.parametrize("body", ["[]", '{"status": "INVESTIGATING"}', "[1, 2]", '{"id": 5}'])

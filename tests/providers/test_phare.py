@@ -1,4 +1,4 @@
-"""PhareClient against the Phare fake: the exact request, validation, every page of the list."""
+"""PhareClient against the Phare fake: the exact request, and Phare's own refusals."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -11,7 +11,6 @@ from bot.providers.phare import PhareClient
 from tests.fakes.fixtures import PHARE_TOKEN, phare_settings
 from tests.fakes.phare import PhareFake
 from tests.fakes.server import LoopbackServer
-from tests.fakes.vendor import Reply
 
 CET = timezone(timedelta(hours=1))
 
@@ -75,73 +74,3 @@ async def test_a_wrong_token_is_refused_401(
     assert outcome.status == 401
     assert "check PHARE_API_TOKEN" in outcome.message
     assert "Unauthorized" in outcome.message
-
-
-async def test_list_reads_every_page_newest_first(
-    phare_client: PhareClient, phare_fake: PhareFake
-) -> None:
-    seeded = phare_fake.add_updates(42, [f"update {n}" for n in range(250)])
-
-    listed = await phare_client.list_updates("42")
-
-    assert isinstance(listed, list)
-    assert [u.id for u in listed] == [str(u["id"]) for u in reversed(seeded)]
-    assert listed[0].content == "update 249"
-    assert all(u.state is State.INVESTIGATING and u.created_at is not None for u in listed)
-    pages = [r.query for r in phare_fake.requests_to("GET")]
-    assert pages == [{"page": str(n), "per_page": "100"} for n in (1, 2, 3)]
-
-
-async def test_list_of_an_incident_without_updates_is_one_request(
-    phare_client: PhareClient, phare_fake: PhareFake
-) -> None:
-    listed = await phare_client.list_updates("42")
-
-    assert listed == []
-    assert len(phare_fake.requests) == 1
-
-
-async def test_list_stops_at_an_empty_page(
-    phare_client: PhareClient, phare_fake: PhareFake
-) -> None:
-    page = (
-        '{"data": [], "meta": {"current_page": 2, "last_page": 9, "per_page": 100, "total": 900}}'
-    )
-    phare_fake.add_updates(42, [f"u{n}" for n in range(250)])
-    phare_fake.script_list(Reply.ok(), Reply.raw(200, page, "application/json"))
-
-    listed = await phare_client.list_updates("42")
-
-    assert isinstance(listed, list)
-    assert len(listed) == 100
-    assert len(phare_fake.requests) == 2
-
-
-async def test_list_failure_mid_way_is_returned(
-    phare_client: PhareClient, phare_fake: PhareFake
-) -> None:
-    phare_fake.add_updates(42, [f"u{n}" for n in range(150)])
-    phare_fake.script_list(Reply.ok(), Reply.rate_limited(retry_after=5))
-
-    listed = await phare_client.list_updates("42")
-
-    assert not isinstance(listed, list)
-    assert listed.after_seconds == 5.0  # type: ignore[union-attr]
-
-
-async def test_list_timeout_is_retried_since_reading_changes_nothing(
-    phare_fake: PhareFake, phare_server: LoopbackServer
-) -> None:
-    phare_fake.script_list(Reply.drop())
-    async with httpx.AsyncClient(timeout=httpx.Timeout(2.0)) as http:
-        listed = await PhareClient(http, phare_settings(phare_server.url)).list_updates("42")
-
-    assert type(listed).__name__ == "Retry"
-
-
-async def test_unreadable_list_is_unclear(phare_client: PhareClient, phare_fake: PhareFake) -> None:
-    phare_fake.script_list(Reply.raw(200, '{"items": []}', "application/json"))
-
-    listed = await phare_client.list_updates("42")
-
-    assert type(listed).__name__ == "Unclear"

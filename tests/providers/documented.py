@@ -1,0 +1,53 @@
+"""Field names from the vendors' OpenAPI documents, copied here so the tests carry their own.
+
+Phare: phare-incidents-openapi.yaml (GET/POST /uptime/incidents/{incidentId}/updates, GET
+/uptime/incidents, components `meta` and `links`). Checkly: checkly-incidents-v1-openapi.yaml
+(GET /v1/incidents/{id}: Model47, Model45) and checkly-incident-updates-v1-openapi.yaml / the
+create page (IncidentUpdateV1CreateResponse; the 200 list's Model227).
+"""
+
+PHARE_PAGE = frozenset({"data", "meta", "links"})
+PHARE_META = frozenset({"current_page", "from", "to", "per_page", "path"})
+PHARE_LINKS = frozenset({"first", "last", "prev", "next"})
+PHARE_UPDATE = frozenset(
+    {"id", "state", "content", "published_at", "creator", "created_at", "updated_at"}
+)
+PHARE_CREATOR = frozenset({"id", "type", "label"})
+PHARE_INCIDENT_FIELDS = frozenset(
+    {
+        "id",
+        "project_id",
+        "type",
+        "slug",
+        "impact",
+        "state",
+        "status",
+        "title",
+        "description",
+        "exclude_from_downtime",
+        "incident_at",
+        "recovery_at",
+        "monitors",
+        "created_at",
+        "updated_at",
+    }
+)
+PHARE_INCIDENT_REQUIRED = frozenset({"impact", "title", "exclude_from_downtime"})
+
+CHECKLY_INCIDENT_FIELDS = frozenset(
+    {
+        "name",
+        "impact",
+        "startedAt",
+        "stoppedAt",
+        "dashboardId",
+        "id",
+        "created_at",
+        "updated_at",
+        "incidentUpdates",
+    }
+)
+CHECKLY_INCIDENT_REQUIRED = CHECKLY_INCIDENT_FIELDS - {"startedAt", "stoppedAt"}
+CHECKLY_LISTED_UPDATE = frozenset({"status", "description", "id", "created_at", "updated_at"})
+CHECKLY_CREATED_UPDATE = CHECKLY_LISTED_UPDATE | {"incidentId"}
+CHECKLY_ERROR = frozenset({"statusCode", "error", "message"})
