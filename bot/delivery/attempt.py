@@ -1,5 +1,6 @@
 """One attempt at one delivery: reconcile first when needed, then send."""
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -15,27 +16,42 @@ log = logging.getLogger(__name__)
 
 
 async def attempt(
-    claim: Claim, router: ProviderRouter, queue: DeliveryQueue, skew_seconds: float
+    claim: Claim,
+    router: ProviderRouter,
+    queue: DeliveryQueue,
+    skew_seconds: float,
+    deadline_seconds: float,
 ) -> AttemptResult:
-    """Deliver once. After an unclear try, look for the update at the provider before resending."""
+    """Deliver once, within a deadline. After an unclear try, look for the update at the
+    provider before resending."""
+    deadline = asyncio.get_running_loop().time() + deadline_seconds
     if claim.needs_reconcile:
-        listed = await router.list_updates(claim.target)
+        try:
+            async with asyncio.timeout_at(deadline):
+                listed = await router.list_updates(claim.target)
+        except TimeoutError:
+            listed = Retry(f"the check took longer than {deadline_seconds:.0f} s")
         if not isinstance(listed, Sequence):
             return AttemptResult(_listing_failed(listed), sent=False)
         found = await _find_ours(claim, listed, queue, skew_seconds)
         if found is not None:
             log.info("delivery %s found at %s as %s", claim.delivery_id, claim.target, found.id)
             return AttemptResult(Accepted(found.id), sent=False)
-    return AttemptResult(await router.send(claim.target, claim.update), sent=True)
+    try:
+        async with asyncio.timeout_at(deadline):
+            return AttemptResult(await router.send(claim.target, claim.update), sent=True)
+    except TimeoutError:
+        return AttemptResult(Unclear(f"no answer within {deadline_seconds:.0f} s"), sent=True)
 
 
-def _listing_failed(listed: Refused | Retry | Unclear) -> Retry:
-    """A failed check is retried later (listing changes nothing at the provider)."""
+def _listing_failed(listed: Refused | Retry | Unclear) -> Retry | Refused:
+    """A failed check is retried later (listing changes nothing at the provider); a refused
+    one (the incident gone, the key revoked) is final, in the provider's words."""
     prefix = "could not check whether the earlier attempt arrived"
     if isinstance(listed, Retry):
         return Retry(f"{prefix}: {listed.reason}", listed.after_seconds, listed.status)
     if isinstance(listed, Refused):
-        return Retry(f"{prefix}: {listed.message}", None, listed.status)
+        return Refused(listed.status, f"{prefix}: {listed.message}", listed.field_errors)
     return Retry(f"{prefix}: {listed.reason}")
 
 

@@ -213,7 +213,11 @@ class DeliveryEngine:
         try:
             async with self._liveness.guard():
                 return await attempt(
-                    claim, self.router, self.repo.queue, self.policy.clock_skew_seconds
+                    claim,
+                    self.router,
+                    self.repo.queue,
+                    self.policy.clock_skew_seconds,
+                    self.policy.attempt_seconds,
                 )
         except ClaimLapsed as lapsed:
             log.warning("delivery %s: %s; it will be checked first", claim.delivery_id, lapsed)

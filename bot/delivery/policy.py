@@ -25,6 +25,10 @@ class RetryPolicy:
     max_attempts: int = 12
     budget_seconds: float = 1800.0
     clock_skew_seconds: float = 120.0
+    # One attempt (a check of every page, then the send) ends within this, whatever happens.
+    attempt_seconds: float = 60.0
+    # After an unclear answer the provider may still be applying our request: check no sooner.
+    unclear_floor_seconds: float = 5.0
     max_in_flight_per_provider: int = 16
     idle_poll_seconds: float = 1.0
     report_retry_seconds: float = 10.0
@@ -55,8 +59,11 @@ class RetryPolicy:
             return Disposition(DeliveryStatus.ACCEPTED, outcome)
         if isinstance(outcome, Refused):
             return Disposition(DeliveryStatus.REFUSED, outcome)
-        retry_after = outcome.after_seconds if isinstance(outcome, Retry) else None
-        next_at = now + timedelta(seconds=self.delay(claim.attempts, retry_after, rng))
+        if isinstance(outcome, Retry):
+            at_least = outcome.after_seconds
+        else:
+            at_least = self.unclear_floor_seconds
+        next_at = now + timedelta(seconds=self.delay(claim.attempts, at_least, rng))
         deadline = claim.first_attempt_at + timedelta(seconds=self.budget_seconds)
         if claim.attempts >= self.max_attempts or next_at > deadline:
             return Disposition(DeliveryStatus.FAILED, outcome)

@@ -170,3 +170,39 @@ async def test_identical_earlier_update_is_not_mistaken_for_ours(
     assert len(phare.stored["42"]) == 2
     reports = await repo.deliveries_of(second.id)
     assert reports[0].provider_update_id == phare.stored["42"][1].id
+
+
+async def test_a_refused_check_is_final_in_the_providers_words(
+    repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
+) -> None:
+    phare.script.append(Unclear("the connection dropped"))
+    phare.list_script.append(Refused(404, "No query results for model [Incident]."))
+    engine = make_engine(repo, clock, notifier, phare)
+    stored = await engine.submit(submission(targets=(PHARE,)))
+    await engine.run_due()
+    clock.advance(3600)
+    await engine.run_due()
+    (report,) = await repo.deliveries_of(stored.id)
+    assert report.status is DeliveryStatus.REFUSED
+    assert report.outcome == Refused(
+        404,
+        "could not check whether the earlier attempt arrived: "
+        "No query results for model [Incident].",
+    )
+    assert len(phare.sends) == 1
+
+
+async def test_after_an_unclear_answer_the_check_waits_a_little(
+    repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
+) -> None:
+    phare.script.append(Unclear("the connection dropped"))
+    policy = RetryPolicy(base_seconds=0.001, unclear_floor_seconds=5.0)
+    engine = make_engine(repo, clock, notifier, phare, policy=policy)
+    stored = await engine.submit(submission(targets=(PHARE,)))
+    await engine.run_due()
+    clock.advance(4.9)
+    assert await engine.run_due() == 0  # the provider may still be applying it
+    clock.advance(0.2)
+    assert await engine.run_due() == 1
+    (report,) = await repo.deliveries_of(stored.id)
+    assert report.status is DeliveryStatus.ACCEPTED
