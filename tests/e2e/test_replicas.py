@@ -24,9 +24,9 @@ ACCEPTED_LINE = re.compile(r"delivery ([0-9]+) to \S+: accepted")
 
 
 @pytest.fixture
-async def postgres_stack(tmp_path: Path) -> AsyncIterator[Stack]:
-    """The fakes, with bots sharing a fresh PostgreSQL schema (skipped without PostgreSQL)."""
-    async with postgres_schema() as url:
+async def postgres_stack(tmp_path: Path, postgres_server: str) -> AsyncIterator[Stack]:
+    """The fakes, with bots sharing a fresh PostgreSQL schema."""
+    async with postgres_schema(postgres_server) as url:
         with Stack(tmp_path, database_url=url) as stack:
             yield stack
 
