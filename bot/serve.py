@@ -2,13 +2,11 @@
 
 import asyncio
 import functools
-import logging
 import sys
-from collections.abc import Iterable
-from typing import TextIO
 
 from bot.config import Settings
-from bot.redaction import SecretRedactor, secrets_of
+from bot.logs import configure_logging
+from bot.redaction import secrets_of
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
@@ -22,33 +20,6 @@ How to get them:
      Or, for Socket Mode, SLACK_APP_TOKEN: Basic Information → App-Level Tokens
      (scope connections:write, xapp-…).
   4. Put them in the environment or in a .env file (see .env.example)."""
-
-
-QUIET_LOGGERS = ("alembic", "apscheduler", "httpx", "httpcore", "slack_bolt.AsyncApp")
-# Their DEBUG lines hold whole requests and answers (Socket Mode envelopes with response_url).
-PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt")
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-def configure_logging(
-    level: int = logging.INFO, *, secrets: Iterable[str] = (), stream: TextIO | None = None
-) -> logging.Handler:
-    """Readable log lines with secrets masked; chatty libraries kept to warnings.
-
-    Every line passes a SecretRedactor (the configured secrets, any Slack token, any
-    response_url); Slack's libraries never log below INFO, whatever `level` is.
-    """
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    handler.addFilter(SecretRedactor(secrets))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(level)
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(max(level, logging.WARNING))
-    for name in PAYLOAD_LOGGERS:
-        logging.getLogger(name).setLevel(max(level, logging.INFO))
-    return handler
 
 
 def _load_slack_modules() -> None:
@@ -79,7 +50,7 @@ def run_serve(settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    configure_logging(secrets=secrets_of(settings))
+    configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
     from bot.app import serve_forever
     from bot.core import StoreUnavailable
     from bot.delivery_process import fork_delivery_process

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.domain.models import Outcome, Refused, Target, Unclear, Update
 from bot.domain.states import ProviderName
+from bot.logs import about
 from bot.providers.base import Provider
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,12 @@ class Router:
         try:
             return await provider.send(update, target.incident_id)
         except Exception as error:  # a provider promises outcomes; a bug must not sink the others
-            log.exception("provider %s raised while sending to %s", target.provider.value, target)
+            log.exception(
+                "provider %s raised while sending to %s",
+                target.provider.value,
+                target,
+                extra=about(provider=target.provider),
+            )
             return Unclear(
                 f"{target.provider.label} client failed unexpectedly ({type(error).__name__})"
             )

@@ -1,8 +1,10 @@
 """Router: concurrent fan-out, unconfigured providers refused without a request."""
 
+import logging
 import time
 
 import httpx
+import pytest
 
 from bot.domain.models import Accepted, Outcome, Refused, Target, Unclear, Update
 from bot.domain.states import ProviderName, State
@@ -92,11 +94,15 @@ class _Broken:
 
 
 async def test_a_provider_bug_is_unclear_and_does_not_sink_the_others(
-    phare_client: PhareClient,
+    phare_client: PhareClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     router = Router({ProviderName.PHARE: phare_client, ProviderName.CHECKLY: _Broken()})
 
-    outcomes = await router.send(UPDATE, [PHARE, CHECKLY])
+    with caplog.at_level(logging.ERROR, logger="bot.providers.router"):
+        outcomes = await router.send(UPDATE, [PHARE, CHECKLY])
 
     assert isinstance(outcomes[PHARE], Accepted)
     assert isinstance(outcomes[CHECKLY], Unclear)
+    (logged,) = caplog.records
+    assert logged.exc_info is not None
+    assert getattr(logged, "provider", None) is ProviderName.CHECKLY
