@@ -13,7 +13,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from bot.domain.models import Accepted, Outcome, Refused, Retry, Source
+from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Retry, Source
 from bot.domain.states import ProviderName
 
 log = logging.getLogger(__name__)
@@ -27,15 +27,9 @@ PROVIDER_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0, 30.0
 SLACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
 _SLACK_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,63}", re.ASCII)
 OTHER = "other"
-
-
-class FinalOutcome(StrEnum):
-    """How a delivery ended."""
-
-    ACCEPTED = "accepted"
-    REFUSED = "refused"
-    FAILED = "failed"
-    SKIPPED = "skipped"
+FINAL = frozenset(
+    {DeliveryStatus.ACCEPTED, DeliveryStatus.REFUSED, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED}
+)
 
 
 class Operation(StrEnum):
@@ -152,8 +146,10 @@ class Metrics:
         """One request to a provider answered (or given up on) after `seconds`."""
         self._provider_seconds.labels(provider.value, operation.value).observe(seconds)
 
-    def delivery_final(self, provider: ProviderName, outcome: FinalOutcome) -> None:
-        """One delivery reached its final state."""
+    def delivery_final(self, provider: ProviderName, outcome: DeliveryStatus) -> None:
+        """One delivery reached its final state (accepted, refused, failed or skipped)."""
+        if outcome not in FINAL:
+            raise ValueError(f"{outcome.value} is not a final delivery status")
         self._deliveries.labels(provider.value, outcome.value).inc()
 
     def takeover(self, count: int) -> None:

@@ -9,12 +9,11 @@ from aiohttp.test_utils import TestServer
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
-from bot.domain.models import Accepted, Refused, Retry, Source, Unclear
+from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry, Source, Unclear
 from bot.domain.states import ProviderName
 from bot.metrics import (
     METRICS_PATH,
     Backlog,
-    FinalOutcome,
     Finding,
     Metrics,
     Operation,
@@ -77,7 +76,7 @@ def count_everything(metrics: Metrics) -> None:
     metrics.update_stored(Source.MODAL)
     metrics.attempt(PHARE, Refused(422, "message is too long"))
     metrics.provider_request(PHARE, Operation.SEND, 0.08)
-    metrics.delivery_final(PHARE, FinalOutcome.REFUSED)
+    metrics.delivery_final(PHARE, DeliveryStatus.REFUSED)
     metrics.takeover(2)
     metrics.reconciled(CHECKLY, Finding.FOUND)
     metrics.slack_api_error("chat.postMessage", "channel_not_found")
@@ -170,8 +169,8 @@ async def test_each_counter_moves_by_what_happened(metrics: Metrics) -> None:
     metrics.update_stored(Source.REACTION)
     metrics.update_stored(Source.REACTION)
     metrics.update_stored(Source.CLI)
-    metrics.delivery_final(CHECKLY, FinalOutcome.ACCEPTED)
-    metrics.delivery_final(PHARE, FinalOutcome.FAILED)
+    metrics.delivery_final(CHECKLY, DeliveryStatus.ACCEPTED)
+    metrics.delivery_final(PHARE, DeliveryStatus.FAILED)
     metrics.takeover(3)
     metrics.takeover(0)
     metrics.reconciled(PHARE, Finding.NOT_FOUND)
@@ -193,6 +192,18 @@ async def test_each_counter_moves_by_what_happened(metrics: Metrics) -> None:
     assert value(samples, reconciliations, provider="phare", found="check_failed") == 1
     assert value(samples, reconciliations, provider="phare", found="found") == 0
     assert value(samples, "incident_bot_reminders_posted_total") == 2
+
+
+@pytest.mark.parametrize("status", [DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT])
+async def test_a_delivery_not_yet_final_is_not_counted_as_ended(
+    metrics: Metrics, status: DeliveryStatus
+) -> None:
+    with pytest.raises(ValueError, match="not a final delivery status"):
+        metrics.delivery_final(PHARE, status)
+
+    samples = await scrape(metrics)
+
+    assert not [key for key in samples if key[0] == "incident_bot_deliveries_total"]
 
 
 async def test_durations_fall_in_their_buckets(metrics: Metrics) -> None:
