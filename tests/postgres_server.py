@@ -11,8 +11,10 @@ from pathlib import Path
 import port_for
 import pytest
 from pytest_postgresql.executors import PostgreSQLExecutor
+from pytest_postgresql.janitor import DatabaseJanitor
 
 SERVER_USER = "postgres"
+DATABASE = "incident_bot_tests"
 AS_SERVER_USER = Path(__file__).with_name("pg_ctl_as_postgres")
 # A server that lives as long as the test run: durability only slows it down.
 FAST_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -43,7 +45,9 @@ def throwaway_postgres() -> Iterator[str]:
             postgres_options=FAST_SETTINGS,
         )
         with server:
-            yield f"postgresql://{server.user}@127.0.0.1:{port}/postgres"
+            # Connecting is retried: the port opens before the server accepts sessions.
+            DatabaseJanitor(user=server.user, host=server.host, port=port, dbname=DATABASE).init()
+            yield f"postgresql://{server.user}@{server.host}:{port}/{DATABASE}"
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
