@@ -41,7 +41,7 @@ def throwaway_postgres() -> Iterator[str]:
             unixsocketdir=str(directory),
             logfile=str(directory / "server.log"),
             startparams="-w",
-            dbname="tests",
+            dbname=DATABASE,
             postgres_options=FAST_SETTINGS,
         )
         with server:
