@@ -1,6 +1,7 @@
 """Settings from the environment (and `.env`), checked all at once before anything starts."""
 
 from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import (
@@ -38,6 +39,13 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+class LogFormat(StrEnum):
+    """How log lines are written."""
+
+    TEXT = "text"
+    JSON = "json"
 
 
 class SlackSettings(BaseModel):
@@ -100,6 +108,7 @@ class Settings(BaseModel):
     allowed_groups: frozenset[str]
     reminder_minutes: float
     templates: Mapping[State, str] = Field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
+    log_format: LogFormat = LogFormat.TEXT
 
 
 class _Environment(BaseModel):
@@ -128,6 +137,12 @@ class _Environment(BaseModel):
     incident_bot_allowed_groups: str | None = None
     incident_bot_reminder_minutes: float = Field(default=30.0, ge=0, allow_inf_nan=False)
     incident_bot_templates: Path | None = None
+    log_format: LogFormat = LogFormat.TEXT
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -217,6 +232,7 @@ def _build(raw: _Environment) -> Settings:
         allowed_groups=groups,
         reminder_minutes=raw.incident_bot_reminder_minutes,
         templates=templates,
+        log_format=raw.log_format,
     )
 
 

@@ -4,11 +4,12 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Coroutine, Iterable
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from bot.redaction import SecretRedactor, secrets_of
+from bot.logs import configure_logging
+from bot.redaction import secrets_of
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -31,33 +32,6 @@ How to get them:
   4. Put them in the environment or in a .env file (see .env.example)."""
 
 
-QUIET_LOGGERS = ("alembic", "apscheduler", "httpx", "httpcore", "slack_bolt.AsyncApp")
-# Their DEBUG lines hold whole requests and answers (Socket Mode envelopes with response_url).
-PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt")
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-def configure_logging(
-    level: int = logging.INFO, *, secrets: Iterable[str] = (), stream: TextIO | None = None
-) -> logging.Handler:
-    """Readable log lines with secrets masked; chatty libraries kept to warnings.
-
-    Every line passes a SecretRedactor (the configured secrets, any Slack token, any
-    response_url); Slack's libraries never log below INFO, whatever `level` is.
-    """
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    handler.addFilter(SecretRedactor(secrets))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(level)
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(max(level, logging.WARNING))
-    for name in PAYLOAD_LOGGERS:
-        logging.getLogger(name).setLevel(max(level, logging.INFO))
-    return handler
-
-
 def run_serve(settings: Settings, *, worker: bool = True) -> int:
     """Start the Slack app (and its worker); exit 2 naming missing variables, 1 when the store
     cannot be opened."""
@@ -68,7 +42,7 @@ def run_serve(settings: Settings, *, worker: bool = True) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    configure_logging(secrets=secrets_of(settings))
+    configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
     return _run("serve", _serve_until_stopped(settings, worker=worker))
 
 
@@ -77,7 +51,7 @@ def run_worker(settings: Settings) -> int:
     if settings.slack.bot_token is None:
         print(f"incident-bot worker: missing SLACK_BOT_TOKEN.\n{_HOW_TO}", file=sys.stderr)
         return EXIT_USAGE
-    configure_logging(secrets=secrets_of(settings))
+    configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
     return _run("worker", _work_until_stopped(settings))
 
 

@@ -1,9 +1,9 @@
-"""Shared fixtures: database URLs for SQLite (always) and PostgreSQL (TEST_DATABASE_URL)."""
+"""Shared fixtures: database URLs for SQLite and PostgreSQL (TEST_DATABASE_URL, else our own)."""
 
 import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -13,6 +13,7 @@ import pytest
 from psycopg import sql
 
 from bot.store.repo import Repo, open_repo
+from tests.postgres_server import throwaway_postgres
 from tests.store.clock import FakeClock
 
 POSTGRES_ENV = "TEST_DATABASE_URL"
@@ -24,23 +25,24 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'bot.db'}"
         return
-    async with postgres_schema() as url:
+    async with postgres_schema(request.getfixturevalue("postgres_server")) as url:
         yield url
 
 
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    """A URL to a fresh PostgreSQL schema (skipped when TEST_DATABASE_URL is unset)."""
-    async with postgres_schema() as url:
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server's URL: TEST_DATABASE_URL when set, else a throwaway one of our own."""
+    base = os.environ.get(POSTGRES_ENV)
+    if base:
+        yield base
+        return
+    with throwaway_postgres() as url:
         yield url
 
 
 @asynccontextmanager
-async def postgres_schema() -> AsyncIterator[str]:
-    """A URL whose search_path is a new, empty schema, dropped afterwards (skips without PG)."""
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL tests skipped")
+async def postgres_schema(base: str) -> AsyncIterator[str]:
+    """A URL on the server at `base` whose search_path is a new, empty schema, dropped after."""
     schema = sql.Identifier(f"test_{uuid.uuid4().hex[:16]}")
     await _run(base, sql.SQL("CREATE SCHEMA {}").format(schema))
     separator = "&" if "?" in base else "?"

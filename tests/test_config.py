@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, LogFormat, load_settings
 from bot.domain.states import DEFAULT_REACTIONS, State
 
 
@@ -19,6 +19,7 @@ def test_an_empty_environment_gives_the_documented_defaults() -> None:
     assert dict(settings.reactions) == dict(DEFAULT_REACTIONS)
     assert settings.allowed_users == frozenset()
     assert settings.reminder_minutes == 30
+    assert settings.log_format is LogFormat.TEXT
 
 
 def test_every_variable_is_read_and_secrets_stay_secret() -> None:
@@ -41,6 +42,7 @@ def test_every_variable_is_read_and_secrets_stay_secret() -> None:
             "INCIDENT_BOT_ALLOWED_USERS": "U012ABC, W0345DEF",
             "INCIDENT_BOT_ALLOWED_GROUPS": "S0123GRP",
             "INCIDENT_BOT_REMINDER_MINUTES": "0.5",
+            "LOG_FORMAT": "JSON",
         }
     )
     assert settings.slack.socket_mode
@@ -58,6 +60,7 @@ def test_every_variable_is_read_and_secrets_stay_secret() -> None:
     assert settings.allowed_users == {"U012ABC", "W0345DEF"}
     assert settings.allowed_groups == {"S0123GRP"}
     assert settings.reminder_minutes == 0.5
+    assert settings.log_format is LogFormat.JSON
     shown = repr(settings)
     for secret in ("xoxb-1-secret", "signing-secret", "xapp-1-secret", "phare-secret"):
         assert secret not in shown
@@ -76,6 +79,7 @@ def test_every_problem_is_reported_at_once_without_values() -> None:
                 "INCIDENT_BOT_ALLOWED_USERS": "alice",
                 "INCIDENT_BOT_REMINDER_MINUTES": "-1",
                 "DATABASE_URL": "mysql://db/bot",
+                "LOG_FORMAT": "yaml",
             }
         )
     problems = raised.value.problems
@@ -90,6 +94,7 @@ def test_every_problem_is_reported_at_once_without_values() -> None:
         "INCIDENT_BOT_ALLOWED_USERS",
         "INCIDENT_BOT_REMINDER_MINUTES",
         "DATABASE_URL",
+        "LOG_FORMAT",
     }
     assert "xoxp-user-token-secret" not in str(raised.value)
     assert "checkly-secret" not in str(raised.value)
@@ -105,6 +110,7 @@ def test_every_problem_is_reported_at_once_without_values() -> None:
         ({"INCIDENT_BOT_REACTIONS": "eyes=resolved,eyes=monitoring"}, "INCIDENT_BOT_REACTIONS"),
         ({"INCIDENT_BOT_ALLOWED_GROUPS": "U012ABC"}, "INCIDENT_BOT_ALLOWED_GROUPS"),
         ({"INCIDENT_BOT_REMINDER_MINUTES": "nan"}, "INCIDENT_BOT_REMINDER_MINUTES"),
+        ({"LOG_FORMAT": "logfmt"}, "LOG_FORMAT"),
     ],
 )
 def test_each_bad_variable_is_named(variables: dict[str, str], named: str) -> None:

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 
 from bot.domain.models import Outcome, Refused, Retry, Target, Unclear, Update
 from bot.domain.states import ProviderName
+from bot.logs import about
 from bot.providers.base import ListResult, PreparedRequest, Provider
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class ProviderRouter:
         try:
             return await provider.send(update, target.incident_id)
         except Exception as error:
-            log.exception("sending to %s raised", target)
+            log.exception("sending to %s raised", target, extra=about(provider=target.provider))
             return Unclear(f"unexpected error while sending ({type(error).__name__})")
 
     async def list_updates(self, target: Target) -> ListResult:
@@ -59,5 +60,7 @@ class ProviderRouter:
         try:
             return await provider.list_updates(target.incident_id)
         except Exception as error:
-            log.exception("listing updates of %s raised", target)
+            log.exception(
+                "listing updates of %s raised", target, extra=about(provider=target.provider)
+            )
             return Retry(f"unexpected error while listing updates ({type(error).__name__})")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.repo import Repo, open_repo
+from tests.conftest import postgres_schema
 from tests.e2e.harness import Stack
 
 
@@ -24,3 +25,11 @@ async def store(stack: Stack) -> AsyncIterator[Repo]:
         yield repo
     finally:
         await repo.close()
+
+
+@pytest.fixture
+async def postgres_stack(tmp_path: Path, postgres_server: str) -> AsyncIterator[Stack]:
+    """The fakes, with bots sharing a fresh PostgreSQL schema."""
+    async with postgres_schema(postgres_server) as url:
+        with Stack(tmp_path, database_url=url) as stack:
+            yield stack

@@ -2,16 +2,12 @@
 
 import re
 from collections import Counter
-from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from bot.store.repo import Repo, open_repo
 from bot.store.schema import deliveries
-from tests.conftest import postgres_schema
 from tests.e2e.harness import LINK_BOTH, BotProcess, Stack
 from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT
 from tests.polling import eventually
@@ -21,14 +17,6 @@ CHANNELS = ("C0REPLICA1", "C0REPLICA2", "C0REPLICA3", "C0REPLICA4")
 CONCURRENT_COMMANDS = 8
 SETTLE_TIMEOUT = 45.0
 ACCEPTED_LINE = re.compile(r"delivery ([0-9]+) to \S+: accepted")
-
-
-@pytest.fixture
-async def postgres_stack(tmp_path: Path) -> AsyncIterator[Stack]:
-    """The fakes, with bots sharing a fresh PostgreSQL schema (skipped without PostgreSQL)."""
-    async with postgres_schema() as url:
-        with Stack(tmp_path, database_url=url) as stack:
-            yield stack
 
 
 def texts() -> list[str]:

@@ -6,16 +6,12 @@ replica finishes within 15 s of a kill); the design takes about half of it.
 
 import re
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from bot.domain.models import DeliveryStatus
 from bot.store.repo import Repo, open_repo
 from bot.store.schema import deliveries
-from tests.conftest import postgres_schema
 from tests.e2e.harness import LINK_BOTH, Stack
 from tests.e2e.rows import PHARE, creates, creates_arrive, delivery, phare_lists, settles
 from tests.e2e.slack_flows import shown
@@ -37,14 +33,6 @@ def phare_receipts(stack: Stack, channel: str = CHANNEL_ID) -> list[str]:
         for m in stack.slack.messages(channel)
         if str(m.get("text", "")).startswith("Phare: ")
     ]
-
-
-@pytest.fixture
-async def postgres_stack(tmp_path: Path) -> AsyncIterator[Stack]:
-    """The fakes, with bots sharing a fresh PostgreSQL schema (skipped without PostgreSQL)."""
-    async with postgres_schema() as url:
-        with Stack(tmp_path, database_url=url) as stack:
-            yield stack
 
 
 async def killed_during_a_send_is_reported_after_restart(stack: Stack, store: Repo) -> None:

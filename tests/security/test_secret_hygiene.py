@@ -1,6 +1,7 @@
 """No token, signing secret or response_url in the logs (at DEBUG), Slack messages or CLI output."""
 
 import io
+import json
 import logging
 import sys
 from collections.abc import Iterator
@@ -8,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import LogFormat
+from bot.logs import configure_logging
 from bot.redaction import MASK, SecretRedactor, redact
-from bot.serve import configure_logging
 from tests.cli.process import run_cli
 from tests.fakes.checkly import ChecklyFake
 from tests.fakes.fixtures import CHECKLY_ACCOUNT, CHECKLY_INCIDENT, CHECKLY_KEY, PHARE_TOKEN
@@ -36,18 +38,22 @@ def leaks(text: str) -> list[str]:
     return [secret for secret in SECRETS if secret in text]
 
 
-@pytest.fixture
-def debug_logs() -> Iterator[tuple[io.StringIO, io.StringIO]]:
-    """The operator's log stream (configure_logging at DEBUG), and every record unfiltered."""
+@pytest.fixture(params=list(LogFormat))
+def debug_logs(
+    request: pytest.FixtureRequest,
+) -> Iterator[tuple[io.StringIO, io.StringIO, LogFormat]]:
+    """The operator's log stream (configure_logging at DEBUG) in each format, every record raw."""
     operator, raw = io.StringIO(), io.StringIO()
     root = logging.getLogger()
     before = root.level
-    handler = configure_logging(logging.DEBUG, secrets=SECRETS[:5], stream=operator)
+    handler = configure_logging(
+        logging.DEBUG, secrets=SECRETS[:5], stream=operator, log_format=request.param
+    )
     unfiltered = logging.StreamHandler(raw)
     unfiltered.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
     root.addHandler(unfiltered)
     try:
-        yield operator, raw
+        yield operator, raw, request.param
     finally:
         root.removeHandler(handler)
         root.removeHandler(unfiltered)
@@ -77,9 +83,9 @@ async def every_flow(bot: Bot) -> None:
 
 
 async def test_no_secret_in_logs_or_slack_messages_at_debug(
-    tmp_path: Path, debug_logs: tuple[io.StringIO, io.StringIO]
+    tmp_path: Path, debug_logs: tuple[io.StringIO, io.StringIO, LogFormat]
 ) -> None:
-    operator, raw = debug_logs
+    operator, raw, log_format = debug_logs
     async with running_bot(tmp_path) as bot:
         await every_flow(bot)
         slack_text = " ".join(str(call.params) for call in bot.slack.calls())
@@ -87,6 +93,10 @@ async def test_no_secret_in_logs_or_slack_messages_at_debug(
     assert leaks(raw.getvalue()) == []
     assert leaks(operator.getvalue()) == []
     assert leaks(slack_text) == []
+    if log_format is LogFormat.JSON:
+        lines = operator.getvalue().splitlines()
+        assert all(isinstance(json.loads(line), dict) for line in lines)
+        assert any("delivery" in json.loads(line)["message"] for line in lines)
     assert "is not valid" in slack_text
 
 
