@@ -18,6 +18,7 @@ from bot.delivery.engine import DeliveryEngine
 from bot.delivery.scheduler import DeliveryScheduler
 from bot.domain.records import Notifier
 from bot.domain.states import ProviderName
+from bot.metrics import Backlog, BacklogReader, Metrics
 from bot.providers.base import DEFAULT_TIMEOUT, Provider
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
@@ -53,14 +54,16 @@ def build_http_client() -> httpx.AsyncClient:
     )
 
 
-def build_router(settings: Settings, http: httpx.AsyncClient) -> ProviderRouter:
+def build_router(
+    settings: Settings, http: httpx.AsyncClient, metrics: Metrics | None = None
+) -> ProviderRouter:
     """The router over a client for each provider whose credentials are set."""
     providers: dict[ProviderName, Provider] = {}
     if settings.phare is not None:
         providers[ProviderName.PHARE] = PhareClient(http, settings.phare)
     if settings.checkly is not None:
         providers[ProviderName.CHECKLY] = ChecklyClient(http, settings.checkly)
-    return ProviderRouter(providers)
+    return ProviderRouter(providers, metrics)
 
 
 def build_preview_router(settings: Settings, http: httpx.AsyncClient) -> ProviderRouter:
@@ -94,6 +97,21 @@ class Core:
     repo: Repo
     router: ProviderRouter
     engine: DeliveryEngine
+    metrics: Metrics
+
+
+def _backlog_of(repo: Repo) -> BacklogReader:
+    """Read the delivery backlog per provider from the store (at scrape time)."""
+
+    async def read() -> dict[ProviderName, Backlog]:
+        now = repo.clock()
+        figures = await repo.queue.backlog(now)
+        return {
+            provider: Backlog(count, 0.0 if due is None else (now - due).total_seconds())
+            for provider, (count, due) in figures.items()
+        }
+
+    return read
 
 
 @contextlib.asynccontextmanager
@@ -104,9 +122,11 @@ async def open_core(
     repo = await open_store(settings.store.url)
     try:
         async with build_http_client() as http:
-            router = build_router(settings, http)
-            engine = DeliveryEngine(repo, router, None if notifier is None else notifier(repo))
-            yield Core(repo=repo, router=router, engine=engine)
+            metrics = Metrics(_backlog_of(repo))
+            router = build_router(settings, http, metrics)
+            told = None if notifier is None else notifier(repo)
+            engine = DeliveryEngine(repo, router, told, metrics=metrics)
+            yield Core(repo=repo, router=router, engine=engine, metrics=metrics)
     finally:
         await repo.close()
 
@@ -178,7 +198,9 @@ async def running_worker(settings: Settings) -> AsyncIterator[web.Application]:
             open_core(settings, functools.partial(_notifier, settings, client)) as core,
             delivering(core, settings, *_reminder_jobs(settings, core, client)),
         ):
-            yield build_web_app(bolt_app=None, signing_secret=None, healthy=core.repo.ping)
+            yield build_web_app(
+                bolt_app=None, signing_secret=None, healthy=core.repo.ping, metrics=core.metrics
+            )
 
 
 def _notifier(settings: Settings, client: "AsyncWebClient", repo: Repo) -> Notifier:
@@ -248,6 +270,9 @@ def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> Slac
         ],
     )
     web_app = build_web_app(
-        bolt_app=None if socket_mode else bolt_app, signing_secret=signing, healthy=core.repo.ping
+        bolt_app=None if socket_mode else bolt_app,
+        signing_secret=signing,
+        healthy=core.repo.ping,
+        metrics=core.metrics,
     )
     return SlackApp(settings=settings, core=core, web_app=web_app, bolt_app=bolt_app)

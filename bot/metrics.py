@@ -1,4 +1,4 @@
-"""Prometheus metrics: one registry per process, typed methods to count with, `GET /metrics`."""
+"""Prometheus metrics: one registry per process, typed methods to count with, the exposition."""
 
 import asyncio
 import logging
@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
@@ -20,7 +19,6 @@ log = logging.getLogger(__name__)
 
 PREFIX = "incident_bot"
 BACKLOG_TIMEOUT_SECONDS = 5.0
-METRICS_PATH = "/metrics"
 # Provider calls take tens of milliseconds to the 15-second read timeout.
 PROVIDER_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0, 30.0)
 # Slack waits 3 seconds for an acknowledgement.
@@ -236,13 +234,3 @@ def _attempt_labels(outcome: Outcome) -> tuple[str, str]:
 def _slack_word(value: str) -> str:
     """A Slack method name or error code as a label, or "other" for anything not shaped so."""
     return value if _SLACK_WORD.fullmatch(value) else OTHER
-
-
-def metrics_handler(metrics: Metrics) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """The `GET /metrics` route: the exposition format Prometheus asks for (text by default)."""
-
-    async def serve_metrics(request: web.Request) -> web.Response:
-        body, content_type = await metrics.exposition(request.headers.get("Accept", ""))
-        return web.Response(body=body, headers={"Content-Type": content_type})
-
-    return serve_metrics

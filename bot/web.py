@@ -13,10 +13,13 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.metrics import Metrics
+
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 MAX_CLOCK_SKEW_SECONDS = 300
 MAX_BODY_BYTES = 1024 * 1024
 HEALTH_TIMEOUT_SECONDS = 5.0
@@ -102,16 +105,30 @@ def _health_handler(
     return health
 
 
+def _metrics_handler(metrics: Metrics) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The `GET /metrics` route: the exposition format Prometheus asks for (text by default)."""
+
+    async def serve_metrics(request: web.Request) -> web.Response:
+        body, content_type = await metrics.exposition(request.headers.get("Accept", ""))
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    return serve_metrics
+
+
 def build_web_app(
     *,
     bolt_app: AsyncApp | None,
     signing_secret: str | None,
     healthy: Callable[[], Awaitable[bool]],
+    metrics: Metrics | None = None,
     clock: Callable[[], float] = time.time,
 ) -> web.Application:
-    """The aiohttp app; without a Bolt app (Socket Mode) only `/healthz` is served."""
+    """The aiohttp app: `/healthz`, `/metrics` (given metrics) and, given a Bolt app,
+    `/slack/events`."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app.router.add_get(HEALTH_PATH, _health_handler(healthy))
+    if metrics is not None:
+        app.router.add_get(METRICS_PATH, _metrics_handler(metrics))
     if bolt_app is not None:
         if not signing_secret:
             raise ValueError("HTTP mode needs SLACK_SIGNING_SECRET to verify Slack's requests")

@@ -4,22 +4,14 @@ from collections.abc import AsyncIterator, Mapping
 
 import aiohttp
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry, Source, Unclear
 from bot.domain.states import ProviderName
-from bot.metrics import (
-    METRICS_PATH,
-    Backlog,
-    Finding,
-    Metrics,
-    Operation,
-    SlackRequestKind,
-    metrics_handler,
-)
+from bot.metrics import Backlog, Finding, Metrics, Operation, SlackRequestKind
+from bot.web import METRICS_PATH, build_web_app
 
 PHARE, CHECKLY = ProviderName.PHARE, ProviderName.CHECKLY
 FORBIDDEN_LABELS = {"user", "channel", "incident", "incident_id", "text", "message", "team"}
@@ -289,8 +281,11 @@ async def test_each_instance_has_its_own_registry(store: Store) -> None:
 @pytest.fixture
 async def served(metrics: Metrics) -> AsyncIterator[str]:
     """`GET /metrics` on loopback; its URL."""
-    app = web.Application()
-    app.router.add_get(METRICS_PATH, metrics_handler(metrics))
+
+    async def healthy() -> bool:
+        return True
+
+    app = build_web_app(bolt_app=None, signing_secret=None, healthy=healthy, metrics=metrics)
     async with TestServer(app, host="127.0.0.1") as server:
         yield str(server.make_url(METRICS_PATH))
 

@@ -9,6 +9,7 @@ from bot.delivery.policy import AttemptResult
 from bot.delivery.reconcile import candidates
 from bot.domain.models import Accepted, Refused, RemoteUpdate, Retry, Unclear
 from bot.domain.records import Claim
+from bot.metrics import Finding
 from bot.providers.router import ProviderRouter
 from bot.store.queue import DeliveryQueue
 
@@ -32,16 +33,18 @@ async def attempt(
         except TimeoutError:
             listed = Retry(f"the check took longer than {deadline_seconds:.0f} s")
         if not isinstance(listed, Sequence):
-            return AttemptResult(_listing_failed(listed), sent=False)
+            return AttemptResult(_listing_failed(listed), sent=False, check=Finding.CHECK_FAILED)
         found = await _find_ours(claim, listed, queue, skew_seconds)
         if found is not None:
             log.info("delivery %s found at %s as %s", claim.delivery_id, claim.target, found.id)
-            return AttemptResult(Accepted(found.id), sent=False)
+            return AttemptResult(Accepted(found.id), sent=False, check=Finding.FOUND)
+    check = Finding.NOT_FOUND if claim.needs_reconcile else None
     try:
         async with asyncio.timeout_at(deadline):
-            return AttemptResult(await router.send(claim.target, claim.update), sent=True)
+            outcome = await router.send(claim.target, claim.update)
     except TimeoutError:
-        return AttemptResult(Unclear(f"no answer within {deadline_seconds:.0f} s"), sent=True)
+        outcome = Unclear(f"no answer within {deadline_seconds:.0f} s")
+    return AttemptResult(outcome, sent=True, check=check)
 
 
 def _listing_failed(listed: Refused | Retry | Unclear) -> Retry | Refused:

@@ -17,9 +17,11 @@ from bot.delivery.reporter import Reporter
 from bot.delivery.skips import skip_reasons
 from bot.delivery.tasks import TrackedTasks
 from bot.delivery.worker import Worker
-from bot.domain.models import Submission, Unclear
+from bot.domain.models import DeliveryStatus, Submission, Unclear
 from bot.domain.records import Claim, DeliveryReport, Notifier, StoredUpdate
 from bot.domain.states import ProviderName
+from bot.logs import about
+from bot.metrics import Metrics
 from bot.providers.router import ProviderRouter
 from bot.store.repo import Repo
 from bot.store.timeutil import Clock, utc_now
@@ -54,8 +56,10 @@ class DeliveryEngine:
         *,
         clock: Clock = utc_now,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.repo = repo
+        self._metrics = metrics
         self.router = router
         self.policy = policy or RetryPolicy()
         self.worker_id = worker_id or default_worker_id()
@@ -84,6 +88,10 @@ class DeliveryEngine:
         stored = await self.repo.insert_submission(submission, reasons)
         if not stored.duplicate:
             self.wake()
+            if self._metrics is not None:
+                self._metrics.update_stored(submission.source)
+                for target in stored.submission.skipped:
+                    self._metrics.delivery_final(target.provider, DeliveryStatus.SKIPPED)
         return stored
 
     def wake(self) -> None:
@@ -195,7 +203,11 @@ class DeliveryEngine:
                 claim.target,
                 disposition.status.value,
                 claim.attempts,
+                extra=about(
+                    update_id=claim.update_id, delivery_id=claim.delivery_id, provider=provider
+                ),
             )
+            self._count(provider, result, disposition.status)
         except Exception:
             log.exception("delivery %s: recording failed", claim.delivery_id)
             return
@@ -254,4 +266,16 @@ class DeliveryEngine:
 
     def _rescued(self, taken: int) -> None:
         """Deliveries of a stopped worker became due: look for them now."""
+        if self._metrics is not None:
+            self._metrics.takeover(taken)
         self.wake()
+
+    def _count(self, provider: ProviderName, result: AttemptResult, status: DeliveryStatus) -> None:
+        """Count an attempt, what its check found, and the delivery's end if it ended."""
+        if self._metrics is None:
+            return
+        self._metrics.attempt(provider, result.outcome)
+        if result.check is not None:
+            self._metrics.reconciled(provider, result.check)
+        if status.is_final:
+            self._metrics.delivery_final(provider, status)

@@ -6,14 +6,17 @@ from datetime import datetime, timedelta
 
 from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Retry, Unclear
 from bot.domain.records import Claim, Disposition
+from bot.metrics import Finding
 
 
 @dataclass(frozen=True)
 class AttemptResult:
-    """What one attempt produced, and whether it actually sent the update."""
+    """What one attempt produced, whether it actually sent the update, and what a check at
+    the provider before it found (None: no check was made)."""
 
     outcome: Outcome
     sent: bool
+    check: Finding | None = None
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,14 @@
 """The one road to a vendor: maps a delivery's target to its provider client."""
 
+import contextlib
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 
 from bot.domain.models import Outcome, Refused, Retry, Target, Unclear, Update
 from bot.domain.states import ProviderName
 from bot.logs import about
+from bot.metrics import Metrics, Operation
 from bot.providers.base import ListResult, PreparedRequest, Provider
 
 log = logging.getLogger(__name__)
@@ -28,8 +31,11 @@ class ProviderRouter:
     unclear (it may have gone out) and listing as a retry (listing changes nothing).
     """
 
-    def __init__(self, providers: Mapping[ProviderName, Provider]) -> None:
+    def __init__(
+        self, providers: Mapping[ProviderName, Provider], metrics: Metrics | None = None
+    ) -> None:
         self._providers = dict(providers)
+        self._metrics = metrics
 
     @property
     def configured(self) -> frozenset[ProviderName]:
@@ -47,7 +53,8 @@ class ProviderRouter:
         if provider is None:
             return not_configured(target.provider)
         try:
-            return await provider.send(update, target.incident_id)
+            with self._timed(target.provider, Operation.SEND):
+                return await provider.send(update, target.incident_id)
         except Exception as error:
             log.exception("sending to %s raised", target, extra=about(provider=target.provider))
             return Unclear(f"unexpected error while sending ({type(error).__name__})")
@@ -58,9 +65,20 @@ class ProviderRouter:
         if provider is None:
             return not_configured(target.provider)
         try:
-            return await provider.list_updates(target.incident_id)
+            with self._timed(target.provider, Operation.LIST):
+                return await provider.list_updates(target.incident_id)
         except Exception as error:
             log.exception(
                 "listing updates of %s raised", target, extra=about(provider=target.provider)
             )
             return Retry(f"unexpected error while listing updates ({type(error).__name__})")
+
+    @contextlib.contextmanager
+    def _timed(self, provider: ProviderName, operation: Operation) -> Iterator[None]:
+        """Count how long the provider took (also when the call failed or was cut short)."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            if self._metrics is not None:
+                self._metrics.provider_request(provider, operation, time.monotonic() - started)

@@ -95,12 +95,8 @@ class DeliveryQueue(Queries):
 
     async def due_times(self, update_id: int | None = None) -> dict[ProviderName, datetime]:
         """Per provider, when its earliest pending row or in-flight lease comes due."""
-        due_at = case(
-            (deliveries.c.status == _PENDING, deliveries.c.next_attempt_at),
-            else_=deliveries.c.lease_expires_at,
-        )
         query = (
-            select(deliveries.c.provider, func.min(type_coerce(due_at, UtcDateTime())))
+            select(deliveries.c.provider, func.min(type_coerce(_due_at(), UtcDateTime())))
             .where(deliveries.c.status.in_([_PENDING, _IN_FLIGHT]))
             .group_by(deliveries.c.provider)
         )
@@ -109,6 +105,21 @@ class DeliveryQueue(Queries):
         async with self.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {ProviderName(name): when for name, when in rows if when is not None}
+
+    async def backlog(self, now: datetime) -> dict[ProviderName, tuple[int, datetime | None]]:
+        """Per provider: deliveries not final yet, and when the oldest due one came due."""
+        due_at = case(
+            (_due(now), type_coerce(_due_at(), UtcDateTime())),
+            else_=None,
+        )
+        query = (
+            select(deliveries.c.provider, func.count(), func.min(due_at))
+            .where(deliveries.c.status.in_([_PENDING, _IN_FLIGHT]))
+            .group_by(deliveries.c.provider)
+        )
+        async with self.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {ProviderName(name): (count, oldest) for name, count, oldest in rows}
 
     async def remote_id_taken(self, target: Target, remote_id: str, delivery_id: int) -> bool:
         """Whether another delivery to the target already owns this provider update id."""
@@ -129,6 +140,14 @@ def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(deliveries.c.status == _PENDING, deliveries.c.next_attempt_at <= now),
         and_(deliveries.c.status == _IN_FLIGHT, deliveries.c.lease_expires_at <= now),
+    )
+
+
+def _due_at() -> ColumnElement[datetime]:
+    """When a row comes due: its next attempt if pending, its lease's end if in flight."""
+    return case(
+        (deliveries.c.status == _PENDING, deliveries.c.next_attempt_at),
+        else_=deliveries.c.lease_expires_at,
     )
 
 

@@ -1,0 +1,124 @@
+"""`GET /metrics` of the real `serve` after real flows: the counters move as a user would expect."""
+
+import math
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.domain.models import DeliveryStatus
+from bot.store.repo import Repo
+from tests.e2e.harness import LINK_BOTH, BotProcess, Stack
+from tests.e2e.rows import CHECKLY, PHARE, creates_arrive, settles
+from tests.fakes.replies import Reply
+from tests.polling import eventually
+
+FORBIDDEN_LABELS = {"user", "channel", "incident", "incident_id", "text", "message", "team"}
+
+
+def scrape(bot: BotProcess) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    """Every sample `/metrics` serves now, by name and labels."""
+    answer = httpx.get(f"{bot.url}/metrics", timeout=5.0)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    samples = {}
+    for family in text_string_to_metric_families(answer.text):
+        for sample in family.samples:
+            assert not FORBIDDEN_LABELS & set(sample.labels)
+            samples[(sample.name, frozenset(sample.labels.items()))] = sample.value
+    return samples
+
+
+def value(bot: BotProcess, name: str, **labels: str) -> float:
+    """One sample's value (0 when it is not there yet)."""
+    return scrape(bot).get((name, frozenset(labels.items())), 0.0)
+
+
+async def counts(bot: BotProcess, name: str, expected: float, **labels: str) -> None:
+    """Wait until the sample reaches `expected`."""
+
+    async def reached() -> bool:
+        return math.isclose(value(bot, name, **labels), expected)
+
+    await eventually(reached, what=f"{name}{labels} == {expected}")
+
+
+async def test_an_accepted_update_a_refusal_and_a_retry_are_counted(
+    stack: Stack, store: Repo
+) -> None:
+    bot = stack.start_bot()
+    stack.command(bot, LINK_BOTH)
+    assert value(bot, "incident_bot_updates_stored_total", source="inline") == 0
+
+    first = stack.publish(bot, "investigating Error rates are up")
+    await settles(store, first, PHARE, DeliveryStatus.ACCEPTED)
+    await settles(store, first, CHECKLY, DeliveryStatus.ACCEPTED)
+    await counts(bot, "incident_bot_updates_stored_total", 1, source="inline")
+    for provider in ("phare", "checkly"):
+        await counts(bot, "incident_bot_deliveries_total", 1, provider=provider, outcome="accepted")
+        await counts(
+            bot,
+            "incident_bot_delivery_attempts_total",
+            1,
+            provider=provider,
+            result="accepted",
+            status="none",
+        )
+    sends = value(
+        bot,
+        "incident_bot_provider_request_duration_seconds_count",
+        provider="phare",
+        operation="send",
+    )
+    assert sends == 1
+
+    stack.phare.script(Reply.invalid({"content": ["The content is too long."]}))
+    refused = stack.publish(bot, "identified Cache node out of memory")
+    await settles(store, refused, PHARE, DeliveryStatus.REFUSED)
+    await counts(bot, "incident_bot_deliveries_total", 1, provider="phare", outcome="refused")
+    await counts(
+        bot,
+        "incident_bot_delivery_attempts_total",
+        1,
+        provider="phare",
+        result="refused",
+        status="422",
+    )
+
+    stack.phare.script(Reply.server_error(503, retry_after=30))
+    waiting = stack.publish(bot, "monitoring Replacement node is warming up")
+    await creates_arrive(stack.phare, 3)
+    await counts(
+        bot,
+        "incident_bot_delivery_attempts_total",
+        1,
+        provider="phare",
+        result="retry",
+        status="503",
+    )
+    await counts(bot, "incident_bot_deliveries_pending", 1, provider="phare")
+    assert value(bot, "incident_bot_deliveries_pending", provider="checkly") == 0
+    assert (await settles(store, waiting, CHECKLY, DeliveryStatus.ACCEPTED)).attempts == 1
+
+
+async def test_a_takeover_after_a_kill_is_counted_by_the_process_that_took_over(
+    stack: Stack, store: Repo
+) -> None:
+    stack.phare.script(Reply.hang())
+    bot = stack.start_bot()
+    stack.command(bot, LINK_BOTH)
+    update_id = stack.publish(bot, "monitoring Failover complete")
+    await settles(store, update_id, PHARE, DeliveryStatus.IN_FLIGHT)
+    await creates_arrive(stack.phare, 1)
+    bot.kill()
+
+    restarted = stack.start_bot()
+    await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
+    # The Checkly delivery may have been under way at the kill too: at least Phare's is taken.
+    assert value(restarted, "incident_bot_delivery_takeovers_total") >= 1
+
+    await counts(
+        restarted, "incident_bot_reconciliations_total", 1, provider="phare", found="not_found"
+    )
+    await counts(
+        restarted, "incident_bot_deliveries_total", 1, provider="phare", outcome="accepted"
+    )
