@@ -71,6 +71,7 @@ class SlackApp:
     async def serve_until(self, stop: asyncio.Event, host: str = "0.0.0.0") -> None:  # noqa: S104
         """Serve HTTP (or Socket Mode plus /healthz) until `stop` is set."""
         from bot.slack.socket_mode import serve_socket_mode
+        from bot.web import build_runner
 
         slack = self.settings.slack
         if slack.app_token is not None:
@@ -83,7 +84,7 @@ class SlackApp:
                 host=host,
             )
             return
-        runner = web.AppRunner(self.web_app, access_log=None)
+        runner = build_runner(self.web_app)
         await runner.setup()
         try:
             await web.TCPSite(runner, host, self.settings.port).start()
@@ -206,7 +207,6 @@ def _slack_app(
     socket_mode = settings.slack.socket_mode
     bolt_app = build_bolt_app(
         client=client,
-        signing_secret=None if socket_mode else signing,
         deps=deps,
         register_extra=[
             register_reactions,

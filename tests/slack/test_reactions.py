@@ -99,7 +99,7 @@ async def serve(
     client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
     register = functools.partial(register_reactions, background=background)
     bolt = build_bolt_app(
-        client=client, signing_secret=SECRET, deps=deps, register_extra=[register]
+        client=client, deps=deps, register_extra=[register]
     )
 
     async def healthy() -> bool:
