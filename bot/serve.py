@@ -83,7 +83,9 @@ def run_serve(settings: Settings) -> int:
     from bot.app import serve_forever
     from bot.core import StoreUnavailable
     from bot.delivery_process import fork_delivery_process
+    from bot.slack.startup import exit_if_refused
 
+    exit_if_refused(settings)
     _load_slack_modules()  # before the fork, so both processes share them
     deliveries = fork_delivery_process(functools.partial(_deliver, settings))
     try:

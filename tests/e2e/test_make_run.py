@@ -129,6 +129,7 @@ def test_http_mode_serves_healthz_as_json(tmp_path: Path, serving: list[ServePro
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",  # unreachable: start anyway
         "PORT": str(free_port()),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
     }
@@ -209,6 +210,7 @@ def test_an_unreachable_database_stops_serve_with_a_clear_message(tmp_path: Path
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",  # unreachable: start anyway
         "PORT": str(free_port()),
         "DATABASE_URL": f"postgresql://bot:db-password-77@127.0.0.1:{closed}/incidents",
     }
