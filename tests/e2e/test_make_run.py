@@ -8,7 +8,7 @@ environment and an empty working directory (no `.env` is read).
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import httpx
@@ -114,15 +114,6 @@ class ServeProcess:
     def output(self) -> str:
         """What the process printed so far."""
         return self.log.read_text(errors="replace")
-
-
-@pytest.fixture
-def serving() -> Iterator[list[ServeProcess]]:
-    """Serve processes started by a test, always stopped afterwards."""
-    started: list[ServeProcess] = []
-    yield started
-    for process in started:
-        process.stop()
 
 
 def test_http_mode_serves_healthz_as_json(tmp_path: Path, serving: list[ServeProcess]) -> None:

@@ -25,15 +25,6 @@ NOISE = ("Traceback", "token` will be unused", "Pool disposed", "Pool recreating
 
 
 @pytest.fixture
-def serving() -> Iterator[list[ServeProcess]]:
-    """Serve processes started by a test, always stopped afterwards."""
-    started: list[ServeProcess] = []
-    yield started
-    for process in started:
-        process.stop()
-
-
-@pytest.fixture
 def slack() -> Iterator[FakeSlack]:
     """Slack's Web API on loopback."""
     with FakeSlack() as fake:
