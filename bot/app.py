@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.core import Core, open_core
 from bot.delivery.reporting import Notifier
 from bot.delivery_process import DeliveryProcess, HandoffPublisher
+from bot.redaction import Redactor
 from bot.store.reminders import ReminderQueries
 from bot.store.repo import Repo
 
@@ -146,7 +147,12 @@ async def _slack_client(settings: Settings) -> "AsyncIterator[AsyncWebClient]":
     if token is None:
         raise ValueError("SLACK_BOT_TOKEN is required")
     async with build_web_session() as session:
-        yield build_web_client(token=token, base_url=settings.slack.api_url, session=session)
+        yield build_web_client(
+            token=token,
+            base_url=settings.slack.api_url,
+            session=session,
+            redact=Redactor.of(settings),
+        )
 
 
 def _open_core(

@@ -13,9 +13,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.redaction import Redactor
 from bot.slack.background import Background
 from bot.slack.bolt_quiet import quiet_bolt
 from bot.slack.commands import register_commands
+from bot.slack.masked import MaskedApp, MaskedWebClient
 from bot.slack.ports import SlackDeps
 from bot.slack.submissions import register_submissions
 from bot.slack.workspace import AppIdentity, WorkspaceGuard
@@ -53,14 +55,20 @@ def build_web_session() -> aiohttp.ClientSession:
 
 
 def build_web_client(
-    *, token: SecretStr, base_url: str, session: aiohttp.ClientSession | None = None
-) -> AsyncWebClient:
+    *,
+    token: SecretStr,
+    base_url: str,
+    session: aiohttp.ClientSession | None = None,
+    redact: Redactor | None = None,
+) -> MaskedWebClient:
     """A Web API client for SLACK_API_URL that waits out 429s and retries dropped connections.
 
     Given a `session` (see build_web_session), every call reuses its kept-alive connections;
-    the caller closes it.
+    the caller closes it. What it sends is masked by `redact` (by default: the token and
+    anything shaped like a Slack token or response URL).
     """
-    return AsyncWebClient(
+    return MaskedWebClient(
+        redact=redact or Redactor([token.get_secret_value()]),
         token=token.get_secret_value(),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         timeout=WEB_API_TIMEOUT_SECONDS,
@@ -88,7 +96,8 @@ def build_bolt_app(
     A request no listener takes is acknowledged with one log line.
     """
     quiet_bolt()
-    app = AsyncApp(
+    app = MaskedApp(
+        redact=client.redact if isinstance(client, MaskedWebClient) else Redactor(),
         name="incident-bot",
         client=client,
         signing_secret="",

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain.models import Source, Submission
 from bot.slack import ids, replies
 from bot.slack.commands import StoreDown, bounded
+from bot.slack.form_seal import FormSeal
 from bot.slack.modal import ModalErrors, ModalInput, parse_submission
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
@@ -43,7 +44,7 @@ def register_submissions(app: AsyncApp, deps: SlackDeps, *, permissions: Permiss
         if not await permissions.allows(client, user_id):
             await ack(response_action="errors", errors={ids.MESSAGE_BLOCK: replies.not_allowed()})
             return
-        parsed = parse_submission(view, deps.options.providers_on)
+        parsed = parse_submission(view, deps.options.providers_on, FormSeal.of(client))
         if isinstance(parsed, ModalErrors):
             await ack(response_action="errors", errors=dict(parsed.errors))
             return
