@@ -30,6 +30,8 @@ MAX_BODY_BYTES = 256 * 1024
 BODY_TIMEOUT_SECONDS = 10.0
 HEADER_TIMEOUT_SECONDS = 10.0
 MAX_HEADER_LINE_BYTES = 4096
+# After refusing a request, what is left of its body is read (then dropped) this long at most.
+LINGER_SECONDS = 1.0
 HEALTH_TIMEOUT_SECONDS = 5.0
 CLIENT_FAULTS = (ConnectionError, TimeoutError, asyncio.CancelledError, HttpProcessingError)
 _TIMESTAMP = re.compile(r"[0-9]{1,15}", re.ASCII)
@@ -63,9 +65,13 @@ class SlackSignature:
 
 
 def _refuse(status: int, reason: str, body: dict[str, Any] | None = None) -> web.Response:
-    """A refusal; one log line with the reason only (never the body or headers)."""
+    """A refusal; one log line with the reason only (never the body or headers); a 4xx
+    closes the connection."""
     logger.info("refused a request to %s: %s", EVENTS_PATH, reason)
-    return web.json_response(body or {"error": "invalid request"}, status=status)
+    response = web.json_response(body or {"error": "invalid request"}, status=status)
+    if status >= 400:
+        response.force_close()  # an unverified client gets no kept-alive connection
+    return response
 
 
 async def _read_limited(request: web.Request) -> bytes | web.Response:
@@ -167,6 +173,7 @@ def build_runner(app: web.Application) -> web.AppRunner:
         app,
         access_log=None,
         keepalive_timeout=HEADER_TIMEOUT_SECONDS,
+        lingering_time=LINGER_SECONDS,
         max_line_size=MAX_HEADER_LINE_BYTES,
         max_field_size=MAX_HEADER_LINE_BYTES,
     )

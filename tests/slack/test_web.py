@@ -17,6 +17,7 @@ from tests.fakes.slack import FakeSlack
 from tests.slack import signing
 from tests.slack.memory_repo import MemoryRepo, RecordingPublisher
 from tests.slack.test_commands import SECRET, options
+from tests.slack.web_support import slack_web_app
 
 RESPONSE_URL = "http://127.0.0.1:9/commands/T0TEAM0001/1/SECRET-RESPONSE-URL"
 LINK = "link phare:42"
@@ -27,15 +28,7 @@ async def served(caplog: pytest.LogCaptureFixture) -> AsyncIterator[tuple[str, M
     """The web app on loopback with a fake Slack behind it; the URL and the store."""
     caplog.set_level(logging.DEBUG)
     with FakeSlack() as slack:
-        repo = MemoryRepo()
-        client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
-        deps = SlackDeps(RecordingPublisher(repo), repo, options())
-        bolt = build_bolt_app(client=client, deps=deps)
-
-        async def healthy() -> bool:
-            return True
-
-        app = build_web_app(bolt_app=bolt, signing_secret=SECRET, healthy=healthy)
+        app, repo = slack_web_app(slack)
         async with TestServer(app, host="127.0.0.1") as server:
             yield str(server.make_url("")).rstrip("/"), repo
 
@@ -114,18 +107,7 @@ async def test_an_oversized_body_is_refused_without_a_500(served: tuple[str, Mem
 async def test_the_signature_is_checked_once_by_the_web_layer_only() -> None:
     hour_ago = float(int(time.time()) - 3600)  # a second check with the real clock would refuse
     with FakeSlack() as slack:
-        repo = MemoryRepo()
-        client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
-        bolt = build_bolt_app(
-            client=client, deps=SlackDeps(RecordingPublisher(repo), repo, options())
-        )
-
-        async def healthy() -> bool:
-            return True
-
-        app = build_web_app(
-            bolt_app=bolt, signing_secret=SECRET, healthy=healthy, clock=lambda: hour_ago
-        )
+        app, repo = slack_web_app(slack, clock=lambda: hour_ago)
         async with TestServer(app, host="127.0.0.1") as server:
             url = str(server.make_url("")).rstrip("/")
             signed = _command(timestamp=int(hour_ago))
@@ -192,17 +174,7 @@ def test_http_mode_without_a_signing_secret_is_refused_at_build() -> None:
 async def test_the_five_minute_window_is_exact_either_way(offset: int, status: int) -> None:
     frozen = float(int(time.time()) - 7200)
     with FakeSlack() as slack:
-        repo = MemoryRepo()
-        client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
-        deps = SlackDeps(RecordingPublisher(repo), repo, options())
-        bolt = build_bolt_app(client=client, deps=deps)
-
-        async def healthy() -> bool:
-            return True
-
-        app = build_web_app(
-            bolt_app=bolt, signing_secret=SECRET, healthy=healthy, clock=lambda: frozen
-        )
+        app, _ = slack_web_app(slack, clock=lambda: frozen)
         async with TestServer(app, host="127.0.0.1") as server:
             request = signing.slash_command(SECRET, text="help", timestamp=int(frozen) + offset)
             answer_status, _ = await _post(str(server.make_url("")).rstrip("/"), request)
