@@ -7,7 +7,7 @@ size, changes nothing, and leaves at most one log line, never a traceback.
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
@@ -78,30 +78,40 @@ def head(content_length: int | None = None, extra: str = "") -> bytes:
     return ("\r\n".join(lines) + "\r\n" + extra + "\r\n").encode()
 
 
-# (case, bytes sent, status line start or b"" for a closed connection, log lines at most)
-FRAMING: list[tuple[str, bytes, bytes, int]] = [
-    ("headers-never-finish", b"POST /slack/events HTTP/1.1\r\nHost: x\r\n", b"", 0),
-    ("nothing-sent", b"", b"", 0),
-    ("body-never-finishes", head(1000) + b"token=x&te", b"HTTP/1.1 408", 1),
-    ("declared-body-too-big", head(MAX_BODY_BYTES + 1), b"HTTP/1.1 413", 1),
-    ("garbage-request-line", b"HELLO THERE\r\n\r\n", b"HTTP/1.0 400", 1),
-    ("bad-method", b"G\x01T / HTTP/1.1\r\n\r\n", b"HTTP/1.0 400", 1),
+# (case, bytes sent (built when sent: signatures carry the time), status line start or b""
+# for a closed connection, log lines at most)
+FRAMING: list[tuple[str, Callable[[], bytes], bytes, int]] = [
+    ("headers-never-finish", lambda: b"POST /slack/events HTTP/1.1\r\nHost: x\r\n", b"", 0),
+    ("nothing-sent", lambda: b"", b"", 0),
+    ("body-never-finishes", lambda: head(1000) + b"token=x&te", b"HTTP/1.1 408", 1),
+    ("declared-body-too-big", lambda: head(MAX_BODY_BYTES + 1), b"HTTP/1.1 413", 1),
+    ("garbage-request-line", lambda: b"HELLO THERE\r\n\r\n", b"HTTP/1.0 400", 1),
+    ("bad-method", lambda: b"G\x01T / HTTP/1.1\r\n\r\n", b"HTTP/1.0 400", 1),
     (
         "header-line-too-long",
-        b"GET /healthz HTTP/1.1\r\nX: " + b"a" * 9000 + b"\r\n\r\n",
+        lambda: b"GET /healthz HTTP/1.1\r\nX: " + b"a" * 9000 + b"\r\n\r\n",
         b"HTTP/1.0 400",
         1,
     ),
     (
         "content-length-not-a-number",
-        b"POST /slack/events HTTP/1.1\r\nContent-Length: ten\r\n\r\n",
+        lambda: b"POST /slack/events HTTP/1.1\r\nContent-Length: ten\r\n\r\n",
         b"HTTP/1.0 400",
         1,
     ),
-    ("bad-chunk-size", head(None, "Transfer-Encoding: chunked\r\n") + b"zz\r\n", b"HTTP/1.", 1),
+    (
+        "bad-chunk-size",
+        lambda: head(None, "Transfer-Encoding: chunked\r\n") + b"zz\r\n",
+        b"HTTP/1.",
+        1,
+    ),
     (
         "too-many-headers",
-        b"GET /healthz HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(300)) + b"\r\n",
+        lambda: (
+            b"GET /healthz HTTP/1.1\r\n"
+            + b"".join(b"X-%d: 1\r\n" % i for i in range(300))
+            + b"\r\n"
+        ),
         b"HTTP/1.0 400",
         1,
     ),
@@ -112,11 +122,15 @@ FRAMING: list[tuple[str, bytes, bytes, int]] = [
     ("data", "starts", "most_lines"), [c[1:] for c in FRAMING], ids=[c[0] for c in FRAMING]
 )
 async def test_broken_and_slow_requests_end_in_time_with_one_line_at_most(
-    served: Served, caplog: pytest.LogCaptureFixture, data: bytes, starts: bytes, most_lines: int
+    served: Served,
+    caplog: pytest.LogCaptureFixture,
+    data: Callable[[], bytes],
+    starts: bytes,
+    most_lines: int,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     caplog.clear()
-    answer, took = await served.exchange(data)
+    answer, took = await served.exchange(data())
     assert answer.startswith(starts), answer[:80]
     assert took < TIMEOUT * 2 + 1.0
     await asyncio.sleep(0.1)
