@@ -30,6 +30,8 @@ CHANNELS = 5
 LIMIT_RATIO = 2.0
 # The server closes a connection whose head is not complete within this (HEADER_TIMEOUT + slack).
 SLOW_CLOSE_WITHIN = 20.0
+SETTLE_SECONDS = 2.0
+SETTLE_LIMIT_SECONDS = 60.0
 
 
 def say(text: str) -> None:
@@ -40,6 +42,20 @@ def say(text: str) -> None:
 def log_lines(bot: BotProcess) -> list[str]:
     """The bot's log so far."""
     return bot.log().splitlines()
+
+
+async def settled_lines(bot: BotProcess) -> int:
+    """The log's length once it has stopped growing for SETTLE_SECONDS (deliveries done)."""
+    deadline = time.monotonic() + SETTLE_LIMIT_SECONDS
+    count, stable_since = len(log_lines(bot)), time.monotonic()
+    while time.monotonic() - stable_since < SETTLE_SECONDS:
+        if time.monotonic() > deadline:
+            raise BenchError(f"the log kept growing for {SETTLE_LIMIT_SECONDS} s")
+        await asyncio.sleep(0.1)
+        now = len(log_lines(bot))
+        if now != count:
+            count, stable_since = now, time.monotonic()
+    return count
 
 
 async def acks(stack: BenchStack, bot: BotProcess, tag: str, first: int) -> Latency:
@@ -56,13 +72,11 @@ async def measure(stack: BenchStack, bot: BotProcess) -> dict[str, object]:
         for index, channel in enumerate(stack.channels):
             await driver.send(index, stack.command(channel.link_text, channel.channel_id))
         await driver.serial(inline_updates(stack, "warmup"), WARMUP, first=-WARMUP)
-    await asyncio.sleep(2.0)  # let the warm-up's deliveries and reports settle
-    before = len(log_lines(bot))
+    before = await settled_lines(bot)
     say(f"{SERIAL} commands alone")
     alone = await acks(stack, bot, "alone", 0)
-    await asyncio.sleep(2.0)
-    quiet_growth = len(log_lines(bot)) - before
-    middle = len(log_lines(bot))
+    middle = await settled_lines(bot)
+    quiet_growth = middle - before
     say(f"{SERIAL} commands with {SLOW} slow connections and {MALFORMED} malformed requests")
     slow = SlowClients(port, SLOW)
     await slow.open()
@@ -70,9 +84,8 @@ async def measure(stack: BenchStack, bot: BotProcess) -> dict[str, object]:
     sent, refused = await send_malformed(port, stack.signing_secret, MALFORMED, MALFORMED_AT_ONCE)
     abused = await abused_task
     closed, longest = await slow.closed_by_server(SLOW_CLOSE_WITHIN)
-    await asyncio.sleep(2.0)
+    growth = await settled_lines(bot) - middle - quiet_growth
     lines = log_lines(bot)
-    growth = len(lines) - middle - quiet_growth
     return {
         "ack_alone": alone.as_json(),
         "ack_abused": abused.as_json(),
