@@ -64,7 +64,11 @@ async def test_a_quoted_secret_is_masked_in_thread_replies_and_log(
         bot.phare.script(Reply.invalid({"content": [quoted]}, message=quoted))
         assert (await bot.reply("monitoring Fix deployed")).startswith("Stored update #1")
         await bot.settled(1)
-        await bot.until(lambda: any("refused" in t for t in bot.thread_texts()))
+        await bot.until(
+            lambda: any(
+                "refused the update" in str(c.params) for c in bot.slack.calls("chat.postMessage")
+            )
+        )
         status = await bot.reply("status")
         thread = " ".join(bot.thread_texts())
     assert "refused" in status

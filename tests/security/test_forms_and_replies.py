@@ -107,14 +107,15 @@ async def test_a_refusal_with_many_field_errors_says_how_many_more(bot: Bot) -> 
 async def test_a_reaction_on_the_bots_own_receipt_resolves_nothing(bot: Bot) -> None:
     await bot.reply("monitoring Fix deployed")
     await bot.settled(1)
-    await bot.until(lambda: any("accepted" in t for t in bot.thread_texts()))
-    receipts = [
-        c.response["ts"]
-        for c in bot.slack.calls("chat.postMessage")
-        if "accepted" in c.params["text"]
-    ]
+
+    def receipts() -> list[str]:
+        """The ts of each receipt saying Phare accepted the update."""
+        posted = bot.slack.calls("chat.postMessage")
+        return [c.response["ts"] for c in posted if "accepted" in c.params["text"]]
+
+    await bot.until(receipts)
     event = signing.reaction_added_event(
-        reaction="white_check_mark", ts=receipts[0], item_user=bot.slack.workspace.bot_user_id
+        reaction="white_check_mark", ts=receipts()[0], item_user=bot.slack.workspace.bot_user_id
     )
     status, _ = await bot.post(signing.event_callback(bot.secret, event))
     assert status == 200
