@@ -23,6 +23,7 @@ from bot.providers.base import DEFAULT_TIMEOUT, Provider
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
 from bot.providers.router import ProviderRouter
+from bot.redaction import Redactor
 from bot.store.database import is_sqlite
 from bot.store.repo import Repo, open_repo
 from bot.store.wakeups import PostgresWakeups
@@ -173,7 +174,12 @@ async def running_app(settings: Settings, *, worker: bool = True) -> AsyncIterat
     if token is None:
         raise ValueError("SLACK_BOT_TOKEN is required")
     async with build_web_session() as session:
-        client = build_web_client(token=token, base_url=settings.slack.api_url, session=session)
+        client = build_web_client(
+            token=token,
+            base_url=settings.slack.api_url,
+            session=session,
+            redact=Redactor.of(settings),
+        )
         async with open_core(settings, functools.partial(_notifier, settings, client)) as core:
             app = _slack_app(settings, core, client)
             if not worker:
@@ -193,7 +199,12 @@ async def running_worker(settings: Settings) -> AsyncIterator[web.Application]:
     if token is None:
         raise ValueError("SLACK_BOT_TOKEN is required")
     async with build_web_session() as session:
-        client = build_web_client(token=token, base_url=settings.slack.api_url, session=session)
+        client = build_web_client(
+            token=token,
+            base_url=settings.slack.api_url,
+            session=session,
+            redact=Redactor.of(settings),
+        )
         async with (
             open_core(settings, functools.partial(_notifier, settings, client)) as core,
             delivering(core, settings, *_reminder_jobs(settings, core, client)),
@@ -254,7 +265,6 @@ def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> Slac
     socket_mode = settings.slack.socket_mode
     bolt_app = build_bolt_app(
         client=client,
-        signing_secret=None if socket_mode else signing,
         deps=deps,
         register_extra=[
             register_reactions,

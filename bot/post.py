@@ -15,6 +15,7 @@ from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName, State, parse_state
 from bot.domain.validation import parse_published_at, validate
 from bot.providers.base import PreparedRequest
+from bot.redaction import Redactor
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -36,35 +37,43 @@ class UsageError(Exception):
 
 
 def build_submission(args: PostArguments) -> Submission:
-    """Parse and validate the arguments into a submission, or raise UsageError."""
-    targets = _targets(args.targets)
+    """Parse and validate the arguments into a submission, or raise UsageError naming every
+    problem at once."""
+    problems: list[str] = []
+    targets = _targets(args.targets, problems)
+    bad_targets = bool(problems)
     state = parse_state(args.state)
     if state is None:
         valid = ", ".join(s.value for s in State)
-        raise UsageError(f"--state {args.state!r} is not a state (valid: {valid})")
+        problems.append(f"--state {args.state!r} is not a state (valid: {valid})")
     published_at = None
     if args.published_at is not None:
         try:
             published_at = parse_published_at(args.published_at)
         except ValueError as error:
-            raise UsageError(f"--published-at: {error}") from None
-    update = Update(state=state, content=args.message, published_at=published_at)
-    errors = validate(update, targets)
-    if errors:
-        raise UsageError("\n".join(f"--{_option(e.field.value)}: {e.message}" for e in errors))
+            problems.append(f"--published-at: {error}")
+    update = Update(state=state or State.UNKNOWN, content=args.message, published_at=published_at)
+    for e in validate(update, targets):
+        shown = _option(e.field.value)
+        if not (state is None and shown == "state") and not (bad_targets and shown == "to"):
+            problems.append(f"--{shown}: {e.message}")
+    if problems:
+        raise UsageError("\n".join(problems))
     return Submission(update=update, targets=targets, source=Source.CLI, author=_author())
 
 
-def _targets(texts: Sequence[str]) -> tuple[Target, ...]:
-    """Every --to parsed; the first bad one is named."""
+def _targets(texts: Sequence[str], problems: list[str]) -> tuple[Target, ...]:
+    """Every --to parsed; each bad one named in `problems`."""
     parsed: list[Target] = []
     for text in texts:
         try:
             target = parse_target(text)
         except InvalidId as error:
-            raise UsageError(f"--to: {error}") from None
+            problems.append(f"--to: {error}")
+            continue
         if any(t.provider is target.provider for t in parsed):
-            raise UsageError(f"--to: {target.provider.label} is given twice; one incident each")
+            problems.append(f"--to: {target.provider.label} is given twice; one incident each")
+            continue
         parsed.append(target)
     return tuple(parsed)
 
@@ -132,7 +141,7 @@ async def run_post(settings: Settings, args: PostArguments) -> int:
         stored = await core.engine.submit(submission)
         reports = await core.engine.deliver_only(stored.id, timeout=args.wait)
     for report in sorted(reports, key=lambda r: r.target):
-        print(format_report(report))
+        print(Redactor.of(settings)(format_report(report)))
     accepted = all(r.status is DeliveryStatus.ACCEPTED for r in reports)
     return EXIT_OK if accepted and reports else EXIT_FAILED
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.redaction import secrets_of
+from bot.slack.startup import exit_if_refused
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -43,6 +44,7 @@ def run_serve(settings: Settings, *, worker: bool = True) -> int:
         )
         return EXIT_USAGE
     configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
+    exit_if_refused(settings)
     return _run("serve", _serve_until_stopped(settings, worker=worker))
 
 
@@ -52,6 +54,7 @@ def run_worker(settings: Settings) -> int:
         print(f"incident-bot worker: missing SLACK_BOT_TOKEN.\n{_HOW_TO}", file=sys.stderr)
         return EXIT_USAGE
     configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
+    exit_if_refused(settings, "worker")
     return _run("worker", _work_until_stopped(settings))
 
 
@@ -114,7 +117,9 @@ async def _serve_http(web_app: "web.Application", port: int, stop: asyncio.Event
     """Serve the web app on `port` until `stop` is set."""
     from aiohttp import web
 
-    runner = web.AppRunner(web_app, access_log=None)
+    from bot.web import build_runner
+
+    runner = build_runner(web_app)
     await runner.setup()
     try:
         await web.TCPSite(runner, HOST, port).start()

@@ -3,17 +3,22 @@
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
+import aiohttp
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.metrics import Metrics
+from bot.slack.request_shape import JSON, Refusal, read_body
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +26,16 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 MAX_CLOCK_SKEW_SECONDS = 300
-MAX_BODY_BYTES = 1024 * 1024
+# What an unauthenticated request may cost: its body is read (to check the signature) only
+# up to this size and within this time; headers come within HEADER_TIMEOUT_SECONDS.
+MAX_BODY_BYTES = 256 * 1024
+BODY_TIMEOUT_SECONDS = 10.0
+HEADER_TIMEOUT_SECONDS = 10.0
+MAX_HEADER_LINE_BYTES = 4096
+# After refusing a request, what is left of its body is read (then dropped) this long at most.
+LINGER_SECONDS = 1.0
 HEALTH_TIMEOUT_SECONDS = 5.0
+CLIENT_FAULTS = (ConnectionError, TimeoutError, asyncio.CancelledError, HttpProcessingError)
 _TIMESTAMP = re.compile(r"[0-9]{1,15}", re.ASCII)
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}", re.ASCII)
 
@@ -53,34 +66,59 @@ class SlackSignature:
         return hmac.compare_digest(expected, signature)
 
 
-def _refuse(reason: str) -> web.Response:
-    """401 for an unverified request; only the reason is logged (never body or headers)."""
+def _refuse(status: int, reason: str, body: dict[str, Any] | None = None) -> web.Response:
+    """A refusal; one log line with the reason only (never the body or headers); a 4xx
+    closes the connection."""
     logger.info("refused a request to %s: %s", EVENTS_PATH, reason)
-    return web.json_response({"error": "invalid request"}, status=401)
+    response = web.json_response(body or {"error": "invalid request"}, status=status)
+    if status >= 400:
+        response.force_close()  # an unverified client gets no kept-alive connection
+    return response
+
+
+async def _read_limited(request: web.Request) -> bytes | web.Response:
+    """The body, if it is small enough and arrives in time; else the refusal to answer."""
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY_BYTES:
+        return _refuse(413, f"body of {declared} bytes is over {MAX_BODY_BYTES}")
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
+            return await request.read()
+    except TimeoutError:
+        return _refuse(408, f"body not received within {BODY_TIMEOUT_SECONDS:g} s")
+    except web.HTTPRequestEntityTooLarge:
+        return _refuse(413, f"body is over {MAX_BODY_BYTES} bytes")
+    except (ConnectionError, aiohttp.ClientPayloadError) as error:
+        return _refuse(400, f"the client dropped the body part-way ({type(error).__name__})")
 
 
 def _events_handler(
     bolt_app: AsyncApp, check: SlackSignature
 ) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """The `/slack/events` route: verify, then let Bolt dispatch."""
+    """The `/slack/events` route: verify (the only signature check), check the shape, dispatch."""
 
     async def slack_events(request: web.Request) -> web.Response:
         timestamp = request.headers.get("X-Slack-Request-Timestamp")
         signature = request.headers.get("X-Slack-Signature")
         problem = check.problem_with_headers(timestamp, signature)
         if problem is not None or timestamp is None or signature is None:
-            return _refuse(problem or "missing signature headers")
-        body = await request.read()
+            return _refuse(401, problem or "missing signature headers")
+        body = await _read_limited(request)
+        if isinstance(body, web.Response):
+            return body
         if not check.matches(timestamp, signature, body):
-            return _refuse("signature mismatch")
+            return _refuse(401, "signature mismatch")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return web.json_response({"error": "body is not UTF-8"}, status=400)
+            return _refuse(400, "body is not UTF-8")
+        parsed = read_body(request.headers.get("Content-Type", ""), text)
+        if isinstance(parsed, Refusal):
+            return _refuse(parsed.status, parsed.reason, parsed.body)
+        headers: dict[str, str | Sequence[str]] = {k.lower(): v for k, v in request.headers.items()}
+        headers["content-type"] = JSON
         bolt_request = AsyncBoltRequest(
-            body=text,
-            query=request.query_string,
-            headers={k.lower(): v for k, v in request.headers.items()},
+            body=json.dumps(parsed), query=request.query_string, headers=headers
         )
         return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
 
@@ -113,6 +151,44 @@ def _metrics_handler(metrics: Metrics) -> Callable[[web.Request], Awaitable[web.
         return web.Response(body=body, headers={"Content-Type": content_type})
 
     return serve_metrics
+
+
+class OneLineForClientFaults(logging.Filter):
+    """aiohttp's server log: a dropped or malformed request is one line, never a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Fold a client fault's traceback into the line, at INFO (bugs keep theirs)."""
+        error = record.exc_info[1] if record.exc_info else None
+        if error is None or not isinstance(error, CLIENT_FAULTS):
+            return True
+        said = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        record.msg = f"dropped a request: {type(error).__name__}" + (f": {said}" if said else "")
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def quiet_server_logs() -> None:
+    """Install the one-line filter on aiohttp's server and access loggers (idempotent)."""
+    for name in ("aiohttp.server", "aiohttp.access", "aiohttp.web"):
+        found = logging.getLogger(name)
+        if not any(isinstance(f, OneLineForClientFaults) for f in found.filters):
+            found.addFilter(OneLineForClientFaults())
+
+
+def build_runner(app: web.Application) -> web.AppRunner:
+    """How `serve` runs the app: header limits and timeouts, no access log, quiet faults."""
+    quiet_server_logs()
+    return web.AppRunner(
+        app,
+        access_log=None,
+        keepalive_timeout=HEADER_TIMEOUT_SECONDS,
+        lingering_time=LINGER_SECONDS,
+        max_line_size=MAX_HEADER_LINE_BYTES,
+        max_field_size=MAX_HEADER_LINE_BYTES,
+    )
 
 
 def build_web_app(

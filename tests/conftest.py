@@ -77,3 +77,10 @@ async def repo(database_url: str, clock: FakeClock) -> AsyncIterator[Repo]:
         yield repo
     finally:
         await repo.close()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
+    """A URL to a fresh, empty PostgreSQL schema."""
+    async with postgres_schema(postgres_server) as url:
+        yield url

@@ -1,6 +1,5 @@
 """The Bolt app and the Slack Web API client, built from what bot/app.py passes in."""
 
-import logging
 from collections.abc import Callable, Sequence
 
 import aiohttp
@@ -12,8 +11,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.redaction import Redactor
 from bot.slack.background import Background
+from bot.slack.bolt_quiet import quiet_bolt
 from bot.slack.commands import register_commands
+from bot.slack.masked import MaskedApp, MaskedWebClient
 from bot.slack.ports import SlackDeps
 from bot.slack.submissions import register_submissions
 from bot.slack.workspace import AppIdentity, WorkspaceGuard
@@ -26,17 +28,6 @@ RATE_LIMIT_RETRIES = 2
 CONNECTION_RETRIES = 2
 
 Registrar = Callable[[AsyncApp, SlackDeps], None]
-
-
-def _drop_refused_bodies(record: logging.LogRecord) -> bool:
-    """Keep Bolt from logging a refused request's body (it holds a usable response_url)."""
-    return not str(record.msg).startswith("Invalid request signature")
-
-
-def quiet_request_verification_logs() -> None:
-    """Install the filter on Bolt's request-verification loggers (idempotent)."""
-    for name in ("slack_bolt.RequestVerification", "slack_bolt.AsyncRequestVerification"):
-        logging.getLogger(name).addFilter(_drop_refused_bodies)
 
 
 def build_web_session() -> aiohttp.ClientSession:
@@ -53,14 +44,20 @@ def build_web_session() -> aiohttp.ClientSession:
 
 
 def build_web_client(
-    *, token: SecretStr, base_url: str, session: aiohttp.ClientSession | None = None
-) -> AsyncWebClient:
+    *,
+    token: SecretStr,
+    base_url: str,
+    session: aiohttp.ClientSession | None = None,
+    redact: Redactor | None = None,
+) -> MaskedWebClient:
     """A Web API client for SLACK_API_URL that waits out 429s and retries dropped connections.
 
     Given a `session` (see build_web_session), every call reuses its kept-alive connections;
-    the caller closes it.
+    the caller closes it. What it sends is masked by `redact` (by default: the token and
+    anything shaped like a Slack token or response URL).
     """
-    return AsyncWebClient(
+    return MaskedWebClient(
+        redact=redact or Redactor([token.get_secret_value()]),
         token=token.get_secret_value(),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         timeout=WEB_API_TIMEOUT_SECONDS,
@@ -75,26 +72,29 @@ def build_web_client(
 def build_bolt_app(
     *,
     client: AsyncWebClient,
-    signing_secret: str | None,
     deps: SlackDeps,
     register_extra: Sequence[Registrar] = (),
 ) -> AsyncApp:
     """The Bolt app with every listener; no network call happens here.
 
     AsyncApp never calls auth.test at construction (only on the first request, then cached).
-    Requests are verified by Bolt too when a signing secret is given (HTTP mode); Socket
-    Mode needs none. Requests for another workspace or app are refused before any listener
-    (WorkspaceGuard). Listeners run before the response (`process_before_response`): they
-    ack, hand slow work to a task, and return.
+    Bolt does not verify signatures: in HTTP mode bot/web.py has checked each request before
+    Bolt reads it (the one check), and Socket Mode needs none. Requests for another workspace
+    or app are refused before any listener (WorkspaceGuard). Listeners run before the
+    response (`process_before_response`): they ack, hand slow work to a task, and return.
+    A request no listener takes is acknowledged with one log line.
     """
-    quiet_request_verification_logs()
-    app = AsyncApp(
+    quiet_bolt()
+    app = MaskedApp(
+        redact=client.redact if isinstance(client, MaskedWebClient) else Redactor(),
         name="incident-bot",
         client=client,
-        signing_secret=signing_secret or "",
-        request_verification_enabled=bool(signing_secret),
+        signing_secret="",
+        request_verification_enabled=False,
         process_before_response=True,
+        raise_error_for_unhandled_request=True,
     )
+    quiet_bolt(app)
     app.use(WorkspaceGuard(AppIdentity(client)))
     permissions = deps.permissions
     background = Background()

@@ -15,6 +15,7 @@ from bot.slack import replies
 from bot.slack.background import Background
 from bot.slack.failures import explain
 from bot.slack.form import Form
+from bot.slack.form_seal import FormSeal
 from bot.slack.modal import build_view
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,8 @@ async def open_form(
     try:
         async with asyncio.timeout(VIEWS_OPEN_TIMEOUT):
             await client.views_open(
-                trigger_id=click.trigger_id, view=build_view(form, providers_on)
+                trigger_id=click.trigger_id,
+                view=build_view(form, providers_on, FormSeal.of(client)),
             )
     except (SlackApiError, TimeoutError, OSError) as error:
         reason = _code(error) if isinstance(error, SlackApiError) else type(error).__name__

@@ -94,9 +94,7 @@ def _parse_link(rest: str) -> Link | Malformed:
     """Targets `phare:<id>` and/or `checkly:<uuid>`, at most one per provider."""
     words = rest.split()
     if not words:
-        return Malformed(
-            "Name at least one incident: `link phare:&lt;id&gt; checkly:&lt;uuid&gt;`."
-        )
+        return Malformed("Name at least one incident: `link phare:<id> checkly:<uuid>`.")
     targets: dict[ProviderName, Target] = {}
     for word in words:
         try:

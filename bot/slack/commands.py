@@ -29,6 +29,7 @@ from bot.slack.command_text import (
     parse_command_text,
 )
 from bot.slack.failures import StoreDown, bounded, explain
+from bot.slack.form_seal import FormSeal
 from bot.slack.modal import build_modal
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
@@ -145,7 +146,11 @@ class CommandHandler:
         binding = await self._binding_for_modal(caller.channel_id)
         options = self._deps.options
         view = build_modal(
-            caller.channel_id, binding, options.providers_on, templates=options.templates
+            caller.channel_id,
+            binding,
+            options.providers_on,
+            seal=FormSeal.of(client),
+            templates=options.templates,
         )
         try:
             async with asyncio.timeout(VIEWS_OPEN_TIMEOUT):

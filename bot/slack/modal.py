@@ -1,6 +1,5 @@
 """The update form: what it holds (Form) and its view, opened or redrawn (pure functions)."""
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -23,6 +22,7 @@ from bot.domain.states import NEXT_STATE, ProviderName, State
 from bot.domain.templates import DEFAULT_TEMPLATES
 from bot.slack import ids
 from bot.slack.form import Form, digest, message_block_id
+from bot.slack.form_seal import FormSeal
 from bot.slack.modal_input import (
     TARGET_BLOCKS,
     ModalErrors,
@@ -92,14 +92,16 @@ def build_modal(
     binding: Binding | None,
     providers_on: frozenset[ProviderName],
     *,
+    seal: FormSeal,
     templates: Mapping[State, str] = DEFAULT_TEMPLATES,
 ) -> dict[str, Any]:
     """The form for one channel, pre-filled from its binding and the state's template."""
-    return build_view(new_form(channel_id, binding, templates), providers_on)
+    return build_view(new_form(channel_id, binding, templates), providers_on, seal)
 
 
-def build_view(form: Form, providers_on: frozenset[ProviderName]) -> dict[str, Any]:
-    """The modal view for a form (validated by slack_sdk); the same ids each time it is drawn."""
+def build_view(form: Form, providers_on: frozenset[ProviderName], seal: FormSeal) -> dict[str, Any]:
+    """The modal view for a form (validated by slack_sdk); the same ids each time it is drawn;
+    its private_metadata sealed."""
     providers = shown_providers(providers_on)
     blocks: list[Block] = [
         ContextBlock(
@@ -121,7 +123,7 @@ def build_view(form: Form, providers_on: frozenset[ProviderName]) -> dict[str, A
         submit=PlainTextObject(text="Publish"),
         close=PlainTextObject(text="Cancel"),
         blocks=blocks,
-        private_metadata=json.dumps(
+        private_metadata=seal.seal(
             {"channel_id": form.channel_id, "inserted": form.inserted, "revision": form.revision}
         ),
     )

@@ -1,6 +1,5 @@
 """Reading the update form back: a submission to publish, or the form as it stands to redraw."""
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from bot.domain.states import ProviderName, State
 from bot.domain.validation import Field, FieldError, validate
 from bot.slack import ids
 from bot.slack.form import Form, is_message_block
+from bot.slack.form_seal import UNVERIFIED, FormSeal
 
 ERROR_MAX = 300
 
@@ -46,10 +46,14 @@ def shown_providers(providers_on: frozenset[ProviderName]) -> tuple[ProviderName
 
 
 def parse_submission(
-    view: Mapping[str, Any], providers_on: frozenset[ProviderName]
+    view: Mapping[str, Any], providers_on: frozenset[ProviderName], seal: FormSeal
 ) -> ModalInput | ModalErrors:
-    """Read `view.state.values` back; every problem is keyed to the block that shows it."""
+    """Read `view.state.values` back; every problem is keyed to the block that shows it.
+    A form whose sealed private_metadata does not open is refused whole."""
     values = _values(view)
+    metadata = _metadata(view, seal)
+    if metadata is None:
+        return ModalErrors({entered_message(values)[0]: UNVERIFIED})
     errors: dict[str, list[str]] = {}
     state = selected_state(values)
     if state is None:
@@ -72,13 +76,18 @@ def parse_submission(
             errors.setdefault(block_id, []).append(error.message)
     if errors:
         return ModalErrors({b: _joined(messages) for b, messages in errors.items()})
-    return ModalInput(_metadata(view).get("channel_id"), update, tuple(targets))
+    return ModalInput(metadata["channel_id"], update, tuple(targets))
 
 
-def read_form(view: Mapping[str, Any], fallback: State = State.INVESTIGATING) -> Form:
-    """The form as the person left it (nothing validated): to redraw it after a change."""
+def read_form(
+    view: Mapping[str, Any], seal: FormSeal, fallback: State = State.INVESTIGATING
+) -> Form | None:
+    """The form as the person left it (nothing validated): to redraw it after a change;
+    None when its private_metadata does not open."""
     values = _values(view)
-    metadata = _metadata(view)
+    metadata = _metadata(view, seal)
+    if metadata is None:
+        return None
     revision = metadata.get("revision")
     return Form(
         channel_id=metadata.get("channel_id"),
@@ -194,14 +203,13 @@ def _picked_seconds(values: Mapping[str, Any]) -> float | None:
     return None
 
 
-def _metadata(view: Mapping[str, Any]) -> dict[str, Any]:
-    """The form's private_metadata: the channel it was opened in, and the text it inserted."""
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    if not isinstance(metadata, dict):
-        return {}
+def _metadata(view: Mapping[str, Any], seal: FormSeal) -> dict[str, Any] | None:
+    """The form's sealed private_metadata: the channel it was opened in, and the text it
+    inserted; None when the seal does not hold."""
+    sealed = view.get("private_metadata")
+    metadata = seal.open(sealed) if isinstance(sealed, str) else None
+    if metadata is None:
+        return None
     channel = metadata.get("channel_id")
     metadata["channel_id"] = channel if isinstance(channel, str) and channel else None
     return metadata

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import ids
 from bot.slack.background import Background
 from bot.slack.form import with_template
+from bot.slack.form_seal import FormSeal
 from bot.slack.modal import build_view
 from bot.slack.modal_input import read_form
 from bot.slack.ports import SlackDeps, SlackOptions
@@ -23,20 +24,27 @@ VIEWS_UPDATE_TIMEOUT = 5.0
 FORM_ACTIONS = (ids.STATE_ACTION, ids.PHARE_ACTION, ids.CHECKLY_ACTION)
 
 
-def redrawn_view(view: Mapping[str, Any], options: SlackOptions) -> dict[str, Any]:
-    """The form as it should now look: the state's template if the message is untouched."""
-    form = with_template(read_form(view), options.templates)
-    return build_view(form, options.providers_on)
+def redrawn_view(
+    view: Mapping[str, Any], options: SlackOptions, seal: FormSeal
+) -> dict[str, Any] | None:
+    """The form as it should now look: the state's template if the message is untouched;
+    None when its private_metadata does not open (the form is left as it is)."""
+    form = read_form(view, seal)
+    if form is None:
+        return None
+    return build_view(with_template(form, options.templates), options.providers_on, seal)
 
 
 async def redraw(client: AsyncWebClient, view: Mapping[str, Any], options: SlackOptions) -> None:
     """views.update with the view's hash, so a newer redraw is never overwritten by this one."""
+    redrawn = redrawn_view(view, options, FormSeal.of(client))
+    if redrawn is None:
+        logger.info("update form not redrawn: its private_metadata is not the bot's")
+        return
     try:
         async with asyncio.timeout(VIEWS_UPDATE_TIMEOUT):
             await client.views_update(
-                view_id=str(view.get("id", "")),
-                hash=view.get("hash"),
-                view=redrawn_view(view, options),
+                view_id=str(view.get("id", "")), hash=view.get("hash"), view=redrawn
             )
     except SlackApiError as error:
         code = error.response.get("error") if error.response is not None else None

@@ -19,7 +19,7 @@ from bot.slack.failures import explain
 from bot.slack.messages import SlackMessage, nothing_published, skipped_reason
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
-from bot.slack.reacted import generated_content, reacted_text
+from bot.slack.reacted import NotPublished, generated_content, reacted_text, who_reacted
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,11 @@ NOT_ALLOWED = "You are not allowed to publish incident updates."
 STORE_DOWN = (
     "the bot's database is not answering. Remove the reaction and add it again once it is "
     "back: a reaction is never published twice."
+)
+ON_AN_APP_MESSAGE = (
+    "Reactions on messages the bot or another app posted (receipts, reminders, updates) "
+    "publish nothing. To publish with an emoji, react on the status card or on a person's "
+    "message in its thread."
 )
 
 
@@ -41,6 +46,7 @@ class Reaction:
     channel: str
     ts: str
     bot_user_id: str | None
+    item_user: str | None = None
 
     @property
     def dedup_key(self) -> str:
@@ -71,17 +77,25 @@ def register_reactions(
 def _reaction(
     body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext, deps: SlackDeps
 ) -> Reaction | None:
-    """The reaction if it may publish: a mapped emoji on a message, not added by the bot."""
+    """The reaction if it may publish: a mapped emoji on a message, added by no app."""
     item = event.get("item") or {}
     emoji = str(event.get("reaction", "")).split("::", 1)[0]
     user = str(event.get("user", ""))
     if item.get("type") != "message" or emoji not in deps.options.reactions or not user:
         return None
-    if user == context.bot_user_id:
+    if user == context.bot_user_id or event.get("bot_id") or event.get("app_id"):
+        logger.info("a reaction added by an app publishes nothing (user %s)", user)
         return None
     event_id = str(body.get("event_id") or f"{item.get('channel')}:{event.get('event_ts')}")
+    item_user = event.get("item_user")
     return Reaction(
-        event_id, user, emoji, str(item.get("channel")), str(item.get("ts")), context.bot_user_id
+        event_id,
+        user,
+        emoji,
+        str(item.get("channel")),
+        str(item.get("ts")),
+        context.bot_user_id,
+        item_user if isinstance(item_user, str) else None,
     )
 
 
@@ -133,17 +147,22 @@ class ReactionHandler:
     ) -> None:
         """Build the update from the reacted message; submit it to the targets that can take it."""
         state = self._deps.options.reactions[reaction.emoji]
-        if reaction.ts == card_ts:
-            content: str | None = await generated_content(client, state, reaction.user)
-        else:
-            content = await reacted_text(client, reaction, card_ts, state)
-        if content is None:
+        reactor = await who_reacted(client, reaction.user)
+        if reactor.is_app:
+            logger.info("a reaction by app user %s publishes nothing", reaction.user)
+            return
+        content = await self._content(reaction, card_ts, client)
+        if content is NotPublished.FROM_AN_APP:
+            await _tell_user(client, reaction, ON_AN_APP_MESSAGE)
+            return
+        if content is NotPublished.OUTSIDE_THREAD:
             return
         if not await self._permissions.allows(client, reaction.user):
             if await self._first_note(reaction):
                 await _tell_user(client, reaction, NOT_ALLOWED)
             return
-        update = Update(state, content)
+        text = content or generated_content(state, reactor)
+        update = Update(state, text)
         skipped = tuple(lacking_state(update, binding.targets))
         targets = tuple(t for t in binding.targets if t not in skipped)
         problems = [e.message for e in validate(update, targets) if e.field is not Field.STATE]
@@ -163,6 +182,16 @@ class ReactionHandler:
             reaction.dedup_key,
         )
         await self._deps.publisher.submit(submission)
+
+    async def _content(
+        self, reaction: Reaction, card_ts: str, client: AsyncWebClient
+    ) -> str | NotPublished:
+        """The reacted message's text; "" on the card (generated); else why nothing."""
+        if reaction.ts == card_ts:
+            return ""
+        if reaction.bot_user_id is not None and reaction.item_user == reaction.bot_user_id:
+            return NotPublished.FROM_AN_APP
+        return await reacted_text(client, reaction, card_ts)
 
 
 def _refusal(state: State, reaction: Reaction, reasons: list[str]) -> SlackMessage:

@@ -7,8 +7,18 @@ from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Target
 from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName
 from bot.slack import ids
-from bot.slack.blocks import Block, SlackMessage, context, fallback, safe, section
+from bot.slack.blocks import (
+    MAX_SECTION_TEXT,
+    Block,
+    SlackMessage,
+    context,
+    fallback,
+    safe,
+    section,
+)
 
+# Kept free in a refusal's text for the icon and the "…and N more field errors." line.
+_MORE_ROOM = 60
 RESENDABLE = frozenset({DeliveryStatus.REFUSED, DeliveryStatus.FAILED})
 """Statuses whose receipt offers Retry and Edit & resend."""
 
@@ -89,15 +99,26 @@ def _accepted_id(outcome: Outcome | None) -> str | None:
 
 def _refused(provider: ProviderName, outcome: Refused) -> str:
     """The refusal headline in the vendor's words, then each field error on its own line."""
-    headline = safe(explain(provider, Refused(outcome.status, outcome.message)))
-    lines = [headline]
-    for name, texts in outcome.field_errors.items():
-        lines.extend(f"• `{safe(name, 100)}`: {safe(text, 500)}" for text in texts)
+    headline = safe(explain(provider, Refused(outcome.status, outcome.message)), 1000)
     hint = _hint(provider, outcome.status)
-    if hint:
-        lines.append(hint)
-    lines.append("_Not retried: fix the update and send it again._")
-    return "\n".join(lines)
+    tail = [hint] if hint else []
+    tail.append("_Not retried: fix the update and send it again._")
+    errors = [
+        f"• `{safe(name, 100)}`: {safe(text, 500)}"
+        for name, texts in outcome.field_errors.items()
+        for text in texts
+    ]
+    room = MAX_SECTION_TEXT - len(headline) - sum(len(t) + 1 for t in tail) - _MORE_ROOM
+    shown: list[str] = []
+    for line in errors:
+        if len(line) + 1 > room:
+            break
+        shown.append(line)
+        room -= len(line) + 1
+    if len(shown) < len(errors):
+        more = len(errors) - len(shown)
+        shown.append(f"• …and {more} more field error{'s' if more != 1 else ''}.")
+    return "\n".join([headline, *shown, *tail])
 
 
 def _hint(provider: ProviderName, status: int | None) -> str:

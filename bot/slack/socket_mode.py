@@ -8,6 +8,8 @@ from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.web import build_runner
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,7 +30,7 @@ async def serve_socket_mode(
     host: str = "0.0.0.0",  # noqa: S104 - a platform's router reaches /healthz from outside
 ) -> None:
     """Serve `web_app` (health only) on `port`, connect to Slack, and run until `stop` is set."""
-    runner = web.AppRunner(web_app, access_log=None)
+    runner = build_runner(web_app)
     await runner.setup()
     handler = build_socket_mode_handler(bolt_app=bolt_app, app_token=app_token)
     try:

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain.models import Source, Submission
 from bot.slack import ids, replies
 from bot.slack.failures import bounded, explain
+from bot.slack.form_seal import FormSeal
 from bot.slack.modal import ModalErrors, ModalInput, parse_submission
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
@@ -56,7 +57,7 @@ def register_submissions(app: AsyncApp, deps: SlackDeps, *, permissions: Permiss
         user_id = str(body.get("user", {}).get("id", ""))
         if not await permissions.allows(client, user_id):
             return {ids.MESSAGE_BLOCK: replies.not_allowed()}
-        parsed = parse_submission(view, deps.options.providers_on)
+        parsed = parse_submission(view, deps.options.providers_on, FormSeal.of(client))
         if isinstance(parsed, ModalErrors):
             return dict(parsed.errors)
         submission = Submission(

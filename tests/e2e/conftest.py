@@ -8,6 +8,7 @@ import pytest
 from bot.store.repo import Repo, open_repo
 from tests.conftest import postgres_schema
 from tests.e2e.harness import Stack
+from tests.e2e.test_make_run import ServeProcess
 
 
 @pytest.fixture
@@ -25,6 +26,15 @@ async def store(stack: Stack) -> AsyncIterator[Repo]:
         yield repo
     finally:
         await repo.close()
+
+
+@pytest.fixture
+def serving() -> Iterator[list[ServeProcess]]:
+    """Serve processes started by a test, always stopped afterwards."""
+    started: list[ServeProcess] = []
+    yield started
+    for process in started:
+        process.stop()
 
 
 @pytest.fixture

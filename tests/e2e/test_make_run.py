@@ -8,7 +8,7 @@ environment and an empty working directory (no `.env` is read).
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import httpx
@@ -116,19 +116,11 @@ class ServeProcess:
         return self.log.read_text(errors="replace")
 
 
-@pytest.fixture
-def serving() -> Iterator[list[ServeProcess]]:
-    """Serve processes started by a test, always stopped afterwards."""
-    started: list[ServeProcess] = []
-    yield started
-    for process in started:
-        process.stop()
-
-
 def test_http_mode_serves_healthz_as_json(tmp_path: Path, serving: list[ServeProcess]) -> None:
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",  # unreachable: start anyway
         "PORT": str(free_port()),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
     }
@@ -209,6 +201,7 @@ def test_an_unreachable_database_stops_serve_with_a_clear_message(tmp_path: Path
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",  # unreachable: start anyway
         "PORT": str(free_port()),
         "DATABASE_URL": f"postgresql://bot:db-password-77@127.0.0.1:{closed}/incidents",
     }

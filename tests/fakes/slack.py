@@ -132,22 +132,42 @@ class FakeSlack:
             return trigger
 
     def seed_message(
-        self, channel: str, ts: str, text: str, user: str, thread_ts: str | None = None
+        self,
+        channel: str,
+        ts: str,
+        text: str,
+        user: str,
+        thread_ts: str | None = None,
+        *,
+        bot_id: str | None = None,
+        subtype: str | None = None,
     ) -> None:
-        """Put a message (text exactly as Slack stores it, i.e. already escaped) in a channel."""
+        """Put a message (text exactly as Slack stores it, i.e. already escaped) in a channel;
+        `bot_id` (and `subtype` "bot_message") for one an app posted."""
         with self._lock:
-            self._state.add(Message(channel, ts, text, user, thread_ts))
+            self._state.add(
+                Message(channel, ts, text, user, thread_ts, bot_id=bot_id, subtype=subtype)
+            )
 
     def seed_user(
-        self, user_id: str, name: str, real_name: str = "", display_name: str = ""
+        self,
+        user_id: str,
+        name: str,
+        real_name: str = "",
+        display_name: str = "",
+        *,
+        is_bot: bool = False,
+        is_app_user: bool = False,
     ) -> None:
-        """A user that users.info returns."""
+        """A user that users.info returns (`is_bot`, `is_app_user` for an app's users)."""
         profile = {"real_name": real_name, "display_name": display_name}
         with self._lock:
             self._state.users[user_id] = {
                 "id": user_id,
                 "name": name,
                 "real_name": real_name,
+                "is_bot": is_bot,
+                "is_app_user": is_app_user,
                 "profile": profile,
             }
 

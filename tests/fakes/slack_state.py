@@ -56,6 +56,7 @@ class Message:
     blocks: list[JSON] = field(default_factory=list)
     bot_id: str | None = None
     edited: bool = False
+    subtype: str | None = None
 
     def to_api(self, replies: list["Message"]) -> JSON:
         """The message as conversations.replies / reactions.get return it."""
@@ -64,6 +65,8 @@ class Message:
             out["blocks"] = self.blocks
         if self.bot_id:
             out["bot_id"] = self.bot_id
+        if self.subtype:
+            out["subtype"] = self.subtype
         if self.edited:
             out["edited"] = {"user": self.user, "ts": self.ts}
         if self.thread_ts is not None:

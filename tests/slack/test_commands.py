@@ -77,9 +77,7 @@ async def start_bot(
     publisher = publisher or RecordingPublisher(repo)
     client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
     deps = SlackDeps(publisher=publisher, repo=repo, options=slack_options or options())
-    bolt = build_bolt_app(
-        client=client, signing_secret=SECRET, deps=deps, register_extra=register_extra
-    )
+    bolt = build_bolt_app(client=client, deps=deps, register_extra=register_extra)
 
     async def healthy() -> bool:
         return True

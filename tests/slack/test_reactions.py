@@ -36,6 +36,11 @@ CARD_TS = "1700000000.000100"
 REPLY_TS = "1700000050.000200"
 OUTSIDE_TS = "1700000060.000300"
 BOT_REPLY_TS = "1700000070.000400"
+REMINDER_TS = "1700000080.000500"
+APP_TS = "1700000090.000600"
+BOT_ID = "B0BOT00001"
+APP_USER = "U0CIBOT001"
+WORKFLOW_USER = "U0WORKFL01"
 PHARE = Target(ProviderName.PHARE, "42")
 CHECKLY = Target(ProviderName.CHECKLY, "0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d")
 
@@ -92,8 +97,26 @@ def fake_slack() -> Iterator[FakeSlack]:
         slack.seed_message(CHANNEL, REPLY_TS, text, "U0RESP0001", thread_ts=CARD_TS)
         slack.seed_message(CHANNEL, OUTSIDE_TS, "lunch?", "U0RESP0001")
         receipt = "Phare accepted the update (update id 7)."
-        slack.seed_message(CHANNEL, BOT_REPLY_TS, receipt, BOT_USER, thread_ts=CARD_TS)
+        slack.seed_message(
+            CHANNEL, BOT_REPLY_TS, receipt, BOT_USER, thread_ts=CARD_TS, bot_id=BOT_ID
+        )
+        reminder = "No update for 30 minutes: post one?"
+        slack.seed_message(
+            CHANNEL, REMINDER_TS, reminder, BOT_USER, thread_ts=CARD_TS, bot_id=BOT_ID
+        )
+        other = "Deploy finished"
+        slack.seed_message(
+            CHANNEL,
+            APP_TS,
+            other,
+            "",
+            thread_ts=CARD_TS,
+            bot_id="B0CI000001",
+            subtype="bot_message",
+        )
         slack.seed_user(USER, "ada", real_name="Ada Lovelace", display_name="Ada")
+        slack.seed_user(APP_USER, "ci-bot", is_bot=True)
+        slack.seed_user(WORKFLOW_USER, "workflow", is_app_user=True)
         yield slack
 
 
@@ -117,9 +140,7 @@ async def serve(
     background = Background()
     client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
     register = functools.partial(register_reactions, background=background)
-    bolt = build_bolt_app(
-        client=client, signing_secret=SECRET, deps=deps, register_extra=[register]
-    )
+    bolt = build_bolt_app(client=client, deps=deps, register_extra=[register])
 
     async def healthy() -> bool:
         return True
@@ -287,10 +308,51 @@ async def test_reaction_on_the_card_generates_the_content(bot: Bot) -> None:
     assert submission.dedup_key == f"reaction:{CHANNEL}:{CARD_TS}:hourglass_flowing_sand"
 
 
-async def test_reaction_on_the_bots_own_reply_generates_the_content(bot: Bot) -> None:
-    await bot.react("mag", ts=BOT_REPLY_TS)
+# Reactions nobody meant as an update: by an app, or on a message an app posted.
+# (case, reacting user, reacted ts, item_user, extra event fields, the person is told)
+BY_OR_ON_APPS: list[tuple[str, str, str, str | None, dict[str, str], bool]] = [
+    ("by-the-bot-itself", BOT_USER, REPLY_TS, "U0RESP0001", {}, False),
+    ("event-carries-bot-id", USER, REPLY_TS, "U0RESP0001", {"bot_id": "B0CI000001"}, False),
+    ("by-a-bot-user-on-a-reply", APP_USER, REPLY_TS, "U0RESP0001", {}, False),
+    ("by-an-app-user-on-the-card", WORKFLOW_USER, CARD_TS, BOT_USER, {}, False),
+    ("on-the-bots-receipt", USER, BOT_REPLY_TS, BOT_USER, {}, True),
+    ("on-the-bots-reminder", USER, REMINDER_TS, BOT_USER, {}, True),
+    ("on-the-bots-receipt-no-item-user", USER, BOT_REPLY_TS, None, {}, True),
+    ("on-another-apps-message", USER, APP_TS, None, {}, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("user", "ts", "item_user", "extra", "told"),
+    [c[1:] for c in BY_OR_ON_APPS],
+    ids=[c[0] for c in BY_OR_ON_APPS],
+)
+async def test_reactions_by_or_on_apps_publish_nothing(
+    bot: Bot, user: str, ts: str, item_user: str | None, extra: dict[str, str], told: bool
+) -> None:
+    event = signing.reaction_added_event(
+        reaction="white_check_mark", ts=ts, user_id=user, item_user=item_user
+    )
+    await bot.deliver({**event, **extra})
+    await bot.background.drain()
+    assert bot.publisher.submissions == []
+    assert bot.slack.calls("chat.postMessage") == []
+    private = bot.slack.ephemeral()
+    if told:
+        assert [p["user"] for p in private] == [user]
+        assert "publish nothing" in private[0]["text"]
+        assert "status card" in private[0]["text"]
+    else:
+        assert private == []
+
+
+async def test_a_person_reacting_on_the_card_still_publishes_generated_text(bot: Bot) -> None:
+    event = signing.reaction_added_event(reaction="mag", ts=CARD_TS, item_user=BOT_USER)
+    await bot.deliver(event)
+    await bot.background.drain()
     (submission,) = bot.publisher.submissions
     assert submission.update.content == "Now identified — set by Ada"
+    assert bot.slack.ephemeral() == []
 
 
 async def test_generated_content_falls_back_to_the_user_id(bot: Bot) -> None:

@@ -92,7 +92,6 @@ async def test_socket_mode_answers_commands_and_serves_health() -> None:
         repo = MemoryRepo()
         bolt = build_bolt_app(
             client=client,
-            signing_secret=None,
             deps=SlackDeps(RecordingPublisher(repo), repo, options()),
         )
 

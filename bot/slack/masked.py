@@ -1,0 +1,77 @@
+"""Everything the bot sends to Slack passes a Redactor: Web API calls and answers to requests."""
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.redaction import Redactor
+
+
+def masked_arguments(value: Any, redact: Callable[[str], str]) -> Any:
+    """A call's arguments masked, except the `token` slack_sdk moves into the auth header."""
+    if not isinstance(value, dict):
+        return value
+    return {k: v if k == "token" else masked(v, redact) for k, v in value.items()}
+
+
+def masked(value: Any, redact: Callable[[str], str]) -> Any:
+    """Strings anywhere in a JSON-like value, with secrets masked."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: masked(item, redact) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [masked(item, redact) for item in value]
+    return value
+
+
+class MaskedWebClient(AsyncWebClient):
+    """slack_sdk's client; every argument of every call is masked before it is sent."""
+
+    def __init__(self, *, redact: Redactor, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.redact = redact
+
+    async def api_call(
+        self,
+        api_method: str,
+        *,
+        http_verb: str = "POST",
+        files: dict[str, Any] | None = None,
+        data: Any = None,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        headers: dict[str, Any] | None = None,
+        auth: dict[str, Any] | None = None,
+    ) -> AsyncSlackResponse:
+        """The call, its data, parameters and JSON body masked (headers carry the token)."""
+        return await super().api_call(
+            api_method,
+            http_verb=http_verb,
+            files=files,
+            data=masked_arguments(data, self.redact),
+            params=masked_arguments(params, self.redact),
+            json=masked_arguments(json, self.redact),
+            headers=headers,
+            auth=auth,
+        )
+
+
+class MaskedApp(AsyncApp):
+    """Bolt's app; the answer to every request (command replies, form errors) is masked."""
+
+    def __init__(self, *, redact: Redactor, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._redact = redact
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        """Bolt's dispatch, its answer's body masked (HTTP and Socket Mode alike)."""
+        answer = await super().async_dispatch(req)
+        if isinstance(answer.body, str):
+            answer.body = self._redact(answer.body)
+        return answer
