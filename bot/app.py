@@ -116,20 +116,28 @@ def _backlog_of(repo: Repo) -> BacklogReader:
 
 
 @contextlib.asynccontextmanager
-async def open_core(
-    settings: Settings, notifier: Callable[[Repo], Notifier] | None = None
-) -> AsyncIterator[Core]:
-    """Migrate the store and build the engine (not yet delivering); all closed on exit."""
+async def opened_store(settings: Settings) -> AsyncIterator[tuple[Repo, Metrics]]:
+    """The migrated store, and the process's metrics (reading the backlog from it)."""
     repo = await open_store(settings.store.url)
     try:
-        async with build_http_client() as http:
-            metrics = Metrics(_backlog_of(repo))
-            router = build_router(settings, http, metrics)
-            told = None if notifier is None else notifier(repo)
-            engine = DeliveryEngine(repo, router, told, metrics=metrics)
-            yield Core(repo=repo, router=router, engine=engine, metrics=metrics)
+        yield repo, Metrics(_backlog_of(repo))
     finally:
         await repo.close()
+
+
+@contextlib.asynccontextmanager
+async def open_core(
+    settings: Settings,
+    store: tuple[Repo, Metrics],
+    notifier: Callable[[Repo], Notifier] | None = None,
+) -> AsyncIterator[Core]:
+    """The provider router and the engine over the store (not yet delivering)."""
+    repo, metrics = store
+    async with build_http_client() as http:
+        router = build_router(settings, http, metrics)
+        told = None if notifier is None else notifier(repo)
+        engine = DeliveryEngine(repo, router, told, metrics=metrics)
+        yield Core(repo=repo, router=router, engine=engine, metrics=metrics)
 
 
 @contextlib.asynccontextmanager
@@ -173,14 +181,16 @@ async def running_app(settings: Settings, *, worker: bool = True) -> AsyncIterat
     token = settings.slack.bot_token
     if token is None:
         raise ValueError("SLACK_BOT_TOKEN is required")
-    async with build_web_session() as session:
+    async with opened_store(settings) as store, build_web_session() as session:
         client = build_web_client(
             token=token,
             base_url=settings.slack.api_url,
             session=session,
             redact=Redactor.of(settings),
+            metrics=store[1],
         )
-        async with open_core(settings, functools.partial(_notifier, settings, client)) as core:
+        notifier = functools.partial(_notifier, settings, client)
+        async with open_core(settings, store, notifier) as core:
             app = _slack_app(settings, core, client)
             if not worker:
                 yield app
@@ -198,15 +208,17 @@ async def running_worker(settings: Settings) -> AsyncIterator[web.Application]:
     token = settings.slack.bot_token
     if token is None:
         raise ValueError("SLACK_BOT_TOKEN is required")
-    async with build_web_session() as session:
+    async with opened_store(settings) as store, build_web_session() as session:
         client = build_web_client(
             token=token,
             base_url=settings.slack.api_url,
             session=session,
             redact=Redactor.of(settings),
+            metrics=store[1],
         )
+        notifier = functools.partial(_notifier, settings, client)
         async with (
-            open_core(settings, functools.partial(_notifier, settings, client)) as core,
+            open_core(settings, store, notifier) as core,
             delivering(core, settings, *_reminder_jobs(settings, core, client)),
         ):
             yield build_web_app(
@@ -235,7 +247,7 @@ def _reminder_jobs(settings: Settings, core: Core, client: "AsyncWebClient") -> 
     if settings.reminder_minutes <= 0:
         return []
     reminders = ReminderQueries(core.repo.engine, core.repo.clock)
-    job = ReminderJob(client, reminders, settings.reminder_minutes)
+    job = ReminderJob(client, reminders, settings.reminder_minutes, metrics=core.metrics)
     return [(JOB_ID, job.run_due, job.poll_seconds)]
 
 
@@ -266,6 +278,7 @@ def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> Slac
     bolt_app = build_bolt_app(
         client=client,
         deps=deps,
+        metrics=core.metrics,
         register_extra=[
             register_reactions,
             register_form_refresh,

@@ -135,9 +135,9 @@ async def run_post(settings: Settings, args: PostArguments) -> int:
     except UsageError as error:
         print_usage_error(error)
         return EXIT_USAGE
-    from bot.app import open_core
+    from bot.app import open_core, opened_store
 
-    async with open_core(settings) as core:
+    async with opened_store(settings) as store, open_core(settings, store) as core:
         stored = await core.engine.submit(submission)
         reports = await core.engine.deliver_only(stored.id, timeout=args.wait)
     for report in sorted(reports, key=lambda r: r.target):

@@ -11,6 +11,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.metrics import Metrics
 from bot.redaction import Redactor
 from bot.slack.background import Background
 from bot.slack.bolt_quiet import quiet_bolt
@@ -49,6 +50,7 @@ def build_web_client(
     base_url: str,
     session: aiohttp.ClientSession | None = None,
     redact: Redactor | None = None,
+    metrics: Metrics | None = None,
 ) -> MaskedWebClient:
     """A Web API client for SLACK_API_URL that waits out 429s and retries dropped connections.
 
@@ -58,6 +60,7 @@ def build_web_client(
     """
     return MaskedWebClient(
         redact=redact or Redactor([token.get_secret_value()]),
+        metrics=metrics,
         token=token.get_secret_value(),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         timeout=WEB_API_TIMEOUT_SECONDS,
@@ -74,6 +77,7 @@ def build_bolt_app(
     client: AsyncWebClient,
     deps: SlackDeps,
     register_extra: Sequence[Registrar] = (),
+    metrics: Metrics | None = None,
 ) -> AsyncApp:
     """The Bolt app with every listener; no network call happens here.
 
@@ -87,6 +91,7 @@ def build_bolt_app(
     quiet_bolt()
     app = MaskedApp(
         redact=client.redact if isinstance(client, MaskedWebClient) else Redactor(),
+        metrics=metrics,
         name="incident-bot",
         client=client,
         signing_secret="",

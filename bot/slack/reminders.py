@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.records import DeliveryReport, Notifier, StoredUpdate
 from bot.domain.reminders import LookAgain, Nudge, Stop, decide, interval_of
+from bot.metrics import Metrics
 from bot.slack.notifier import CHANNEL_GONE
 from bot.slack.nudges import nudge
 from bot.store.reminders import ReminderCheck
@@ -104,8 +105,10 @@ class ReminderJob:
         minutes: float,
         *,
         clock: Clock = utc_now,
+        metrics: Metrics | None = None,
     ) -> None:
         self._client = client
+        self._metrics = metrics
         self._store = store
         self._interval = interval_of(minutes)
         self._clock = clock
@@ -182,6 +185,8 @@ class ReminderJob:
             await self._client.chat_postMessage(
                 channel=check.channel_id, thread_ts=card_ts, **message.as_kwargs()
             )
+            if self._metrics is not None:
+                self._metrics.reminder_posted()
         except SlackApiError as error:
             code = error.response.get("error") if error.response is not None else None
             if code not in CHANNEL_GONE:

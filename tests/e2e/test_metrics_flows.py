@@ -98,6 +98,20 @@ async def test_an_accepted_update_a_refusal_and_a_retry_are_counted(
     await counts(bot, "incident_bot_deliveries_pending", 1, provider="phare")
     assert value(bot, "incident_bot_deliveries_pending", provider="checkly") == 0
     assert (await settles(store, waiting, CHECKLY, DeliveryStatus.ACCEPTED)).attempts == 1
+    commands = "incident_bot_slack_request_duration_seconds_count"
+    assert value(bot, commands, kind="command") == 4  # link and three updates
+
+
+async def test_slack_refusing_a_call_is_counted_by_method_and_error(
+    stack: Stack, store: Repo
+) -> None:
+    bot = stack.start_bot()
+    stack.command(bot, LINK_BOTH)
+    stack.slack.fail_next("chat.postMessage", "not_in_channel")
+    update_id = stack.publish(bot, "investigating Logins fail for some users")
+    await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
+    errors = {"method": "chat.postMessage", "error": "not_in_channel"}
+    await counts(bot, "incident_bot_slack_api_errors_total", 1, **errors)
 
 
 async def test_a_takeover_after_a_kill_is_counted_by_the_process_that_took_over(

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import delete, select
 
 from bot.store.schema import reminders
@@ -68,6 +69,15 @@ async def test_a_quiet_incident_is_nudged_once_the_interval_passes(tmp_path: Pat
         assert ":eyes: *Investigating*" in shown(nudge)
         posted = next(c.at for c in bot.slack.calls("chat.postMessage") if NUDGE in str(c.params))
         assert posted - published >= INTERVAL_SECONDS - 0.1
+        before = len(nudges(bot))
+        exposition, _ = await bot.app.core.metrics.exposition()
+        (counted,) = [
+            sample.value
+            for family in text_string_to_metric_families(exposition.decode())
+            for sample in family.samples
+            if sample.name == "incident_bot_reminders_posted_total"
+        ]
+        assert before <= counted <= len(nudges(bot))
 
 
 async def test_each_update_rearms_the_reminder(tmp_path: Path) -> None:
