@@ -15,7 +15,6 @@ from bot.delivery.outbox import ReportOutbox
 from bot.delivery.policy import AttemptResult, RetryPolicy
 from bot.delivery.reporter import Reporter
 from bot.delivery.skips import skip_reasons
-from bot.delivery.tasks import TrackedTasks
 from bot.delivery.worker import Worker
 from bot.domain.models import DeliveryStatus, Submission, Unclear
 from bot.domain.records import Claim, DeliveryReport, Notifier, StoredUpdate
@@ -25,6 +24,7 @@ from bot.metrics import Metrics
 from bot.providers.router import ProviderRouter
 from bot.store.repo import Repo
 from bot.store.timeutil import Clock, utc_now
+from bot.tasks import TrackedTasks
 
 log = logging.getLogger(__name__)
 

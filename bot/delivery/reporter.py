@@ -4,7 +4,7 @@ import asyncio
 import logging
 
 from bot.delivery.outbox import ReportOutbox
-from bot.delivery.tasks import TrackedTasks
+from bot.tasks import TrackedTasks
 
 log = logging.getLogger(__name__)
 

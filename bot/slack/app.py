@@ -13,13 +13,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.metrics import Metrics
 from bot.redaction import Redactor
-from bot.slack.background import Background
 from bot.slack.bolt_quiet import quiet_bolt
 from bot.slack.commands import register_commands
 from bot.slack.masked import MaskedApp, MaskedWebClient
 from bot.slack.ports import SlackDeps
 from bot.slack.submissions import register_submissions
 from bot.slack.workspace import AppIdentity, WorkspaceGuard
+from bot.tasks import TrackedTasks
 
 WEB_API_TIMEOUT_SECONDS = 10
 # Kept-alive connections to Slack's Web API shared by every call (card edits, receipts, modals).
@@ -102,7 +102,7 @@ def build_bolt_app(
     quiet_bolt(app)
     app.use(WorkspaceGuard(AppIdentity(client)))
     permissions = deps.permissions
-    background = Background()
+    background = TrackedTasks()
     register_commands(app, deps, permissions=permissions, background=background)
     register_submissions(app, deps, permissions=permissions)
     for register in register_extra:

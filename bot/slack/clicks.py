@@ -12,11 +12,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.states import ProviderName
 from bot.slack import replies
-from bot.slack.background import Background
 from bot.slack.failures import explain
 from bot.slack.form import Form
 from bot.slack.form_seal import FormSeal
 from bot.slack.modal import build_view
+from bot.tasks import TrackedTasks
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,9 @@ class Click:
 Work = Callable[["Click", AsyncWebClient], Awaitable[None]]
 
 
-def click_listener(work: Work, background: Background, name: str) -> Callable[..., Awaitable[None]]:
+def click_listener(
+    work: Work, background: TrackedTasks, name: str
+) -> Callable[..., Awaitable[None]]:
     """A Bolt listener for a button: ack at once, then run `work` after Slack has its answer."""
 
     async def clicked(

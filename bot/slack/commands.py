@@ -15,7 +15,6 @@ from bot.domain.models import Source, Submission, Update
 from bot.domain.records import Binding
 from bot.domain.validation import validate
 from bot.slack import ids, replies
-from bot.slack.background import Background
 from bot.slack.command_text import (
     Link,
     Malformed,
@@ -33,6 +32,7 @@ from bot.slack.form_seal import FormSeal
 from bot.slack.modal import build_modal
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
+from bot.tasks import TrackedTasks
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ def _api_error(error: Exception) -> str:
 
 
 def register_commands(
-    app: AsyncApp, deps: SlackDeps, *, permissions: Permissions, background: Background
+    app: AsyncApp, deps: SlackDeps, *, permissions: Permissions, background: TrackedTasks
 ) -> None:
     """Listen to `/incident-update`."""
     handler = CommandHandler(deps, permissions)

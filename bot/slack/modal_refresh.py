@@ -11,12 +11,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
-from bot.slack.background import Background
 from bot.slack.form import with_template
 from bot.slack.form_seal import FormSeal
 from bot.slack.modal import build_view
 from bot.slack.modal_input import read_form
 from bot.slack.ports import SlackDeps, SlackOptions
+from bot.tasks import TrackedTasks
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +54,11 @@ async def redraw(client: AsyncWebClient, view: Mapping[str, Any], options: Slack
 
 
 def register_form_refresh(
-    app: AsyncApp, deps: SlackDeps, *, background: Background | None = None
+    app: AsyncApp, deps: SlackDeps, *, background: TrackedTasks | None = None
 ) -> None:
     """Listen to the form's state select and incident fields (dispatch_action)."""
     options = deps.options
-    tasks = background or Background()
+    tasks = background or TrackedTasks()
 
     async def form_changed(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """Ack at once; redraw after Slack has its answer."""

@@ -14,12 +14,12 @@ from bot.domain.models import Source, Submission, Update
 from bot.domain.records import Binding
 from bot.domain.states import State
 from bot.domain.validation import Field, lacking_state, validate
-from bot.slack.background import Background
 from bot.slack.failures import explain
 from bot.slack.messages import SlackMessage, nothing_published, skipped_reason
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 from bot.slack.reacted import NotPublished, generated_content, reacted_text, who_reacted
+from bot.tasks import TrackedTasks
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +55,12 @@ class Reaction:
 
 
 def register_reactions(
-    app: AsyncApp, deps: SlackDeps, *, background: Background | None = None
+    app: AsyncApp, deps: SlackDeps, *, background: TrackedTasks | None = None
 ) -> None:
     """Listen for `reaction_added`; the work runs in `background` after Slack is answered."""
     permissions = deps.permissions
     handler = ReactionHandler(deps, permissions)
-    tasks = background or Background()
+    tasks = background or TrackedTasks()
 
     async def on_reaction_added(
         ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext

@@ -6,7 +6,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain.models import Update
 from bot.domain.reminders import SNOOZE
 from bot.slack import ids, replies
-from bot.slack.background import Background
 from bot.slack.clicks import Click, click_listener, edit_message, open_form, tell
 from bot.slack.failures import bounded
 from bot.slack.modal import form_for_update, new_form
@@ -15,6 +14,7 @@ from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 from bot.slack.reminders import ReminderStore
 from bot.store.timeutil import Clock, utc_now
+from bot.tasks import TrackedTasks
 
 STATUS_TIMEOUT = 1.0
 
@@ -67,11 +67,11 @@ def register_reminder_buttons(
     deps: SlackDeps,
     *,
     store: ReminderStore,
-    background: Background | None = None,
+    background: TrackedTasks | None = None,
 ) -> None:
     """Listen to the reminder's buttons; each click is acked at once and handled after."""
     permissions = deps.permissions
     buttons = ReminderButtons(deps, store, permissions)
-    tasks = background or Background()
+    tasks = background or TrackedTasks()
     app.action(ids.REMINDER_POST_ACTION)(click_listener(buttons.post_update, tasks, "post update"))
     app.action(ids.REMINDER_SNOOZE_ACTION)(click_listener(buttons.snooze, tasks, "snooze"))

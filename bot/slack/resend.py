@@ -8,13 +8,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain.models import Source, Submission
 from bot.domain.records import DeliveryReport
 from bot.slack import ids, replies
-from bot.slack.background import Background
 from bot.slack.blocks import person
 from bot.slack.clicks import Click, click_listener, edit_message, open_form, tell
 from bot.slack.modal import form_for_update
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 from bot.slack.receipts import RESENDABLE, receipt, target_label
+from bot.tasks import TrackedTasks
 
 EDIT_CLICK_WINDOW_SECONDS = 3.0
 """A second click on Edit & resend within this window opens no second form."""
@@ -105,12 +105,12 @@ def register_resend_buttons(
     deps: SlackDeps,
     *,
     deliveries: DeliveryLookup,
-    background: Background | None = None,
+    background: TrackedTasks | None = None,
 ) -> None:
     """Listen to the receipt buttons; each click is acked at once and handled after."""
     permissions = deps.permissions
     handler = ResendHandler(deps, deliveries, permissions)
-    tasks = background or Background()
+    tasks = background or TrackedTasks()
 
     app.action(ids.RETRY_ACTION)(click_listener(handler.retry, tasks, "retry click"))
     app.action(ids.EDIT_RESEND_ACTION)(click_listener(handler.edit, tasks, "edit & resend click"))

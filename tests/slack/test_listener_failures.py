@@ -12,16 +12,16 @@ from sqlalchemy.exc import OperationalError
 from bot.domain.models import Submission
 from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.slack import ids
-from bot.slack.background import Background
 from bot.slack.failures import NOTHING_STORED
 from bot.slack.resend import register_resend_buttons
 from bot.slack.submissions import STORE_FAILED
+from bot.tasks import TrackedTasks
 from tests.fakes.slack import FakeSlack
 from tests.slack import signing
 from tests.slack.memory_repo import MemoryRepo
 from tests.slack.test_commands import SECRET, Bot, start_bot
 
-Surface = Callable[[Bot, Background], Awaitable[str]]
+Surface = Callable[[Bot, TrackedTasks], Awaitable[str]]
 DATABASE_DOWN = OperationalError("INSERT INTO updates", {}, ConnectionRefusedError("refused"))
 
 
@@ -41,9 +41,9 @@ class Broken:
 
 
 @pytest.fixture
-async def broken() -> AsyncIterator[tuple[Bot, Broken, Background]]:
+async def broken() -> AsyncIterator[tuple[Bot, Broken, TrackedTasks]]:
     """The bot bound to Phare 42, with a store that fails when it stores or finds a delivery."""
-    failing, background = Broken(), Background()
+    failing, background = Broken(), TrackedTasks()
     register = functools.partial(register_resend_buttons, deliveries=failing, background=background)
     with FakeSlack() as slack:
         async for bot in start_bot(
@@ -58,12 +58,12 @@ def tracebacks(caplog: pytest.LogCaptureFixture) -> list[type[BaseException] | N
     return [r.exc_info[0] for r in caplog.records if r.exc_info]
 
 
-async def by_command(bot: Bot, background: Background) -> str:
+async def by_command(bot: Bot, background: TrackedTasks) -> str:
     """Publish with the inline command; the ephemeral answer."""
     return await bot.reply("investigating Checkout is down")
 
 
-async def by_form(bot: Bot, background: Background) -> str:
+async def by_form(bot: Bot, background: TrackedTasks) -> str:
     """Open the form, submit it with a message; the error shown under the message."""
     await bot.command("", trigger_id=bot.slack.issue_trigger_id())
     [call] = await bot.slack.await_calls("views.open")
@@ -78,7 +78,7 @@ async def by_form(bot: Bot, background: Background) -> str:
     return str(answer["errors"][ids.MESSAGE_BLOCK])
 
 
-async def by_button(bot: Bot, background: Background) -> str:
+async def by_button(bot: Bot, background: TrackedTasks) -> str:
     """Click Retry on a receipt; what the person who clicked was told privately."""
     action = {
         "type": "button",
@@ -89,7 +89,7 @@ async def by_button(bot: Bot, background: Background) -> str:
     }
     status, _ = await bot.post(signing.interaction(SECRET, signing.block_actions_payload([action])))
     assert status == 200
-    await background.drain()
+    await background.finish()
     [told] = [str(e["text"]) for e in bot.slack.ephemeral() if e["user"] == signing.USER_ID]
     return told
 
@@ -104,7 +104,7 @@ STORE_WORDS: dict[Surface, str] = {
 
 @pytest.mark.parametrize("surface", SURFACES)
 async def test_a_fault_of_the_bot_is_logged_and_the_person_told_nothing_was_stored(
-    broken: tuple[Bot, Broken, Background],
+    broken: tuple[Bot, Broken, TrackedTasks],
     caplog: pytest.LogCaptureFixture,
     surface: Surface,
 ) -> None:
@@ -117,7 +117,7 @@ async def test_a_fault_of_the_bot_is_logged_and_the_person_told_nothing_was_stor
 
 @pytest.mark.parametrize("surface", SURFACES)
 async def test_a_store_that_is_down_is_reported_as_such(
-    broken: tuple[Bot, Broken, Background],
+    broken: tuple[Bot, Broken, TrackedTasks],
     caplog: pytest.LogCaptureFixture,
     surface: Surface,
 ) -> None:

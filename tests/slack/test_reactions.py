@@ -18,11 +18,11 @@ from bot.domain.models import Source, Submission, Target
 from bot.domain.records import StoredUpdate
 from bot.domain.states import DEFAULT_REACTIONS, ProviderName, State
 from bot.slack.app import build_bolt_app, build_web_client
-from bot.slack.background import Background
 from bot.slack.failures import NOTHING_STORED
 from bot.slack.ports import SlackDeps, SlackOptions
 from bot.slack.reactions import register_reactions
 from bot.store.repo import Repo, open_repo
+from bot.tasks import TrackedTasks
 from bot.web import build_web_app
 from tests.fakes.slack import FakeSlack, Workspace
 from tests.slack import signing
@@ -67,7 +67,7 @@ class Bot:
     slack: FakeSlack
     repo: Repo
     publisher: FlakyPublisher
-    background: Background
+    background: TrackedTasks
     session: aiohttp.ClientSession
     url: str
 
@@ -84,7 +84,7 @@ class Bot:
         user = kwargs.pop("user_id", USER)
         event = signing.reaction_added_event(reaction=emoji, ts=ts, user_id=user)
         await self.deliver(event, **kwargs)
-        await self.background.drain()
+        await self.background.finish()
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ async def serve(
         providers_on=frozenset(ProviderName),
     )
     deps = SlackDeps(publisher=publisher, repo=repo, options=options)
-    background = Background()
+    background = TrackedTasks()
     client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
     register = functools.partial(register_reactions, background=background)
     bolt = build_bolt_app(client=client, deps=deps, register_extra=[register])
@@ -151,7 +151,7 @@ async def serve(
             url = str(server.make_url("")).rstrip("/")
             yield Bot(slack, repo, publisher, background, session, url)
     finally:
-        await background.drain()
+        await background.finish()
         await repo.close()
 
 
@@ -182,7 +182,7 @@ async def test_slack_is_answered_before_the_slow_lookup(bot: Bot) -> None:
     started = time.monotonic()
     await bot.deliver(signing.reaction_added_event(reaction="eyes", ts=REPLY_TS))
     answered_in = time.monotonic() - started
-    await bot.background.drain()
+    await bot.background.finish()
     assert answered_in < 0.9
     assert len(bot.publisher.submissions) == 1
 
@@ -191,7 +191,7 @@ async def test_one_event_delivered_three_times_publishes_once(bot: Bot) -> None:
     event = signing.reaction_added_event(reaction="mag", ts=REPLY_TS)
     for retry_num in (None, 1, 2):
         await bot.deliver(event, event_id="Ev0SAME0001", retry_num=retry_num)
-        await bot.background.drain()
+        await bot.background.finish()
     assert len(bot.publisher.submissions) == 1
     # The retries after it was stored read nothing and say nothing.
     assert len(bot.slack.calls("conversations.replies")) == 1
@@ -205,7 +205,7 @@ async def test_concurrent_retries_of_one_event_publish_once(bot: Bot) -> None:
     await asyncio.gather(
         *(bot.deliver(event, event_id="Ev0SAME0002", retry_num=n or None) for n in range(3))
     )
-    await bot.background.drain()
+    await bot.background.finish()
     assert len(bot.publisher.submissions) == 1
     assert bot.slack.calls("chat.postMessage") == []
     assert bot.slack.ephemeral() == []
@@ -215,7 +215,7 @@ async def test_slacks_retry_publishes_what_failed_before_it_was_stored(bot: Bot)
     bot.slack.fail_next("conversations.replies", "internal_error")
     event = signing.reaction_added_event(reaction="mag", ts=REPLY_TS)
     await bot.deliver(event, event_id="Ev0LOST0001")
-    await bot.background.drain()
+    await bot.background.finish()
     assert bot.publisher.submissions == []
     (told,) = bot.slack.ephemeral()
     assert told["user"] == USER
@@ -223,12 +223,12 @@ async def test_slacks_retry_publishes_what_failed_before_it_was_stored(bot: Bot)
     assert "`internal_error`" in told["text"]
 
     await bot.deliver(event, event_id="Ev0LOST0001", retry_num=1)
-    await bot.background.drain()
+    await bot.background.finish()
     (submission,) = bot.publisher.submissions
     assert submission.update.content == "Cache & DB back <!channel> fine"
 
     await bot.deliver(event, event_id="Ev0LOST0001", retry_num=2)
-    await bot.background.drain()
+    await bot.background.finish()
     assert len(bot.publisher.submissions) == 1
     assert len(bot.slack.ephemeral()) == 1
 
@@ -238,7 +238,7 @@ async def test_a_store_failure_leaves_the_retry_free_to_publish_once(bot: Bot) -
     bot.publisher.fail_next = down
     event = signing.reaction_added_event(reaction="eyes", ts=REPLY_TS)
     await bot.deliver(event, event_id="Ev0LOST0002")
-    await bot.background.drain()
+    await bot.background.finish()
     assert bot.publisher.submissions == []
     (told,) = bot.slack.ephemeral()
     assert "database is not answering" in told["text"]
@@ -246,7 +246,7 @@ async def test_a_store_failure_leaves_the_retry_free_to_publish_once(bot: Bot) -
 
     for retry_num in (1, 2):
         await bot.deliver(event, event_id="Ev0LOST0002", retry_num=retry_num)
-        await bot.background.drain()
+        await bot.background.finish()
     (submission,) = bot.publisher.submissions
     assert submission.update.state is State.INVESTIGATING
     assert len(bot.slack.ephemeral()) == 1
@@ -334,7 +334,7 @@ async def test_reactions_by_or_on_apps_publish_nothing(
         reaction="white_check_mark", ts=ts, user_id=user, item_user=item_user
     )
     await bot.deliver({**event, **extra})
-    await bot.background.drain()
+    await bot.background.finish()
     assert bot.publisher.submissions == []
     assert bot.slack.calls("chat.postMessage") == []
     private = bot.slack.ephemeral()
@@ -349,7 +349,7 @@ async def test_reactions_by_or_on_apps_publish_nothing(
 async def test_a_person_reacting_on_the_card_still_publishes_generated_text(bot: Bot) -> None:
     event = signing.reaction_added_event(reaction="mag", ts=CARD_TS, item_user=BOT_USER)
     await bot.deliver(event)
-    await bot.background.drain()
+    await bot.background.finish()
     (submission,) = bot.publisher.submissions
     assert submission.update.content == "Now identified — set by Ada"
     assert bot.slack.ephemeral() == []
@@ -389,7 +389,7 @@ async def test_a_retried_event_that_publishes_nothing_says_so_once(
         await asyncio.gather(
             *(bot.deliver(event, event_id="Ev0SAME0003", retry_num=n or None) for n in range(3))
         )
-        await bot.background.drain()
+        await bot.background.finish()
         assert len(bot.slack.calls("chat.postMessage")) == 1
 
 
@@ -409,6 +409,6 @@ async def test_a_person_not_allowed_is_told_privately(
 async def test_unbound_channel_does_nothing(bot: Bot) -> None:
     event = signing.reaction_added_event(reaction="eyes", channel_id="C0OTHER001", ts=REPLY_TS)
     await bot.deliver(event)
-    await bot.background.drain()
+    await bot.background.finish()
     assert bot.publisher.submissions == []
     assert bot.slack.calls("conversations.replies") == []

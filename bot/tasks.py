@@ -1,4 +1,4 @@
-"""Background tasks, kept so that stopping can wait for (or cancel) them; failures logged."""
+"""TrackedTasks tasks, kept so that stopping can wait for (or cancel) them; failures logged."""
 
 import asyncio
 import logging
@@ -32,7 +32,7 @@ class TrackedTasks:
         if not task.cancelled() and task.exception() is not None:
             log.error("background work %s failed", task.get_name(), exc_info=task.exception())
 
-    async def finish(self, grace_seconds: float) -> None:
+    async def finish(self, grace_seconds: float = 5.0) -> None:
         """Let running tasks end for up to `grace_seconds`, then cancel the rest."""
         if not self._tasks:
             return
