@@ -9,17 +9,15 @@ import socket
 from collections import Counter
 from datetime import datetime
 
-from bot.delivery.attempt import attempt
-from bot.delivery.liveness import ClaimLapsed, Liveness
+from bot.delivery.liveness import Liveness
 from bot.delivery.outbox import ReportOutbox
-from bot.delivery.policy import AttemptResult, RetryPolicy
+from bot.delivery.policy import RetryPolicy
 from bot.delivery.reporter import Reporter
+from bot.delivery.sends import Sends
 from bot.delivery.skips import skip_reasons
 from bot.delivery.worker import Worker
-from bot.domain.models import DeliveryStatus, Submission, Unclear
+from bot.domain.models import DeliveryStatus, Submission
 from bot.domain.records import Claim, DeliveryReport, Notifier, StoredUpdate
-from bot.domain.states import ProviderName
-from bot.logs import about
 from bot.metrics import Metrics
 from bot.providers.router import ProviderRouter
 from bot.store.repo import Repo
@@ -71,10 +69,24 @@ class DeliveryEngine:
         )
         self._reporter = None if self._outbox is None else Reporter(self._outbox, self._tasks)
         self._worker = Worker(self._background_pass, name="delivery-worker")
-        self._busy: Counter[ProviderName] = Counter()
-        self._holding: set[int] = set()
         self._liveness = Liveness(
-            repo.workers, self.worker_id, self.policy, lambda: set(self._holding), self._rescued
+            repo.workers,
+            self.worker_id,
+            self.policy,
+            lambda: set(self._sends.holding),
+            self._rescued,
+        )
+        self._sends = Sends(
+            repo,
+            router,
+            self.policy,
+            self.worker_id,
+            self._liveness,
+            self._tasks,
+            self._sent,
+            clock=clock,
+            rng=self._rng,
+            metrics=metrics,
         )
         self._next_sweep = 0.0
         self._dispatching = asyncio.Lock()
@@ -167,7 +179,7 @@ class DeliveryEngine:
         """Claim due rows for every provider with free slots and start them; also whether
         some provider filled every free slot (more rows may be waiting)."""
         async with self._dispatching:
-            free = {name: self._free(name) for name in self.router.configured}
+            free = {name: self._sends.free(name) for name in self.router.configured}
             free = {name: n for name, n in free.items() if n > 0}
             if not free:
                 return [], False
@@ -175,65 +187,15 @@ class DeliveryEngine:
                 self.worker_id, self._clock(), self.policy.lease_seconds, free, update_id
             )
             claimed = Counter(claim.target.provider for claim in claims)
-            return [self._start(c) for c in claims], any(claimed[n] == k for n, k in free.items())
+            started = [self._sends.start(claim) for claim in claims]
+            return started, any(claimed[n] == k for n, k in free.items())
 
-    def _free(self, provider: ProviderName) -> int:
-        """How many more sends the provider may have under way now."""
-        return self.policy.max_in_flight_per_provider - self._busy[provider]
-
-    def _start(self, claim: Claim) -> asyncio.Task[None]:
-        """Send a claimed delivery in a task of its own."""
-        self._busy[claim.target.provider] += 1
-        self._holding.add(claim.delivery_id)
-        return self._tasks.spawn(self._deliver(claim), name=f"delivery-{claim.delivery_id}")
-
-    async def _deliver(self, claim: Claim) -> None:
-        """Attempt one claimed delivery within its claim's life, record the result, report."""
-        provider = claim.target.provider
-        try:
-            result = await self._attempt(claim)
-            now = self._clock()
-            disposition = self.policy.decide(claim, result, now, self._rng)
-            if not await self.repo.queue.record(claim, self.worker_id, disposition, now):
-                log.warning("lost the lease on delivery %s; not recording", claim.delivery_id)
-                return
-            log.info(
-                "delivery %s to %s: %s after attempt %s",
-                claim.delivery_id,
-                claim.target,
-                disposition.status.value,
-                claim.attempts,
-                extra=about(
-                    update_id=claim.update_id, delivery_id=claim.delivery_id, provider=provider
-                ),
-            )
-            self._count(provider, result, disposition.status)
-        except Exception:
-            log.exception("delivery %s: recording failed", claim.delivery_id)
-            return
-        finally:
-            full = self._free(provider) <= 0
-            self._busy[provider] -= 1
-            self._holding.discard(claim.delivery_id)
-            if full:
-                self.wake()  # rows in the store may be waiting for this slot
+    def _sent(self, claim: Claim, slots_were_full: bool) -> None:
+        """A send ended: report it; a freed slot may take a row that waits in the store."""
+        if slots_were_full:
+            self.wake()
         if self._reporter is not None:
             self._reporter.owe(claim.update_id)  # outside the slot: a slow Slack holds no send
-
-    async def _attempt(self, claim: Claim) -> AttemptResult:
-        """One attempt, cut short (as unclear) before this worker's claim could lapse."""
-        try:
-            async with self._liveness.guard():
-                return await attempt(
-                    claim,
-                    self.router,
-                    self.repo.queue,
-                    self.policy.clock_skew_seconds,
-                    self.policy.attempt_seconds,
-                )
-        except ClaimLapsed as lapsed:
-            log.warning("delivery %s: %s; it will be checked first", claim.delivery_id, lapsed)
-            return AttemptResult(Unclear(str(lapsed)), sent=True)
 
     async def _background_pass(self) -> float:
         """The worker's pass: start due deliveries without waiting; how long to pause."""
@@ -247,7 +209,9 @@ class DeliveryEngine:
         due = await self.repo.queue.due_times()
         now = self._clock()
         ready = self.router.configured
-        waits = [self._pause_until(t, now) for p, t in due.items() if p in ready and self._free(p)]
+        waits = [
+            self._pause_until(t, now) for p, t in due.items() if p in ready and self._sends.free(p)
+        ]
         return min([*waits, self.policy.idle_poll_seconds])
 
     @staticmethod
@@ -269,13 +233,3 @@ class DeliveryEngine:
         if self._metrics is not None:
             self._metrics.takeover(taken)
         self.wake()
-
-    def _count(self, provider: ProviderName, result: AttemptResult, status: DeliveryStatus) -> None:
-        """Count an attempt, what its check found, and the delivery's end if it ended."""
-        if self._metrics is None:
-            return
-        self._metrics.attempt(provider, result.outcome)
-        if result.check is not None:
-            self._metrics.reconciled(provider, result.check)
-        if status.is_final:
-            self._metrics.delivery_final(provider, status)
