@@ -10,15 +10,13 @@ from typing import TYPE_CHECKING
 import httpx
 from aiohttp import web
 from pydantic import SecretStr
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ChecklySettings, PhareSettings, Settings
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.scheduler import DeliveryScheduler
 from bot.domain.records import Notifier
 from bot.domain.states import ProviderName
-from bot.metrics import Backlog, BacklogReader, Metrics
+from bot.metrics import Metrics
 from bot.providers.base import DEFAULT_TIMEOUT, Provider
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
@@ -40,10 +38,6 @@ HTTP_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=50)
 PLACEHOLDER = SecretStr("unset")
 
 PeriodicJob = tuple[str, Callable[[], Awaitable[object]], float]
-
-
-class StoreUnavailable(Exception):
-    """The database named by DATABASE_URL could not be opened (the message holds no password)."""
 
 
 def build_http_client() -> httpx.AsyncClient:
@@ -81,16 +75,6 @@ def build_preview_router(settings: Settings, http: httpx.AsyncClient) -> Provide
     )
 
 
-async def open_store(url: str) -> Repo:
-    """Open and migrate the store, or raise StoreUnavailable saying where and why."""
-    try:
-        return await open_repo(url)
-    except (SQLAlchemyError, OSError) as error:
-        shown = make_url(url).render_as_string(hide_password=True)
-        reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0]
-        raise StoreUnavailable(f"cannot open the database at {shown}: {reason}") from error
-
-
 @dataclass
 class Core:
     """Store, router and engine: the road every update takes, with or without Slack."""
@@ -101,26 +85,12 @@ class Core:
     metrics: Metrics
 
 
-def _backlog_of(repo: Repo) -> BacklogReader:
-    """Read the delivery backlog per provider from the store (at scrape time)."""
-
-    async def read() -> dict[ProviderName, Backlog]:
-        now = repo.clock()
-        figures = await repo.queue.backlog(now)
-        return {
-            provider: Backlog(count, 0.0 if due is None else (now - due).total_seconds())
-            for provider, (count, due) in figures.items()
-        }
-
-    return read
-
-
 @contextlib.asynccontextmanager
 async def opened_store(settings: Settings) -> AsyncIterator[tuple[Repo, Metrics]]:
     """The migrated store, and the process's metrics (reading the backlog from it)."""
-    repo = await open_store(settings.store.url)
+    repo = await open_repo(settings.store.url)
     try:
-        yield repo, Metrics(_backlog_of(repo))
+        yield repo, Metrics(repo.queue.backlog)
     finally:
         await repo.close()
 

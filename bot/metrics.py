@@ -4,7 +4,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -13,6 +12,7 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
 from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Retry, Source
+from bot.domain.records import Backlog
 from bot.domain.states import ProviderName
 
 log = logging.getLogger(__name__)
@@ -51,14 +51,6 @@ class SlackRequestKind(StrEnum):
     COMMAND = "command"
     INTERACTION = "interaction"
     EVENT = "event"
-
-
-@dataclass(frozen=True)
-class Backlog:
-    """One provider's deliveries waiting: how many, and how long the oldest due one has waited."""
-
-    pending: int
-    oldest_due_age_seconds: float
 
 
 BacklogReader = Callable[[], Awaitable[Mapping[ProviderName, Backlog]]]

@@ -60,7 +60,7 @@ def run_worker(settings: Settings) -> int:
 
 def _run(command: str, main: Coroutine[Any, Any, None]) -> int:
     """Run the process's main coroutine; a store that cannot be opened exits 1 saying why."""
-    from bot.app import StoreUnavailable
+    from bot.store.repo import StoreUnavailable
 
     try:
         asyncio.run(main)

@@ -9,8 +9,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry, Source, Unclear
+from bot.domain.records import Backlog
 from bot.domain.states import ProviderName
-from bot.metrics import Backlog, Finding, Metrics, Operation, SlackRequestKind
+from bot.metrics import Finding, Metrics, Operation, SlackRequestKind
 from bot.web import METRICS_PATH, build_web_app
 
 PHARE, CHECKLY = ProviderName.PHARE, ProviderName.CHECKLY

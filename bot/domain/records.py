@@ -86,3 +86,11 @@ class ChannelStatus:
     last_update: StoredUpdate | None
     last_update_at: datetime | None
     latest_deliveries: tuple[DeliveryReport, ...]
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """One provider's deliveries waiting: how many, and how long the oldest due one has waited."""
+
+    pending: int
+    oldest_due_age_seconds: float

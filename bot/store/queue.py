@@ -9,7 +9,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.models import DeliveryStatus, Target, Update
-from bot.domain.records import Claim, Disposition
+from bot.domain.records import Backlog, Claim, Disposition
 from bot.domain.states import ProviderName, State
 from bot.store.codec import outcome_columns
 from bot.store.database import Queries
@@ -106,8 +106,9 @@ class DeliveryQueue(Queries):
             rows = (await conn.execute(query)).all()
         return {ProviderName(name): when for name, when in rows if when is not None}
 
-    async def backlog(self, now: datetime) -> dict[ProviderName, tuple[int, datetime | None]]:
-        """Per provider: deliveries not final yet, and when the oldest due one came due."""
+    async def backlog(self) -> dict[ProviderName, Backlog]:
+        """Per provider: deliveries not final yet, and how long the oldest due one has waited."""
+        now = self.clock()
         due_at = case(
             (_due(now), type_coerce(_due_at(), UtcDateTime())),
             else_=None,
@@ -119,7 +120,10 @@ class DeliveryQueue(Queries):
         )
         async with self.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return {ProviderName(name): (count, oldest) for name, count, oldest in rows}
+        return {
+            ProviderName(name): Backlog(count, 0.0 if due is None else (now - due).total_seconds())
+            for name, count, due in rows
+        }
 
     async def remote_id_taken(self, target: Target, remote_id: str, delivery_id: int) -> bool:
         """Whether another delivery to the target already owns this provider update id."""

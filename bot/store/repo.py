@@ -1,6 +1,7 @@
 """The store as the rest of the bot sees it: one object over one AsyncEngine."""
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -38,9 +39,20 @@ class Repo(ChannelQueries, UpdateQueries, RecentQueries):
         await self.engine.dispose()
 
 
+class StoreUnavailable(Exception):
+    """The database named by DATABASE_URL could not be opened (the message holds no password)."""
+
+
 async def open_repo(url: str, *, clock: Clock = utc_now, apply_migrations: bool = True) -> Repo:
-    """Build the engine for a configured URL, migrate it to head, and wrap it in a Repo."""
+    """Build the engine for a configured URL, migrate it to head, and wrap it in a Repo;
+    StoreUnavailable says where and why when the database cannot be opened."""
     engine = make_engine(url)
-    if apply_migrations:
-        await migrate(engine)
+    try:
+        if apply_migrations:
+            await migrate(engine)
+    except (SQLAlchemyError, OSError) as error:
+        await engine.dispose()
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0]
+        raise StoreUnavailable(f"cannot open the database at {shown}: {reason}") from error
     return Repo(engine, clock)
