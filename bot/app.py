@@ -146,6 +146,32 @@ class SlackApp:
 @contextlib.asynccontextmanager
 async def running_app(settings: Settings, *, worker: bool = True) -> AsyncIterator[SlackApp]:
     """The whole Slack app around the core; with `worker`, this process delivers too."""
+    async with _core_with_slack(settings) as (core, client):
+        app = _slack_app(settings, core, client)
+        if not worker:
+            yield app
+            return
+        async with delivering(core, settings, *_reminder_jobs(settings, core, client)):
+            yield app
+
+
+@contextlib.asynccontextmanager
+async def running_worker(settings: Settings) -> AsyncIterator[web.Application]:
+    """A worker alone: deliveries, thread reports and reminders; its web app serves /healthz."""
+    from bot.web import build_web_app
+
+    async with (
+        _core_with_slack(settings) as (core, client),
+        delivering(core, settings, *_reminder_jobs(settings, core, client)),
+    ):
+        yield build_web_app(
+            bolt_app=None, signing_secret=None, healthy=core.repo.ping, metrics=core.metrics
+        )
+
+
+@contextlib.asynccontextmanager
+async def _core_with_slack(settings: Settings) -> "AsyncIterator[tuple[Core, AsyncWebClient]]":
+    """The core, telling Slack through one Web API client over one kept-alive session."""
     from bot.slack.app import build_web_client, build_web_session
 
     token = settings.slack.bot_token
@@ -161,39 +187,7 @@ async def running_app(settings: Settings, *, worker: bool = True) -> AsyncIterat
         )
         notifier = functools.partial(_notifier, settings, client)
         async with open_core(settings, store, notifier) as core:
-            app = _slack_app(settings, core, client)
-            if not worker:
-                yield app
-                return
-            async with delivering(core, settings, *_reminder_jobs(settings, core, client)):
-                yield app
-
-
-@contextlib.asynccontextmanager
-async def running_worker(settings: Settings) -> AsyncIterator[web.Application]:
-    """A worker alone: deliveries, thread reports and reminders; its web app serves /healthz."""
-    from bot.slack.app import build_web_client, build_web_session
-    from bot.web import build_web_app
-
-    token = settings.slack.bot_token
-    if token is None:
-        raise ValueError("SLACK_BOT_TOKEN is required")
-    async with opened_store(settings) as store, build_web_session() as session:
-        client = build_web_client(
-            token=token,
-            base_url=settings.slack.api_url,
-            session=session,
-            redact=Redactor.of(settings),
-            metrics=store[1],
-        )
-        notifier = functools.partial(_notifier, settings, client)
-        async with (
-            open_core(settings, store, notifier) as core,
-            delivering(core, settings, *_reminder_jobs(settings, core, client)),
-        ):
-            yield build_web_app(
-                bolt_app=None, signing_secret=None, healthy=core.repo.ping, metrics=core.metrics
-            )
+            yield core, client
 
 
 def _notifier(settings: Settings, client: "AsyncWebClient", repo: Repo) -> Notifier:

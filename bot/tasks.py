@@ -1,6 +1,7 @@
 """TrackedTasks tasks, kept so that stopping can wait for (or cancel) them; failures logged."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -40,3 +41,12 @@ class TrackedTasks:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def cancelled(task: "asyncio.Task[None] | None") -> None:
+    """Cancel a task (if any) and wait until it has ended."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Collection
 
 from bot.delivery.policy import RetryPolicy
 from bot.store.workers import WorkerQueries
+from bot.tasks import cancelled
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +48,8 @@ class Liveness:
 
     async def stop(self) -> None:
         """Stop beating (the worker gives its rows back and leaves separately)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancelled(self._task)
+        self._task = None
 
     async def beat(self) -> None:
         """Record the heartbeat and renew leases; on success, push every guard's deadline out."""

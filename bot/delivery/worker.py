@@ -5,6 +5,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.tasks import cancelled
+
 log = logging.getLogger(__name__)
 
 ERROR_PAUSE_SECONDS = 1.0
@@ -35,11 +37,7 @@ class Worker:
 
     async def stop(self) -> None:
         """Stop the loop and wait for it to end."""
-        if self._task is None:
-            return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await cancelled(self._task)
         self._task = None
 
     async def _loop(self) -> None:

@@ -9,6 +9,7 @@ import psycopg
 from psycopg import sql
 
 from bot.store.database import WAKE_CHANNEL, async_url
+from bot.tasks import cancelled
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,8 @@ class PostgresWakeups:
 
     async def stop(self) -> None:
         """Stop listening and close the connection."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancelled(self._task)
+        self._task = None
 
     async def _listen_forever(self) -> None:
         """Listen; on failure log one line, wait a moment and listen again."""
