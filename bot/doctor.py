@@ -10,6 +10,7 @@ from bot.doctor_database import inspect_database
 from bot.domain.models import Refused, Retry, Unclear
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
+from bot.redaction import Redactor
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -28,7 +29,8 @@ class Check:
 
 
 async def run_doctor(settings: Settings) -> int:
-    """Run every check, print a line each; 0 when nothing failed."""
+    """Run every check, print a line each (every secret masked); 0 when nothing failed."""
+    redact = Redactor.of(settings)
     print(Check("ok", "config", "the environment is valid").line())
     checks: list[Callable[[Settings, httpx.AsyncClient], Awaitable[Check]]] = [
         _slack_token,
@@ -41,9 +43,9 @@ async def run_doctor(settings: Settings) -> int:
         for check in checks:
             result = await check(settings, http)
             failed |= result.verdict == "FAIL"
-            print(result.line(), flush=True)
+            print(redact(result.line()), flush=True)
     database = await _database(settings)
-    print(database.line())
+    print(redact(database.line()))
     failed |= database.verdict == "FAIL"
     return EXIT_FAILED if failed else EXIT_OK
 
