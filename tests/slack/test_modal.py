@@ -14,7 +14,7 @@ from bot.slack.modal import ModalErrors, ModalInput, build_modal, parse_submissi
 from tests.slack.signing import view_submission_payload
 
 UUID = "0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d"
-BOTH = frozenset(ProviderName)
+BOTH: frozenset[ProviderName] = frozenset(ProviderName)
 BOUND = Binding(
     "C1",
     (Target(ProviderName.PHARE, "42"), Target(ProviderName.CHECKLY, UUID)),
