@@ -39,15 +39,18 @@ class Liveness:
         self._safe_until = float("-inf")
         self._guards: set[asyncio.Timeout] = set()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         """Beat once (registering the worker), then every few seconds until stopped."""
         await self.beat()
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._beat_forever(), name="heartbeat")
 
     async def stop(self) -> None:
         """Stop beating (the worker gives its rows back and leaves separately)."""
+        self._stopping = True  # ends the loop should the cancellation be lost (see Worker)
         await cancelled(self._task)
         self._task = None
 
@@ -79,7 +82,7 @@ class Liveness:
 
     async def _beat_forever(self) -> None:
         """Beat, then rescue the rows of silent workers, every heartbeat interval."""
-        while True:
+        while not self._stopping:
             await asyncio.sleep(self._policy.heartbeat_seconds)
             try:
                 await self.beat()

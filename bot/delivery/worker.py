@@ -20,6 +20,7 @@ class Worker:
         self._name = name
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     @property
     def running(self) -> bool:
@@ -33,16 +34,24 @@ class Worker:
     def start(self) -> None:
         """Start the loop (once)."""
         if not self.running:
+            self._stopping = False
             self._task = asyncio.create_task(self._loop(), name=self._name)
 
     async def stop(self) -> None:
         """Stop the loop and wait for it to end."""
+        if self._task is None:
+            return
+        # The flag ends the loop even when the cancellation is lost: on Python 3.11, SQLAlchemy
+        # before 2.0.58 (and early 2.1) can swallow one that arrives as the pool hands out a
+        # connection (asyncio.wait_for, CPython gh-86296).
+        self._stopping = True
+        self._wakeup.set()
         await cancelled(self._task)
         self._task = None
 
     async def _loop(self) -> None:
         """Pass, sleep until woken or the pass's pause is over, repeat."""
-        while True:
+        while not self._stopping:
             self._wakeup.clear()
             try:
                 pause = await self._run_pass()

@@ -10,6 +10,7 @@ from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from bot.store.timeutil import Clock, utc_now
 
@@ -66,7 +67,13 @@ def _sqlite_engine(target: URL, options: dict[str, Any]) -> AsyncEngine:
     for the file lock. Writers begin IMMEDIATE (another process's lock is waited for up to
     the busy timeout), readers begin deferred.
     """
-    defaults = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
+    # Named, not left to the dialect: before SQLAlchemy 2.0.38 aiosqlite's default was NullPool.
+    defaults = {
+        "poolclass": AsyncAdaptedQueuePool,
+        "pool_size": 1,
+        "max_overflow": 0,
+        "pool_timeout": 30,
+    }
     engine = create_async_engine(target, **(defaults | options))
     sync_engine = engine.sync_engine
 

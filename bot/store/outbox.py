@@ -56,6 +56,7 @@ class OutboxQueries(Queries):
 
     async def mark_announced(self, update_id: int, retry_at: datetime | None) -> None:
         """Record the announcement as done (retry_at None) or to be retried at `retry_at`."""
+        values: dict[str, bool | datetime]
         values = {"announced": True} if retry_at is None else {"announce_after": retry_at}
         async with self.begin() as conn:
             await conn.execute(update(updates).where(updates.c.id == update_id).values(values))

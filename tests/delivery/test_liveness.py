@@ -17,7 +17,7 @@ from tests.delivery.fakes import FakeProvider, RecordingNotifier, wait_until
 from tests.delivery.helpers import PHARE, make_engine, submission
 from tests.store.clock import FakeClock
 
-LIMITS = dict.fromkeys(ProviderName, 10)
+LIMITS: dict[ProviderName, int] = dict.fromkeys(ProviderName, 10)
 
 
 async def leases(repo: Repo) -> dict[int, tuple[str | None, object]]:

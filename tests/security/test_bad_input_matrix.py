@@ -161,7 +161,8 @@ async def test_injected_phare_id_in_link_changes_nothing(tmp_path: Path, inciden
 @pytest.mark.parametrize("suffix", ["/../x", "?a=1", "#x", "%2F", "\n", "0"])
 async def test_injected_checkly_id_in_link_changes_nothing(bot: Bot, suffix: str) -> None:
     reply = await bot.reply(f"link checkly:{CHECKLY_INCIDENT}{suffix}x")
-    assert any(s in reply for s in ("is not a UUID", "is not a target", "is not &lt;status-page"))
+    refusals = ("is not a UUID", "is not a target", "is not &lt;status-page-uuid&gt;/")
+    assert any(refusal in reply for refusal in refusals)
     binding = await bot.app.core.repo.get_binding(CHANNEL)
     assert binding is not None
     assert {t.incident_id for t in binding.targets} == {"42", CHECKLY_INCIDENT}

@@ -16,7 +16,7 @@ from tests.slack.signing import view_submission_payload
 
 SEAL = FormSeal("xoxb-test-modal-token")
 UUID = "0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d"
-BOTH = frozenset(ProviderName)
+BOTH: frozenset[ProviderName] = frozenset(ProviderName)
 BOUND = Binding(
     "C1",
     (Target(ProviderName.PHARE, "42"), Target(ProviderName.CHECKLY, UUID)),
