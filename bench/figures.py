@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from bench.scenarios.ack import AckFigures
+from bench.scenarios.ack import AckFigures, AckPair
 from bench.scenarios.fanout import FanOut
 from bench.scenarios.modal import ModalOpens
 from bench.scenarios.takeover import Takeover
@@ -47,9 +47,10 @@ class Memory:
 
 @dataclass(frozen=True)
 class Apart:
-    """Throughput with `serve --no-worker` and `worker` as two processes, and on what store."""
+    """`serve --no-worker` and `worker` as two processes: throughput, serial acks, the store."""
 
     throughput: Throughput
+    serial: AckPair
     database: str
 
 

@@ -61,6 +61,8 @@ def json_line(f: Figures) -> str:
         "stored_first": {"yes": f.stored_first, "no": f.not_stored_first},
         "throughput": _throughput_json(load.throughput),
         "throughput_apart": _throughput_json(f.apart.throughput) | {"database": f.apart.database},
+        "ack_serial_apart": f.apart.serial.bot.as_json() | {"database": f.apart.database},
+        "ack_serial_apart_null": f.apart.serial.null.as_json(),
         "memory_mb": {
             name: {"peak_rss": round(m.peak_rss_mb, 1), "pss": round(m.pss_mb, 1)}
             for name, m in f.memory.items()

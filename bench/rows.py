@@ -30,6 +30,7 @@ def rows(f: Figures) -> list[Row]:
     return [
         *_ack_rows(f.load.acks, f.load.modal),
         *_delivery_rows(f),
+        _serial_apart_row(f),
         *_throughput_rows("updates/s to both providers", f.load.throughput),
         *_throughput_rows(f"same, `{WEB}` + `{WORKER}` ({f.apart.database})", f.apart.throughput),
         *_memory_rows(f.memory),
@@ -68,6 +69,18 @@ def _ack_rows(a: AckFigures, modal: ModalOpens) -> list[Row]:
         modal.opened.p99_ms <= 300.0 and modal.failed == 0,
     )
     return [serial, concurrent, opened]
+
+
+def _serial_apart_row(f: Figures) -> Row:
+    """Serial ack latency with web and worker in two processes."""
+    serial = f.apart.serial
+    return Row(
+        f"ack, serial, `{WEB}` + `{WORKER}` ({f.apart.database})",
+        _ms(serial.bot),
+        "null " + _ms(serial.null),
+        "p50 <= 5 ms",
+        serial.bot.p50_ms <= 5.0,
+    )
 
 
 def _delivery_rows(f: Figures) -> list[Row]:

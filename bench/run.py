@@ -27,7 +27,12 @@ from bench.figures import Apart, Deliveries, Figures, Load, Memory, Takeovers
 from bench.postgres import postgres_base_url
 from bench.probe import StoredFirstProbe
 from bench.report import json_line, table
-from bench.scenarios.ack import AckFigures, measure_concurrent_acks, measure_serial_acks
+from bench.scenarios.ack import (
+    AckFigures,
+    AckPair,
+    measure_concurrent_acks,
+    measure_serial_acks,
+)
 from bench.scenarios.fanout import bot_fan_out, direct_fan_out
 from bench.scenarios.modal import measure_modal_opens
 from bench.scenarios.takeover import Takeover, replica_rounds, restart_rounds
@@ -158,11 +163,11 @@ async def _fan_outs(stack: BenchStack, bot: BotProcess, probe: StoredFirstProbe)
     return Deliveries(fan_bot, fan_direct, over_bot, over_direct)
 
 
-def measure_apart_and_takeovers(phases: Phases) -> tuple[Apart, Takeovers]:
-    """`serve --no-worker` + `worker` under load, and both takeover times.
+def measure_apart_and_takeovers(phases: Phases, null: NullServer) -> tuple[Apart, Takeovers]:
+    """`serve --no-worker` + `worker` (serial acks, throughput), and both takeover times.
 
-    On PostgreSQL when one answers (the way to run web and workers apart); else the first on
-    SQLite and the replicas not measured.
+    On PostgreSQL when one answers (the way to run web and workers apart); else web and
+    worker on SQLite, and the replicas not measured.
     """
     stack = phases.stack
     say(f"takeover: `serve` killed during a send, restarted at once ({TAKEOVER_ROUNDS} rounds)")
@@ -172,15 +177,22 @@ def measure_apart_and_takeovers(phases: Phases) -> tuple[Apart, Takeovers]:
     if base is None:
         say("no PostgreSQL answers: web and worker apart on SQLite; replicas not measured")
         stack.use_new_database("apart")
+        serial = asyncio.run(_apart_acks(phases, null))
+        stack.use_new_database("apart-throughput")
         apart = asyncio.run(_apart(phases))
-        return Apart(apart, "SQLite"), Takeovers(restart, None)
-    apart, replicas = asyncio.run(_on_postgres(phases, base))
-    return Apart(apart, "PostgreSQL"), Takeovers(restart, replicas)
+        return Apart(apart, serial, "SQLite"), Takeovers(restart, None)
+    apart, serial, replicas = asyncio.run(_on_postgres(phases, null, base))
+    return Apart(apart, serial, "PostgreSQL"), Takeovers(restart, replicas)
 
 
-async def _on_postgres(phases: Phases, base: str) -> tuple[Throughput, Takeover]:
+async def _on_postgres(
+    phases: Phases, null: NullServer, base: str
+) -> tuple[Throughput, AckPair, Takeover]:
     """The PostgreSQL phases, each in a fresh schema dropped afterwards."""
     stack = phases.stack
+    async with fresh_schema(base) as url:
+        stack.use_database_url(url)
+        serial = await _apart_acks(phases, null)
     async with fresh_schema(base) as url:
         stack.use_database_url(url)
         apart = await _apart(phases)
@@ -188,7 +200,16 @@ async def _on_postgres(phases: Phases, base: str) -> tuple[Throughput, Takeover]
     async with fresh_schema(base) as url:
         stack.use_database_url(url)
         replicas = await replica_rounds(stack, TAKEOVER_ROUNDS)
-    return apart, replicas
+    return apart, serial, replicas
+
+
+async def _apart_acks(phases: Phases, null: NullServer) -> AckPair:
+    """Serial ack latency with the web process and a worker process apart."""
+    return await phases.measure(
+        "ack latency, serial, `serve --no-worker` + `worker` (null server, then bot)",
+        [WEB, WORKER],
+        lambda bots: measure_serial_acks(phases.stack, bots[0].url, null.url, SERIAL_ACKS),
+    )
 
 
 async def _apart(phases: Phases) -> Throughput:
@@ -212,9 +233,9 @@ def run(home: Path) -> Figures:
         null = NullServer()
         try:
             load = measure_load(phases, null, probe)
+            apart, takeovers = measure_apart_and_takeovers(phases, null)
         finally:
             null.stop()
-        apart, takeovers = measure_apart_and_takeovers(phases)
     return Figures(
         load=load,
         floor_seconds=max(PHARE_LATENCY, CHECKLY_LATENCY),
