@@ -5,15 +5,16 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 import httpx
 
-from bench.driver import BenchError
+from bench.driver import BenchError, Driver
 from bench.probe import StoredFirstProbe
-from tests.e2e.harness import BotProcess, Stack, free_port
+from tests.e2e.harness import BotProcess, Stack, free_port, stored_update_id
 from tests.fakes.checkly import ChecklyFake
 from tests.fakes.phare import PhareFake
 from tests.fakes.slack import FakeSlack
@@ -68,12 +69,6 @@ def wait_healthy(url: str, limit: float = START_LIMIT_SECONDS) -> float:
     raise BenchError(f"{url} did not answer /healthz within {limit} s")
 
 
-def process_tree(pid: int) -> list[int]:
-    """The process and its children (the bot forks one for deliveries)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [pid, *(int(child) for child in children)]
-
-
 def _status_kb(pid: int, field: str) -> int:
     """A `kB` figure from /proc/<pid>/status."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -83,31 +78,22 @@ def _status_kb(pid: int, field: str) -> int:
 
 
 def peak_rss_mb(pid: int) -> float:
-    """The sum of each bot process's peak resident set (VmHWM), in MB.
-
-    Pages the forked processes still share are counted in each: an upper bound.
-    """
-    return sum(_status_kb(p, "VmHWM") for p in process_tree(pid)) / 1024
+    """The process's peak resident set (VmHWM), in MB."""
+    return _status_kb(pid, "VmHWM") / 1024
 
 
 def pss_mb(pid: int) -> float:
-    """The bot processes' proportional set size now (shared pages split between them), in MB."""
-    total = 0
-    for p in process_tree(pid):
-        for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                total += int(line.split()[1])
-    return total / 1024
+    """The process's proportional set size now (pages shared with other processes split), MB."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    raise BenchError(f"no Pss for process {pid}")
 
 
-def cpu_seconds(pid: int) -> list[float]:
-    """User plus system CPU time each bot process (the web one first) has used so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    used = []
-    for p in process_tree(pid):
-        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        used.append((int(fields[11]) + int(fields[12])) / ticks)
-    return used
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class NullServer:
@@ -151,14 +137,23 @@ class BenchStack:
         return self._stack.signing_secret
 
     @property
+    def database_url(self) -> str:
+        """The database the next (or last) bot stores into."""
+        return self._stack.database_url
+
+    @property
     def database_path(self) -> Path:
         """The SQLite file the next (or last) bot stores into."""
-        return Path(self._stack.database_url.removeprefix("sqlite:///"))
+        return Path(self.database_url.removeprefix("sqlite:///"))
 
     def use_new_database(self, name: str) -> Path:
         """Point bots started from now on at a new, empty SQLite file."""
-        self._stack.database_url = f"sqlite:///{self._stack.home / (name + '.db')}"
+        self.use_database_url(f"sqlite:///{self._stack.home / (name + '.db')}")
         return self.database_path
+
+    def use_database_url(self, url: str) -> None:
+        """Point bots started from now on at this database."""
+        self._stack.database_url = url
 
     def provider_urls(self) -> tuple[str, str]:
         """The base URLs of the Phare and Checkly fakes."""
@@ -175,12 +170,32 @@ class BenchStack:
         self.phare.latency = phare
         self.checkly.latency = checkly
 
-    def start_bot(self) -> tuple[BotProcess, float]:
-        """Start `incident-bot serve`; the process and its seconds from start to /healthz 200."""
+    def launch(self, command: Sequence[str] = ("serve",)) -> BotProcess:
+        """Start `incident-bot serve` (or another command) without waiting for it."""
+        return self._stack.start_bot(wait=False, command=command)
+
+    def start_bot(self, command: Sequence[str] = ("serve",)) -> tuple[BotProcess, float]:
+        """Start a bot process; the process and its seconds from start to /healthz 200."""
         started = time.monotonic()
-        bot = self._stack.start_bot(wait=False)
+        bot = self.launch(command)
         healthy_at = wait_healthy(bot.url)
         return bot, healthy_at - started
+
+    async def link_all(self, url: str) -> None:
+        """Bind every bench channel to its incidents, through the bot at `url`."""
+        async with Driver(url, 1) as driver:
+            for index, channel in enumerate(self.channels):
+                request = self.command(channel.link_text, channel.channel_id)
+                sample = await driver.send(index, request)
+                if b"now publishes" not in sample.body:
+                    raise BenchError(f"link failed in {channel.channel_id}: {sample.body!r}")
+
+    def publish(self, bot: BotProcess, text: str, channel: str) -> int:
+        """`/incident-update TEXT` in `channel` through `bot`; the stored update's id."""
+        response = bot.post(self.command(text, channel))
+        if response.status_code != 200 or "Stored update #" not in response.text:
+            raise BenchError(f"not stored: {response.status_code} {response.text[:200]}")
+        return stored_update_id(response.json()["text"])
 
     def command(self, text: str, channel: str, trigger_id: str | None = None) -> SignedRequest:
         """A signed `/incident-update` typed in `channel`."""

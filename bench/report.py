@@ -1,60 +1,16 @@
-"""The figures, the targets of issue 6 beside them, a table for people and one JSON line."""
+"""The figures, the targets of issue 11 beside them, a table for people and one JSON line."""
 
 import json
 import os
 import platform
-from dataclasses import dataclass
 
+from bench.figures import NO_POSTGRES, Figures
+from bench.rows import Row, rows
 from bench.scenarios.ack import AckFigures
 from bench.scenarios.fanout import FanOut
 from bench.scenarios.modal import ModalOpens
+from bench.scenarios.takeover import Takeover
 from bench.scenarios.throughput import Throughput
-from bench.stats import Latency
-
-
-@dataclass(frozen=True)
-class Deliveries:
-    """Submission → last provider, through the bot and directly, slow and at once."""
-
-    fan_out_bot: FanOut
-    fan_out_direct: FanOut
-    overhead_bot: FanOut
-    overhead_direct: FanOut
-
-
-@dataclass(frozen=True)
-class Load:
-    """What driving the running bots measured."""
-
-    acks: AckFigures
-    modal: ModalOpens
-    deliveries: Deliveries
-    throughput: Throughput
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Everything one run measured."""
-
-    load: Load
-    floor_seconds: float
-    stored_first: int
-    not_stored_first: int
-    peak_rss_mb: float
-    peak_pss_mb: float
-    start_fresh_seconds: float
-    start_at_head_seconds: float
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the table: a figure, what it is compared with, its target and verdict."""
-
-    name: str
-    measured: str
-    reference: str
-    target: str
-    met: bool | None
 
 
 def machine() -> dict[str, str | int]:
@@ -71,114 +27,6 @@ def machine() -> dict[str, str | int]:
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",
     }
-
-
-def _ms(latency: Latency) -> str:
-    """`p50 / p99` in ms."""
-    return f"{latency.p50_ms:.1f} / {latency.p99_ms:.1f} ms"
-
-
-def rows(f: Figures) -> list[Row]:
-    """The table's lines, in the issue's order."""
-    return [*_ack_rows(f.load.acks, f.load.modal), *_delivery_rows(f), *_process_rows(f)]
-
-
-def _ack_rows(a: AckFigures, modal: ModalOpens) -> list[Row]:
-    """Ack latency beside the null server's, and the modal opening."""
-    serial = Row(
-        "ack, serial (p50 / p99)",
-        _ms(a.serial.bot),
-        "null " + _ms(a.serial.null),
-        "p50 <= 5 ms",
-        a.serial.bot.p50_ms <= 5.0,
-    )
-    concurrent = Row(
-        f"ack, {a.workers} concurrent (p50 / p99)",
-        _ms(a.concurrent.bot),
-        "null " + _ms(a.concurrent.null),
-        "p99 <= 1.5x null",
-        a.concurrent.bot.p99_ms <= 1.5 * a.concurrent.null.p99_ms,
-    )
-    opened = Row(
-        f"request -> views.open, {a.workers} concurrent",
-        _ms(modal.opened),
-        f"{modal.failed} not opened",
-        "p99 <= 300 ms",
-        modal.opened.p99_ms <= 300.0 and modal.failed == 0,
-    )
-    return [serial, concurrent, opened]
-
-
-def _delivery_rows(f: Figures) -> list[Row]:
-    """Fan-out against its floor, the bot's own overhead, and sustained throughput."""
-    load, d = f.load, f.load.deliveries
-    bot, direct = (
-        d.fan_out_bot.ratio(f.floor_seconds),
-        d.fan_out_direct.ratio(f.floor_seconds),
-    )
-    over, over_direct = d.overhead_bot.latency(), d.overhead_direct.latency()
-    stored = f"stored first {f.stored_first}/{f.stored_first + f.not_stored_first}"
-    t = load.throughput
-    return [
-        Row(
-            "submission -> last provider / floor",
-            f"{bot[0]:.3f} / {bot[1]:.3f}",
-            f"httpx {direct[0]:.3f} / {direct[1]:.3f}",
-            f"p50 <= 1.10 (floor {f.floor_seconds * 1000:.0f} ms)",
-            bot[0] <= 1.10,
-        ),
-        Row(
-            "same, providers at once",
-            _ms(over),
-            "httpx " + _ms(over_direct),
-            "p50 <= 6 ms, stored first",
-            over.p50_ms <= 6.0 and f.not_stored_first == 0,
-        ),
-        Row("", stored, "", "", None),
-        Row(
-            "updates/s to both providers",
-            f"{t.per_second:.0f}/s",
-            f"{t.updates} updates in {t.seconds:.1f} s",
-            ">= 100/s, none lost",
-            t.per_second >= 100 and t.lost == 0 and t.doubled == 0,
-        ),
-        Row(
-            "",
-            f"lost {t.lost}, doubled {t.doubled}",
-            f"bot CPU {t.cpu_ms_per_update:.1f} ms/update ("
-            + " + ".join(f"{ms:.1f}" for ms in t.cpu_ms_per_update_each)
-            + ")",
-            "",
-            None,
-        ),
-    ]
-
-
-def _process_rows(f: Figures) -> list[Row]:
-    """Memory and start time."""
-    return [
-        Row(
-            "peak memory of the bot (2 processes)",
-            f"{f.peak_pss_mb:.0f} MB PSS",
-            f"sum of each peak RSS {f.peak_rss_mb:.0f} MB",
-            "< 150 MB",
-            f.peak_pss_mb < 150,
-        ),
-        Row(
-            "start -> /healthz 200, empty DB",
-            f"{f.start_fresh_seconds:.2f} s",
-            "",
-            "< 2 s",
-            f.start_fresh_seconds < 2.0,
-        ),
-        Row(
-            "start -> /healthz 200, DB at head",
-            f"{f.start_at_head_seconds:.2f} s",
-            "",
-            "< 2 s",
-            f.start_at_head_seconds < 2.0,
-        ),
-    ]
 
 
 def table(f: Figures) -> str:
@@ -212,12 +60,19 @@ def json_line(f: Figures) -> str:
         "overhead_httpx": d.overhead_direct.latency().as_json(),
         "stored_first": {"yes": f.stored_first, "no": f.not_stored_first},
         "throughput": _throughput_json(load.throughput),
-        "peak_rss_mb": round(f.peak_rss_mb, 1),
-        "peak_pss_mb": round(f.peak_pss_mb, 1),
+        "throughput_apart": _throughput_json(f.apart.throughput) | {"database": f.apart.database},
+        "ack_serial_apart": f.apart.serial.bot.as_json() | {"database": f.apart.database},
+        "ack_serial_apart_null": f.apart.serial.null.as_json(),
+        "memory_mb": {
+            name: {"peak_rss": round(m.peak_rss_mb, 1), "pss": round(m.pss_mb, 1)}
+            for name, m in f.memory.items()
+        },
         "start_seconds": {
             "empty_db": round(f.start_fresh_seconds, 3),
             "at_head": round(f.start_at_head_seconds, 3),
         },
+        "takeover_restart": _takeover_json(f.takeovers.restart),
+        "takeover_replicas": _takeover_json(f.takeovers.replicas),
         "targets_met": {r.name: r.met for r in rows(f) if r.met is not None},
     }
     return json.dumps(body)
@@ -244,10 +99,24 @@ def _throughput_json(t: Throughput) -> dict[str, object]:
         "lost": t.lost,
         "doubled": t.doubled,
         "bot_cpu_ms_per_update": round(t.cpu_ms_per_update, 2),
-        "bot_cpu_ms_per_update_web_then_deliveries": [
-            round(ms, 2) for ms in t.cpu_ms_per_update_each
-        ],
+        "bot_cpu_ms_per_update_each_process": [round(ms, 2) for ms in t.cpu_ms_per_update_each],
     }
+
+
+def _takeover_json(t: Takeover | None) -> dict[str, object] | str:
+    """Each round's seconds, with median and max."""
+    if t is None:
+        return NO_POSTGRES
+    body: dict[str, object] = {}
+    for name, seconds in (("from_kill", t.from_kill), ("from_restart", t.from_restart)):
+        if seconds:
+            median, largest = Takeover.median_max(seconds)
+            body[name] = {
+                "median_s": round(median, 2),
+                "max_s": round(largest, 2),
+                "rounds_s": [round(s, 2) for s in seconds],
+            }
+    return body
 
 
 def _ratios(fan_out: FanOut, floor_seconds: float) -> dict[str, float | int]:

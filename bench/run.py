@@ -9,11 +9,11 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from bench.driver import BenchError, Driver
+from bench.driver import BenchError
 from bench.environment import (
     CHECKLY_LATENCY,
     PHARE_LATENCY,
@@ -23,13 +23,22 @@ from bench.environment import (
     peak_rss_mb,
     pss_mb,
 )
+from bench.figures import Apart, Deliveries, Figures, Load, Memory, Takeovers
+from bench.postgres import postgres_base_url
 from bench.probe import StoredFirstProbe
-from bench.report import Deliveries, Figures, Load, json_line, table
-from bench.scenarios.ack import AckFigures, measure_concurrent_acks, measure_serial_acks
+from bench.report import json_line, table
+from bench.scenarios.ack import (
+    AckFigures,
+    AckPair,
+    measure_concurrent_acks,
+    measure_serial_acks,
+)
 from bench.scenarios.fanout import bot_fan_out, direct_fan_out
 from bench.scenarios.modal import measure_modal_opens
-from bench.scenarios.throughput import measure_throughput
+from bench.scenarios.takeover import Takeover, replica_rounds, restart_rounds
+from bench.scenarios.throughput import Throughput, measure_throughput
 from tests.e2e.harness import BotProcess
+from tests.postgres import fresh_schema
 
 T = TypeVar("T")
 
@@ -37,12 +46,14 @@ WORKERS = 20
 CHANNELS = 20
 SERIAL_ACKS = 200
 CONCURRENT_ACKS = 600
-MODAL_OPENS = 300
+MODAL_OPENS = 100
 FAN_OUTS = 30
 OVERHEAD_SUBMISSIONS = 60
 THROUGHPUT_UPDATES = 800
 RESTARTS = 2
-DELIVERY_PROCESS_ENDED = "the delivery process ended"
+TAKEOVER_ROUNDS = 3
+SERVE = ("serve",)
+WEB, WORKER = ("serve", "--no-worker"), ("worker",)
 
 
 def say(text: str) -> None:
@@ -51,12 +62,11 @@ def say(text: str) -> None:
 
 
 class Phases:
-    """Runs each measurement against a fresh bot and keeps the bots' peak RSS."""
+    """Runs each measurement against fresh bots and keeps each kind of process's peak memory."""
 
     def __init__(self, stack: BenchStack) -> None:
         self.stack = stack
-        self.peak_rss_mb = 0.0
-        self.peak_pss_mb = 0.0
+        self.memory: dict[str, Memory] = {}
         self._count = 0
 
     def start_times(self) -> tuple[float, float]:
@@ -67,47 +77,49 @@ class Phases:
             bot.stop()
             bot, seconds = self.stack.start_bot()
             at_head.append(seconds)
-        self._finish(bot)
+        self._finish([bot])
         return fresh, statistics.median(at_head)
 
     def run(self, name: str, measure: Callable[[BotProcess], Awaitable[T]]) -> T:
-        """Start a bot on a new database, bind the channels, measure, record RSS, kill it."""
-        say(name)
+        """One `serve` on a new SQLite database, the channels bound; measure, then kill it."""
         self._count += 1
         self.stack.use_new_database(f"phase-{self._count}")
-        bot, _ = self.stack.start_bot()
+        return asyncio.run(self.measure(name, [SERVE], lambda bots: measure(bots[0])))
+
+    async def measure(
+        self,
+        name: str,
+        commands: Sequence[Sequence[str]],
+        measure: Callable[[list[BotProcess]], Awaitable[T]],
+    ) -> T:
+        """Start a bot process per command on the stack's database, bind the channels through
+        the first, measure, record memory, kill them."""
+        say(name)
+        bots = [self.stack.start_bot(command)[0] for command in commands]
         try:
-            return asyncio.run(self._linked_then(bot, measure))
+            await self.stack.link_all(bots[0].url)
+            return await measure(bots)
         except BaseException:
-            print(bot.log()[-3000:], file=sys.stderr)
+            for bot in bots:
+                print(bot.log()[-3000:], file=sys.stderr)
             raise
         finally:
-            self._finish(bot)
+            self._finish(bots)
 
-    async def _linked_then(
-        self, bot: BotProcess, measure: Callable[[BotProcess], Awaitable[T]]
-    ) -> T:
-        """Bind every bench channel to its incidents, then measure."""
-        async with Driver(bot.url, 1) as driver:
-            for index, channel in enumerate(self.stack.channels):
-                request = self.stack.command(channel.link_text, channel.channel_id)
-                sample = await driver.send(index, request)
-                if b"now publishes" not in sample.body:
-                    raise BenchError(f"link failed in {channel.channel_id}: {sample.body!r}")
-        return await measure(bot)
-
-    def _finish(self, bot: BotProcess) -> None:
-        """Keep the highest memory figures seen, then kill the bot (its backlog is of no interest).
+    def _finish(self, bots: list[BotProcess]) -> None:
+        """Keep the highest memory figures seen for each command, then kill the bots (their
+        backlog is of no interest). A bot that died during the phase fails the run.
 
         PSS is read at the end of the phase: CPython seldom gives memory back, so the end of
         a phase is close to its peak.
         """
-        self.peak_rss_mb = max(self.peak_rss_mb, peak_rss_mb(bot.process.pid))
-        self.peak_pss_mb = max(self.peak_pss_mb, pss_mb(bot.process.pid))
-        bot.kill()
-        log = bot.log_path.read_text(errors="replace")
-        if DELIVERY_PROCESS_ENDED in log:
-            raise BenchError(f"the bot's delivery process died:\n{log[-3000:]}")
+        for bot in bots:
+            if bot.process.poll() is not None:
+                raise BenchError(f"a bot process died:\n{bot.log()[-3000:]}")
+            name = " ".join(bot.command)
+            seen = Memory(peak_rss_mb(bot.process.pid), pss_mb(bot.process.pid))
+            self.memory[name] = seen.max(self.memory.get(name))
+            bot.kill()
 
 
 def measure_load(phases: Phases, null: NullServer, probe: StoredFirstProbe) -> Load:
@@ -122,7 +134,7 @@ def measure_load(phases: Phases, null: NullServer, probe: StoredFirstProbe) -> L
         lambda bot: measure_concurrent_acks(stack, bot.url, null.url, CONCURRENT_ACKS, WORKERS),
     )
     modal = phases.run(
-        f"request -> views.open, {WORKERS} concurrent",
+        f"request -> views.open, {MODAL_OPENS} commands, {WORKERS} at a time",
         lambda bot: measure_modal_opens(stack, bot.url, MODAL_OPENS, WORKERS),
     )
     deliveries = phases.run(
@@ -131,7 +143,7 @@ def measure_load(phases: Phases, null: NullServer, probe: StoredFirstProbe) -> L
     )
     throughput = phases.run(
         f"sustained updates per second ({THROUGHPUT_UPDATES} updates, {WORKERS} clients)",
-        lambda bot: measure_throughput(stack, bot, THROUGHPUT_UPDATES, WORKERS),
+        lambda bot: measure_throughput(stack, [bot], THROUGHPUT_UPDATES, WORKERS, "serve"),
     )
     return Load(AckFigures(serial, concurrent, WORKERS), modal, deliveries, throughput)
 
@@ -151,6 +163,64 @@ async def _fan_outs(stack: BenchStack, bot: BotProcess, probe: StoredFirstProbe)
     return Deliveries(fan_bot, fan_direct, over_bot, over_direct)
 
 
+def measure_apart_and_takeovers(phases: Phases, null: NullServer) -> tuple[Apart, Takeovers]:
+    """`serve --no-worker` + `worker` (serial acks, throughput), and both takeover times.
+
+    On PostgreSQL when one answers (the way to run web and workers apart); else web and
+    worker on SQLite, and the replicas not measured.
+    """
+    stack = phases.stack
+    say(f"takeover: `serve` killed during a send, restarted at once ({TAKEOVER_ROUNDS} rounds)")
+    stack.use_new_database("takeover-restart")
+    restart = asyncio.run(restart_rounds(stack, TAKEOVER_ROUNDS))
+    base = postgres_base_url()
+    if base is None:
+        say("no PostgreSQL answers: web and worker apart on SQLite; replicas not measured")
+        stack.use_new_database("apart")
+        serial = asyncio.run(_apart_acks(phases, null))
+        stack.use_new_database("apart-throughput")
+        apart = asyncio.run(_apart(phases))
+        return Apart(apart, serial, "SQLite"), Takeovers(restart, None)
+    apart, serial, replicas = asyncio.run(_on_postgres(phases, null, base))
+    return Apart(apart, serial, "PostgreSQL"), Takeovers(restart, replicas)
+
+
+async def _on_postgres(
+    phases: Phases, null: NullServer, base: str
+) -> tuple[Throughput, AckPair, Takeover]:
+    """The PostgreSQL phases, each in a fresh schema dropped afterwards."""
+    stack = phases.stack
+    async with fresh_schema(base) as url:
+        stack.use_database_url(url)
+        serial = await _apart_acks(phases, null)
+    async with fresh_schema(base) as url:
+        stack.use_database_url(url)
+        apart = await _apart(phases)
+    say(f"takeover: one of two replicas killed mid-delivery ({TAKEOVER_ROUNDS} rounds)")
+    async with fresh_schema(base) as url:
+        stack.use_database_url(url)
+        replicas = await replica_rounds(stack, TAKEOVER_ROUNDS)
+    return apart, serial, replicas
+
+
+async def _apart_acks(phases: Phases, null: NullServer) -> AckPair:
+    """Serial ack latency with the web process and a worker process apart."""
+    return await phases.measure(
+        "ack latency, serial, `serve --no-worker` + `worker` (null server, then bot)",
+        [WEB, WORKER],
+        lambda bots: measure_serial_acks(phases.stack, bots[0].url, null.url, SERIAL_ACKS),
+    )
+
+
+async def _apart(phases: Phases) -> Throughput:
+    """Sustained throughput with the web process and a worker process apart."""
+    return await phases.measure(
+        f"updates per second, `serve --no-worker` + `worker` ({THROUGHPUT_UPDATES} updates)",
+        [WEB, WORKER],
+        lambda bots: measure_throughput(phases.stack, bots, THROUGHPUT_UPDATES, WORKERS, "apart"),
+    )
+
+
 def run(home: Path) -> Figures:
     """Everything, in one temporary home."""
     stack = BenchStack(home, make_channels(CHANNELS))
@@ -163,6 +233,7 @@ def run(home: Path) -> Figures:
         null = NullServer()
         try:
             load = measure_load(phases, null, probe)
+            apart, takeovers = measure_apart_and_takeovers(phases, null)
         finally:
             null.stop()
     return Figures(
@@ -170,8 +241,9 @@ def run(home: Path) -> Figures:
         floor_seconds=max(PHARE_LATENCY, CHECKLY_LATENCY),
         stored_first=probe.stored_first,
         not_stored_first=probe.not_stored,
-        peak_rss_mb=phases.peak_rss_mb,
-        peak_pss_mb=phases.peak_pss_mb,
+        memory=phases.memory,
+        apart=apart,
+        takeovers=takeovers,
         start_fresh_seconds=fresh,
         start_at_head_seconds=at_head,
     )

@@ -1,18 +1,14 @@
 """Shared fixtures: database URLs for SQLite and PostgreSQL (TEST_DATABASE_URL, else our own)."""
 
-import contextlib
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
 
-import psycopg
 import pytest
-from psycopg import sql
 
 from bot.store.repo import Repo, open_repo
+from tests.postgres import fresh_schema
 from tests.postgres_server import throwaway_postgres
 from tests.store.clock import FakeClock
 
@@ -43,24 +39,8 @@ def postgres_server() -> Iterator[str]:
 @asynccontextmanager
 async def postgres_schema(base: str) -> AsyncIterator[str]:
     """A URL on the server at `base` whose search_path is a new, empty schema, dropped after."""
-    schema = sql.Identifier(f"test_{uuid.uuid4().hex[:16]}")
-    await _run(base, sql.SQL("CREATE SCHEMA {}").format(schema))
-    separator = "&" if "?" in base else "?"
-    options = quote(f"-csearch_path={schema.as_string()}")
-    try:
-        yield f"{base}{separator}options={options}"
-    finally:
-        drop = sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(schema)
-        # A connection a failed test left open may hold a lock: leave the schema rather than hang.
-        with contextlib.suppress(psycopg.errors.LockNotAvailable):
-            await _run(base, drop, lock_timeout="10s")
-
-
-async def _run(url: str, statement: sql.Composed, lock_timeout: str = "0") -> None:
-    """Run one statement on its own autocommit connection."""
-    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
-        await conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(lock_timeout)))
-        await conn.execute(statement)
+    async with fresh_schema(base) as url:
+        yield url
 
 
 @pytest.fixture

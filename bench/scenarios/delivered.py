@@ -17,18 +17,18 @@ def created(fake: VendorFake) -> list[RecordedRequest]:
 
 def message_of(request: RecordedRequest) -> str:
     """The update text a create request carried (Phare `content`, Checkly `description`)."""
-    return _text_of(request.json)
+    return text_of(request.json)
 
 
 def message_of_body(body: bytes) -> str:
     """The update text in a raw create request body."""
     try:
-        return _text_of(json.loads(body))
+        return text_of(json.loads(body))
     except ValueError:
         return ""
 
 
-def _text_of(payload: object) -> str:
+def text_of(payload: object) -> str:
     """`content` (Phare) or `description` (Checkly) of a decoded body."""
     if not isinstance(payload, dict):
         return ""

@@ -24,12 +24,12 @@ class Throughput:
 
     @property
     def cpu_ms_per_update(self) -> float:
-        """The bot's CPU time (user + system, all processes) per update offered, in ms."""
+        """The bot's CPU time (user + system, all its processes) per update offered, in ms."""
         return sum(self.cpu_seconds) * 1000 / self.updates
 
     @property
     def cpu_ms_per_update_each(self) -> list[float]:
-        """The same for each process: the web one, then the delivery one."""
+        """The same for each of the bot's processes, in the order they were given."""
         return [seconds * 1000 / self.updates for seconds in self.cpu_seconds]
 
     @property
@@ -39,21 +39,24 @@ class Throughput:
 
 
 async def measure_throughput(
-    stack: BenchStack, bot: BotProcess, count: int, workers: int
+    stack: BenchStack, bots: list[BotProcess], count: int, workers: int, tag: str
 ) -> Throughput:
     """Offer `count` updates from `workers` clients as fast as acks come back; time until the
-    last one reached both providers (the rate the engine sustains, not the rate offered)."""
+    last one reached both providers (the rate the engine sustains, not the rate offered).
+
+    The requests go to the first of `bots`; CPU is counted for each of them.
+    """
     fakes = [stack.phare, stack.checkly]
     before = [len(created(f)) for f in fakes]
-    texts = [f"throughput update {i}" for i in range(count)]
-    cpu_before = cpu_seconds(bot.process.pid)
-    async with Driver(bot.url, workers) as driver:
+    texts = [f"{tag} throughput update {i}" for i in range(count)]
+    cpu_before = [cpu_seconds(bot.process.pid) for bot in bots]
+    async with Driver(bots[0].url, workers) as driver:
         started = time.monotonic()
         await driver.concurrent(_updates(stack, texts), count, workers)
     await wait_for_creates(fakes, [b + count for b in before], DRAIN_LIMIT_SECONDS)
     last = max(r.at + f.latency for f in fakes for r in created(f)[-1:])
     last = max(last, started + 1e-3)
-    cpu_after = cpu_seconds(bot.process.pid)
+    cpu_after = [cpu_seconds(bot.process.pid) for bot in bots]
     cpu = [after - before for after, before in zip(cpu_after, cpu_before, strict=True)]
     losses = [lost_or_doubled(f, texts) for f in fakes]
     return Throughput(

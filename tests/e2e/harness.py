@@ -41,6 +41,13 @@ LINK_BOTH = f"link phare:{PHARE_INCIDENT} checkly:{CHECKLY_INCIDENT}"
 _STORED = re.compile(r"Stored update #([0-9]+)")
 
 
+def stored_update_id(answer: str) -> int:
+    """The id in an answer that says an update was stored."""
+    found = _STORED.search(answer)
+    assert found is not None, answer
+    return int(found.group(1))
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
@@ -56,6 +63,7 @@ class BotProcess:
         self, env: Mapping[str, str], cwd: Path, log: Path, command: Sequence[str] = ("serve",)
     ) -> None:
         self.port = int(env["PORT"])
+        self.command = tuple(command)
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         self._log = log.open("ab")
@@ -158,10 +166,7 @@ class Stack:
 
     def publish(self, bot: BotProcess, text: str, channel: str = CHANNEL_ID) -> int:
         """`/incident-update TEXT` that must store an update; its update id."""
-        answer = self.command(bot, text, channel)
-        found = _STORED.search(answer)
-        assert found is not None, answer
-        return int(found.group(1))
+        return stored_update_id(self.command(bot, text, channel))
 
     def start_bot(self, wait: bool = True, command: Sequence[str] = ("serve",)) -> BotProcess:
         """Start one more `incident-bot serve` (or another command) on a free port."""

@@ -1,9 +1,12 @@
 """What e2e tests read back: delivery rows through the store API, requests the fakes received."""
 
+from sqlalchemy import select
+
 from bot.domain.models import DeliveryStatus
 from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName
 from bot.store.repo import Repo
+from bot.store.schema import deliveries
 from tests.e2e.harness import Stack
 from tests.fakes.fixtures import PHARE_INCIDENT
 from tests.fakes.vendor import RecordedRequest, VendorFake
@@ -60,3 +63,15 @@ def phare_lists(stack: Stack) -> list[RecordedRequest]:
 def phare_texts(stack: Stack) -> list[str]:
     """The contents Phare holds for the bound incident, oldest first."""
     return [u["content"] for u in stack.phare.applied(PHARE_INCIDENT)]
+
+
+async def lease_owner_pid(store: Repo, update_id: int) -> int | None:
+    """The pid of the process whose worker holds the update's Phare delivery."""
+    async with store.engine.connect() as conn:
+        found = await conn.execute(
+            select(deliveries.c.lease_owner).where(
+                deliveries.c.update_id == update_id, deliveries.c.provider == PHARE.value
+            )
+        )
+        owner = found.scalar_one_or_none()
+    return None if owner is None else int(owner.split(":")[-2])

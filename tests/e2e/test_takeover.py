@@ -7,13 +7,18 @@ replica finishes within 15 s of a kill); the design takes about half of it.
 import re
 import time
 
-from sqlalchemy import select
-
 from bot.domain.models import DeliveryStatus
 from bot.store.repo import Repo, open_repo
-from bot.store.schema import deliveries
 from tests.e2e.harness import LINK_BOTH, Stack
-from tests.e2e.rows import PHARE, creates, creates_arrive, delivery, phare_lists, settles
+from tests.e2e.rows import (
+    PHARE,
+    creates,
+    creates_arrive,
+    delivery,
+    lease_owner_pid,
+    phare_lists,
+    settles,
+)
 from tests.e2e.slack_flows import shown
 from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT
 from tests.fakes.replies import Reply
@@ -79,18 +84,6 @@ async def test_postgresql_serve_killed_during_a_send_is_reported_within_seconds_
         await killed_during_a_send_is_reported_after_restart(postgres_stack, store)
     finally:
         await store.close()
-
-
-async def lease_owner_pid(store: Repo, update_id: int) -> int | None:
-    """The pid of the process whose worker holds the update's Phare delivery."""
-    async with store.engine.connect() as conn:
-        found = await conn.execute(
-            select(deliveries.c.lease_owner).where(
-                deliveries.c.update_id == update_id, deliveries.c.provider == PHARE.value
-            )
-        )
-        owner = found.scalar_one_or_none()
-    return None if owner is None else int(owner.split(":")[-2])
 
 
 async def test_a_replica_killed_mid_delivery_is_taken_over_by_the_other(
