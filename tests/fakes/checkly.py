@@ -47,23 +47,11 @@ from tests.fakes.checkly_rules import (
     boolean_query,
     canonical,
     dashboard_problem,
+    error_body,
     incident_key,
     stamp,
 )
 from tests.fakes.vendor import Reply, VendorFake
-
-_ERRORS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    420: "Enhance Your Calm",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-}
-_DEFAULT_MESSAGES = {401: "Bad Token", 500: "An internal server error occurred"}
 
 __all__ = ["CHECKLY_STATUSES", "ChecklyFake", "Reply"]
 
@@ -138,10 +126,7 @@ class ChecklyFake(VendorFake):
         """Checkly's error shape: `{statusCode, error, message}`."""
         if message is None and errors:
             message = " ".join(t for ts in errors.values() for t in ts)
-        name = _ERRORS.get(status, "Error")
-        text = message or _DEFAULT_MESSAGES.get(status, name)
-        body = {"statusCode": status, "error": name, "message": text}
-        return web.json_response(body, status=status)
+        return web.json_response(error_body(status, message), status=status)
 
     def refusal(self, incident: str | None, payload: Any) -> web.Response | None:
         """Checkly's 400 with a Joi-style message for an invalid create body."""

@@ -5,6 +5,28 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 CHECKLY_STATUSES = ("INVESTIGATING", "IDENTIFIED", "MONITORING", "RESOLVED", "MAINTENANCE")
+_ERRORS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    420: "Enhance Your Calm",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+_DEFAULT_MESSAGES = {401: "Bad Token", 500: "An internal server error occurred"}
+
+
+def error_body(status: int, message: str | None) -> dict[str, object]:
+    """Checkly's error shape: `{statusCode, error, message}`, with its default words."""
+    name = _ERRORS.get(status, "Error")
+    return {
+        "statusCode": status,
+        "error": name,
+        "message": message or _DEFAULT_MESSAGES.get(status, name),
+    }
 
 
 def canonical(text: str) -> str | None:
