@@ -110,7 +110,12 @@ def test_help_lists_every_subcommand_state_and_reaction(session: SlackSession) -
         assert f"`/incident-update {usage}" in text
     assert "States: `unknown`, `investigating`, `identified`, `monitoring`, `resolved`" in text
     assert "Phare has unknown, investigating, identified, monitoring, resolved" in text
-    assert "Checkly has investigating, identified, monitoring, resolved, maintenance" in text
+    assert (
+        "Checkly dashboard incidents have investigating, identified, monitoring, resolved, "
+        "maintenance; Checkly status-page incidents have investigating, identified, "
+        "monitoring, resolved."
+    ) in text
+    assert "checkly:&lt;status-page-uuid&gt;/&lt;incident-uuid&gt;" in text
     assert ":eyes: investigating" in text
     assert ":wrench: maintenance" in text
 
