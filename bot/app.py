@@ -234,6 +234,7 @@ def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> Slac
         reminder_minutes=settings.reminder_minutes,
         providers_on=core.router.configured,
         templates=settings.templates,
+        notify_subscribers=settings.checkly is not None and settings.checkly.notify_subscribers,
     )
     deps = SlackDeps(publisher=core.engine, repo=core.repo, options=options)
     secret = settings.slack.signing_secret

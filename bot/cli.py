@@ -43,11 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="PROVIDER:ID",
-        help="a target incident: phare:<id> or checkly:<uuid> (repeatable)",
+        help="a target incident: phare:<id>, checkly:<uuid> or "
+        "checkly:<status-page-uuid>/<incident-uuid> (repeatable)",
     )
     post.add_argument("--state", required=True, help="investigating, identified, monitoring, ...")
     post.add_argument("--message", required=True, help="the update's text")
-    post.add_argument("--published-at", help="Phare only: ISO 8601 time with a time zone")
+    post.add_argument(
+        "--published-at",
+        help="Phare and Checkly status pages: the update's shown time (ISO 8601 with a time zone)",
+    )
+    post.add_argument(
+        "--notify-subscribers",
+        action=argparse.BooleanOptionalAction,
+        help="Checkly status pages: notify the page's subscribers "
+        "(default: CHECKLY_NOTIFY_SUBSCRIBERS)",
+    )
     post.add_argument(
         "--wait",
         type=_seconds,
@@ -105,6 +115,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             state=args.state,
             message=args.message,
             published_at=args.published_at,
+            notify_subscribers=args.notify_subscribers,
             wait=args.wait,
             dry_run=args.dry_run,
         )

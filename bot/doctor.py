@@ -32,16 +32,19 @@ async def run_doctor(settings: Settings) -> int:
     """Run every check, print a line each (every secret masked); 0 when nothing failed."""
     redact = Redactor.of(settings)
     print(Check("ok", "config", "the environment is valid").line())
-    checks: list[Callable[[Settings, httpx.AsyncClient], Awaitable[Check]]] = [
+    checks: list[Callable[[Settings, httpx.AsyncClient], Awaitable[Check | None]]] = [
         _slack_token,
         _slack_transport,
         _phare,
         _checkly,
+        _checkly_status_page,
     ]
     failed = False
     async with httpx.AsyncClient(timeout=httpx.Timeout(10.0)) as http:
         for check in checks:
             result = await check(settings, http)
+            if result is None:
+                continue
             failed |= result.verdict == "FAIL"
             print(redact(result.line()), flush=True)
     database = await _database(settings)
@@ -96,6 +99,16 @@ async def _checkly(settings: Settings, http: httpx.AsyncClient) -> Check:
     return _verdict(
         "checkly", await ChecklyClient(http, settings.checkly).check_credentials(), "key accepted"
     )
+
+
+async def _checkly_status_page(settings: Settings, http: httpx.AsyncClient) -> Check | None:
+    """CHECKLY_STATUS_PAGE_ID, when set: the page exists and the key may read it."""
+    checkly = settings.checkly
+    if checkly is None or checkly.status_page_id is None:
+        return None
+    page = checkly.status_page_id
+    outcome = await ChecklyClient(http, checkly).check_status_page(page)
+    return _verdict("checkly", outcome, f"status page {page} is readable")
 
 
 def _verdict(name: str, outcome: Refused | Retry | Unclear | None, success: str) -> Check:

@@ -13,6 +13,7 @@ from bot.domain.ids import InvalidId, parse_target
 from bot.domain.models import DeliveryStatus, Source, Submission, Target, Update
 from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName, State, parse_state
+from bot.domain.targets import takes_notify_subscribers, with_notify_default
 from bot.domain.validation import parse_published_at, validate
 from bot.providers.base import PreparedRequest
 from bot.redaction import Redactor
@@ -30,15 +31,16 @@ class PostArguments:
     published_at: str | None
     wait: float
     dry_run: bool
+    notify_subscribers: bool | None = None
 
 
 class UsageError(Exception):
     """Arguments that cannot make an update; the message says which and why."""
 
 
-def build_submission(args: PostArguments) -> Submission:
+def build_submission(args: PostArguments, notify_default: bool = False) -> Submission:
     """Parse and validate the arguments into a submission, or raise UsageError naming every
-    problem at once."""
+    problem at once. Status pages notify subscribers as asked, else as `notify_default`."""
     problems: list[str] = []
     targets = _targets(args.targets, problems)
     bad_targets = bool(problems)
@@ -52,7 +54,12 @@ def build_submission(args: PostArguments) -> Submission:
             published_at = parse_published_at(args.published_at)
         except ValueError as error:
             problems.append(f"--published-at: {error}")
-    update = Update(state=state or State.UNKNOWN, content=args.message, published_at=published_at)
+    update = Update(state or State.UNKNOWN, args.message, published_at, args.notify_subscribers)
+    if args.notify_subscribers is not None and not any(map(takes_notify_subscribers, targets)):
+        problems.append(
+            "--notify-subscribers: only Checkly status-page incidents have subscribers to notify"
+        )
+    update = with_notify_default(update, targets, notify_default)
     for e in validate(update, targets):
         shown = _option(e.field.value)
         if not (state is None and shown == "state") and not (bad_targets and shown == "to"):
@@ -128,7 +135,8 @@ def print_usage_error(error: UsageError, out: TextIO = sys.stderr) -> None:
 async def run_post(settings: Settings, args: PostArguments) -> int:
     """Publish (or preview) one update and print one line per target; return the exit status."""
     try:
-        submission = build_submission(args)
+        checkly = settings.checkly
+        submission = build_submission(args, checkly is not None and checkly.notify_subscribers)
         if args.dry_run:
             return await _dry_run(settings, submission)
         _require_configured(settings, submission.targets)

@@ -1,6 +1,9 @@
 """What each kind of target takes: its states, a publish time, subscriber notifications."""
 
-from bot.domain.models import Target
+from collections.abc import Iterable
+from dataclasses import replace
+
+from bot.domain.models import Target, Update
 from bot.domain.states import PROVIDER_STATES, STATUS_PAGE_STATES, State, UnsupportedState
 
 
@@ -28,3 +31,11 @@ def takes_publish_time(target: Target) -> bool:
 def takes_notify_subscribers(target: Target) -> bool:
     """Whether the target can notify its subscribers (Checkly status pages)."""
     return target.on_status_page
+
+
+def with_notify_default(update: Update, targets: Iterable[Target], default: bool) -> Update:
+    """The update with `notify_subscribers` set to the default when a target takes it and the
+    update says nothing of it yet; otherwise unchanged."""
+    if update.notify_subscribers is not None or not any(map(takes_notify_subscribers, targets)):
+        return update
+    return replace(update, notify_subscribers=default)

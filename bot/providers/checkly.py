@@ -1,5 +1,6 @@
-"""ChecklyClient: create and list incident updates at Checkly (checklyhq.com)."""
+"""ChecklyClient: create and list incident updates at Checkly, on dashboards and status pages."""
 
+import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -8,7 +9,9 @@ import httpx
 from bot.config import ChecklySettings
 from bot.domain.ids import InvalidId, parse_checkly_id
 from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
-from bot.domain.states import ProviderName, UnsupportedState, state_from_vendor, vendor_state
+from bot.domain.states import ProviderName, UnsupportedState, vendor_state
+from bot.providers import checkly_pages
+from bot.providers._checkly_items import id_of, remote_update
 from bot.providers._exchange import (
     Vendor,
     check_access,
@@ -25,7 +28,8 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 class ChecklyClient:
-    """Checkly's `/v1/incidents/{id}/updates`, spoken through one shared AsyncClient."""
+    """Checkly's dashboard incidents (`/v1/incidents/{id}/updates`) and status-page incidents
+    (`/v3/status-pages/{page}/incidents/{id}/incident-updates`), through one AsyncClient."""
 
     def __init__(self, http: httpx.AsyncClient, settings: ChecklySettings) -> None:
         self._http = http
@@ -39,19 +43,23 @@ class ChecklyClient:
         return ProviderName.CHECKLY
 
     def prepare(self, update: Update, incident_id: str) -> PreparedRequest:
-        """The create request, key masked; raises InvalidId or UnsupportedState."""
+        """The create request, key masked; raises InvalidId, UnsupportedState or ValueError."""
         return self._create_request(update, incident_id, masked=True)
 
     async def send(self, update: Update, incident_id: str) -> Outcome:
         """Create the update; every failure comes back as an outcome."""
         try:
             request = self._create_request(update, incident_id, masked=False)
-        except (InvalidId, UnsupportedState) as error:
+        except (InvalidId, UnsupportedState, ValueError) as error:
             return Refused(None, str(error))
-        answer = await create(self._http, self._vendor, request, parse_checkly_id(incident_id))
+        canonical = parse_checkly_id(incident_id)
+        answer = await create(self._http, self._vendor, request, canonical)
         if not isinstance(answer, httpx.Response):
             return answer
-        created = _created_id(json_body(answer), request.json["status"], update.content)
+        if "/" in canonical:
+            created = checkly_pages.created_id(json_body(answer))
+        else:
+            created = _created_id(json_body(answer), request.json["status"], update.content)
         if created is None:
             return unreadable(self._vendor, answer, "the created update")
         return Accepted(created)
@@ -62,7 +70,10 @@ class ChecklyClient:
             canonical = parse_checkly_id(incident_id)
         except InvalidId as error:
             return Refused(None, str(error))
-        url = f"{self._incident_url(canonical)}?includeAllIncidentUpdates=true"
+        if "/" in canonical:
+            url = checkly_pages.updates_url(self._settings.api_url, canonical)
+        else:
+            url = f"{self._incident_url(canonical)}?includeAllIncidentUpdates=true"
         answer = await exchange(
             self._http, self._vendor, "GET", url, headers=self._headers(masked=False)
         )
@@ -71,20 +82,24 @@ class ChecklyClient:
         if not answer.is_success:
             return failure_outcome(self._vendor, answer, canonical)
         body = json_body(answer)
-        listed = body.get("incidentUpdates") if isinstance(body, dict) else None
-        updates = [_remote(item) for item in listed] if isinstance(listed, list) else None
-        if updates is None or any(u is None for u in updates):
+        read = checkly_pages.listed_updates if "/" in canonical else _dashboard_updates
+        found = read(body)
+        if found is None:
             return unreadable(self._vendor, answer, "the incident's updates")
-        found = [u for u in updates if u is not None]
         return sorted(found, key=lambda u: u.created_at or _EPOCH, reverse=True)
 
     def _create_request(self, update: Update, incident_id: str, *, masked: bool) -> PreparedRequest:
         """The POST that creates an update, with the id parsed and the status in Checkly's words."""
-        url = f"{self._incident_url(parse_checkly_id(incident_id))}/updates"
-        body = {
-            "status": vendor_state(ProviderName.CHECKLY, update.state),
-            "description": update.content,
-        }
+        canonical = parse_checkly_id(incident_id)
+        if "/" in canonical:
+            url = checkly_pages.updates_url(self._settings.api_url, canonical)
+            body = checkly_pages.create_body(update, canonical)
+        else:
+            url = f"{self._incident_url(canonical)}/updates"
+            body = {
+                "status": vendor_state(ProviderName.CHECKLY, update.state),
+                "description": update.content,
+            }
         return PreparedRequest("POST", url, self._headers(masked=masked), body)
 
     def _incident_url(self, canonical_id: str) -> str:
@@ -96,6 +111,16 @@ class ChecklyClient:
         """Read the current account: None when the key and account id are accepted."""
         url = f"{self._settings.api_url.rstrip('/')}/v1/accounts/me"
         return await check_access(self._http, self._vendor, url, self._headers(masked=False))
+
+    async def check_status_page(self, page_id: str) -> Refused | Retry | Unclear | None:
+        """Read the status page: None when it exists and the key may read it."""
+        segment = quote(str(uuid.UUID(page_id)), safe="")
+        url = f"{self._settings.api_url.rstrip('/')}/v3/status-pages/{segment}"
+        headers = self._headers(masked=False)
+        outcome = await check_access(self._http, self._vendor, url, headers)
+        if isinstance(outcome, Refused) and outcome.status == 404:
+            return Refused(404, f"status page {page_id} was not found at Checkly")
+        return outcome
 
     def _headers(self, *, masked: bool) -> dict[str, str]:
         """Bearer key and the account header."""
@@ -114,7 +139,7 @@ def _created_id(body: object, status: str, description: str) -> str | None:
     Checkly may trim it); failing that, the newest entry of all (a later index breaks ties).
     """
     if isinstance(body, dict):
-        return _id_of(body)
+        return id_of(body)
     if not isinstance(body, list) or not body or not all(isinstance(i, dict) for i in body):
         return None
     dated = [
@@ -127,7 +152,7 @@ def _created_id(body: object, status: str, description: str) -> str | None:
         if entry[2].get("status") == status
         and _same_words(entry[2].get("description"), description)
     ]
-    return _id_of(max(matches or dated, key=lambda m: (m[0], m[1]))[2])
+    return id_of(max(matches or dated, key=lambda m: (m[0], m[1]))[2])
 
 
 def _same_words(listed: object, ours: str) -> bool:
@@ -135,19 +160,10 @@ def _same_words(listed: object, ours: str) -> bool:
     return isinstance(listed, str) and listed.split() == ours.split()
 
 
-def _id_of(item: dict[str, object]) -> str | None:
-    """A non-empty string id, or None."""
-    value = item.get("id")
-    return value if isinstance(value, str) and value else None
-
-
-def _remote(item: object) -> RemoteUpdate | None:
-    """One listed update, or None when it lacks an id or description."""
-    if not isinstance(item, dict):
+def _dashboard_updates(body: object) -> list[RemoteUpdate] | None:
+    """A dashboard incident's `incidentUpdates`, or None when unreadable."""
+    listed = body.get("incidentUpdates") if isinstance(body, dict) else None
+    updates = [remote_update(item) for item in listed] if isinstance(listed, list) else None
+    if updates is None or any(u is None for u in updates):
         return None
-    update_id, description = _id_of(item), item.get("description")
-    if update_id is None or not isinstance(description, str):
-        return None
-    word = item.get("status")
-    state = state_from_vendor(ProviderName.CHECKLY, word) if isinstance(word, str) else None
-    return RemoteUpdate(update_id, state, description, parse_timestamp(item.get("created_at")))
+    return [u for u in updates if u is not None]

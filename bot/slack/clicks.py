@@ -88,14 +88,18 @@ async def tell(client: AsyncWebClient, click: Click, text: str) -> None:
 
 
 async def open_form(
-    client: AsyncWebClient, click: Click, form: Form, providers_on: frozenset[ProviderName]
+    client: AsyncWebClient,
+    click: Click,
+    form: Form,
+    providers_on: frozenset[ProviderName],
+    notify_default: bool = False,
 ) -> None:
     """Open the update form with the click's trigger; say so privately when Slack refuses."""
     try:
         async with asyncio.timeout(VIEWS_OPEN_TIMEOUT):
             await client.views_open(
                 trigger_id=click.trigger_id,
-                view=build_view(form, providers_on, FormSeal.of(client)),
+                view=build_view(form, providers_on, FormSeal.of(client), notify_default),
             )
     except (SlackApiError, TimeoutError, OSError) as error:
         reason = _code(error) if isinstance(error, SlackApiError) else type(error).__name__

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import Source, Submission, Update
 from bot.domain.records import Binding
+from bot.domain.targets import with_notify_default
 from bot.domain.validation import validate
 from bot.slack import ids, replies
 from bot.slack.command_text import (
@@ -111,6 +112,7 @@ class CommandHandler:
         for target in binding.targets:
             if target.provider not in self._deps.options.providers_on:
                 return replies.provider_off(target.provider)
+        update = with_notify_default(update, binding.targets, self._deps.options.notify_subscribers)
         errors = validate(update, binding.targets)
         if errors:
             return replies.not_published(errors)
@@ -151,6 +153,7 @@ class CommandHandler:
             options.providers_on,
             seal=FormSeal.of(client),
             templates=options.templates,
+            notify_default=options.notify_subscribers,
         )
         try:
             async with asyncio.timeout(VIEWS_OPEN_TIMEOUT):

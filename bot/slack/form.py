@@ -25,6 +25,7 @@ class Form:
     message: str
     targets: Mapping[ProviderName, str] = field(default_factory=dict)
     published_at: datetime | None = None
+    notify_subscribers: bool | None = None
     inserted: str = ""
     revision: int = 0
 

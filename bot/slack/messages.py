@@ -4,7 +4,8 @@ from collections.abc import Sequence
 
 from bot.domain.models import DeliveryStatus, Source, Target
 from bot.domain.records import DeliveryReport, StoredUpdate
-from bot.domain.states import PROVIDER_STATES, State, supports
+from bot.domain.states import State
+from bot.domain.targets import lacking, states_of, takes_state
 from bot.slack.blocks import (
     Block,
     SlackMessage,
@@ -55,11 +56,11 @@ def state_title(state: State) -> str:
 
 
 def skipped_reason(target: Target, state: State) -> str:
-    """Why a target was left out of an update: its provider lacks the state."""
-    if supports(target.provider, state):
-        return f"{target.provider.label} was not asked."
-    offered = ", ".join(s.value for s in PROVIDER_STATES[target.provider])
-    return f"{target.provider.label} has no '{state.value}' state (it has: {offered})."
+    """Why a target was left out of an update: its incident lacks the state."""
+    if takes_state(target, state):
+        return f"The {target.kind} was not asked."
+    offered = ", ".join(s.value for s in states_of(target))
+    return f"{lacking(target, state)} (it has: {offered})."
 
 
 def _skipped_block(update: StoredUpdate) -> list[Block]:

@@ -30,6 +30,7 @@ from bot.slack.modal_input import (
     parse_submission,
     shown_providers,
 )
+from bot.slack.modal_notify import names_status_page, notify_block
 from bot.slack.modal_preview import preview_block
 
 __all__ = [
@@ -49,11 +50,16 @@ MESSAGE_MAX = 3000
 
 _TARGET_LABELS = {
     ProviderName.PHARE: "Phare incident id",
-    ProviderName.CHECKLY: "Checkly incident UUID",
+    ProviderName.CHECKLY: "Checkly incident",
 }
 _TARGET_EXAMPLES = {
     ProviderName.PHARE: "e.g. 42",
-    ProviderName.CHECKLY: "e.g. 0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d",
+    ProviderName.CHECKLY: "<incident-uuid>, or <status-page-uuid>/<incident-uuid>",
+}
+_TARGET_HINTS = {
+    ProviderName.PHARE: None,
+    ProviderName.CHECKLY: "A dashboard incident's UUID, or a status page's UUID and its "
+    "incident's UUID joined by /.",
 }
 
 
@@ -78,6 +84,7 @@ def form_for_update(channel_id: str | None, update: Update, targets: tuple[Targe
         update.content,
         _target_texts(targets),
         update.published_at,
+        update.notify_subscribers,
         inserted=digest(update.content),
     )
 
@@ -94,14 +101,19 @@ def build_modal(
     *,
     seal: FormSeal,
     templates: Mapping[State, str] = DEFAULT_TEMPLATES,
+    notify_default: bool = False,
 ) -> dict[str, Any]:
     """The form for one channel, pre-filled from its binding and the state's template."""
-    return build_view(new_form(channel_id, binding, templates), providers_on, seal)
+    form = new_form(channel_id, binding, templates)
+    return build_view(form, providers_on, seal, notify_default)
 
 
-def build_view(form: Form, providers_on: frozenset[ProviderName], seal: FormSeal) -> dict[str, Any]:
+def build_view(
+    form: Form, providers_on: frozenset[ProviderName], seal: FormSeal, notify_default: bool = False
+) -> dict[str, Any]:
     """The modal view for a form (validated by slack_sdk); the same ids each time it is drawn;
-    its private_metadata sealed."""
+    its private_metadata sealed. The subscriber checkbox shows while a status-page incident is
+    named, ticked as the form last had it, else as `notify_default` says."""
     providers = shown_providers(providers_on)
     blocks: list[Block] = [
         ContextBlock(
@@ -111,11 +123,13 @@ def build_view(form: Form, providers_on: frozenset[ProviderName], seal: FormSeal
         ),
         _state_block(form.state),
         _message_block(form),
-        preview_block(form.state, form.message, form.targets, providers),
+        preview_block(form.state, form.message, form.targets, providers, form.published_at),
     ]
     blocks.extend(_target_block(p, form.targets.get(p)) for p in providers)
-    if ProviderName.PHARE in providers:
-        blocks.append(_published_at_block(form.published_at))
+    blocks.append(_published_at_block(form.published_at))
+    if ProviderName.CHECKLY in providers and names_status_page(form.targets):
+        checked = form.notify_subscribers
+        blocks.append(notify_block(notify_default if checked is None else checked))
     view = View(
         type="modal",
         callback_id=ids.MODAL_CALLBACK_ID,
@@ -171,20 +185,27 @@ def _target_block(provider: ProviderName, incident_id: str | None) -> InputBlock
         max_length=100,
         dispatch_action_config={"trigger_actions_on": ["on_enter_pressed"]},
     )
-    label = _TARGET_LABELS[provider]
     return InputBlock(
-        block_id=block_id, label=label, element=element, optional=True, dispatch_action=True
+        block_id=block_id,
+        label=_TARGET_LABELS[provider],
+        element=element,
+        hint=_TARGET_HINTS[provider],
+        optional=True,
+        dispatch_action=True,
     )
 
 
 def _published_at_block(published_at: datetime | None) -> InputBlock:
-    """Phare's optional publish time."""
+    """The optional publish time (Phare incidents, Checkly status-page incidents)."""
     initial = int(published_at.timestamp()) if published_at is not None else None
     element = DateTimePickerElement(action_id=ids.PUBLISHED_AT_ACTION, initial_date_time=initial)
-    hint = "Phare only. Leave empty to publish now."
+    hint = (
+        "Shown as the update's time on Phare and on Checkly status pages (not on Checkly "
+        "dashboards). Leave empty for now."
+    )
     return InputBlock(
         block_id=ids.PUBLISHED_AT_BLOCK,
-        label="Publish time (Phare)",
+        label="Publish time",
         element=element,
         hint=hint,
         optional=True,

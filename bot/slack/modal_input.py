@@ -1,13 +1,14 @@
 """Reading the update form back: a submission to publish, or the form as it stands to redraw."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.ids import InvalidId, parse_incident_id
 from bot.domain.models import Target, Update
 from bot.domain.states import ProviderName, State
+from bot.domain.targets import takes_notify_subscribers, with_notify_default
 from bot.domain.validation import Field, FieldError, validate
 from bot.slack import ids
 from bot.slack.form import Form, is_message_block
@@ -46,10 +47,14 @@ def shown_providers(providers_on: frozenset[ProviderName]) -> tuple[ProviderName
 
 
 def parse_submission(
-    view: Mapping[str, Any], providers_on: frozenset[ProviderName], seal: FormSeal
+    view: Mapping[str, Any],
+    providers_on: frozenset[ProviderName],
+    seal: FormSeal,
+    notify_default: bool = False,
 ) -> ModalInput | ModalErrors:
     """Read `view.state.values` back; every problem is keyed to the block that shows it.
-    A form whose sealed private_metadata does not open is refused whole."""
+    A form whose sealed private_metadata does not open is refused whole. Subscribers of a
+    status page are notified as its checkbox says, or as `notify_default` when not shown."""
     values = _values(view)
     metadata = _metadata(view, seal)
     if metadata is None:
@@ -63,7 +68,7 @@ def parse_submission(
     when = published_at(values)
     if when is None and _picked_seconds(values) is not None:
         errors.setdefault(ids.PUBLISHED_AT_BLOCK, []).append(IMPOSSIBLE_TIME)
-    update = Update(state or State.INVESTIGATING, content, when)
+    update = Update(state or State.INVESTIGATING, content, when, notify_choice(values))
     field_blocks = {
         Field.STATE: ids.STATE_BLOCK,
         Field.CONTENT: message_block,
@@ -76,6 +81,9 @@ def parse_submission(
             errors.setdefault(block_id, []).append(error.message)
     if errors:
         return ModalErrors({b: _joined(messages) for b, messages in errors.items()})
+    update = with_notify_default(update, targets, notify_default)
+    if not any(takes_notify_subscribers(t) for t in targets):
+        update = replace(update, notify_subscribers=None)
     return ModalInput(metadata["channel_id"], update, tuple(targets))
 
 
@@ -95,6 +103,7 @@ def read_form(
         message=entered_message(values)[1],
         targets=target_texts(values),
         published_at=published_at(values),
+        notify_subscribers=notify_choice(values),
         inserted=str(metadata.get("inserted") or ""),
         revision=revision if isinstance(revision, int) and revision >= 0 else 0,
     )
@@ -201,6 +210,15 @@ def _picked_seconds(values: Mapping[str, Any]) -> float | None:
     if isinstance(seconds, int | float) and not isinstance(seconds, bool):
         return seconds
     return None
+
+
+def notify_choice(values: Mapping[str, Any]) -> bool | None:
+    """Whether the subscriber checkbox is ticked; None when the form does not show it."""
+    element = values.get(ids.NOTIFY_BLOCK, {}).get(ids.NOTIFY_ACTION)
+    if not isinstance(element, Mapping):
+        return None
+    chosen = element.get("selected_options") or []
+    return any(isinstance(o, Mapping) and o.get("value") == ids.NOTIFY_VALUE for o in chosen)
 
 
 def _metadata(view: Mapping[str, Any], seal: FormSeal) -> dict[str, Any] | None:

@@ -32,7 +32,8 @@ def redrawn_view(
     form = read_form(view, seal)
     if form is None:
         return None
-    return build_view(with_template(form, options.templates), options.providers_on, seal)
+    redrawn = with_template(form, options.templates)
+    return build_view(redrawn, options.providers_on, seal, options.notify_subscribers)
 
 
 async def redraw(client: AsyncWebClient, view: Mapping[str, Any], options: SlackOptions) -> None:

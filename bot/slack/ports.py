@@ -69,6 +69,8 @@ class SlackOptions:
     reminder_minutes: float
     providers_on: frozenset[ProviderName]
     templates: Mapping[State, str] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
+    notify_subscribers: bool = False
+    """Whether updates to Checkly status pages notify subscribers unless the form says."""
 
 
 @dataclass(frozen=True)

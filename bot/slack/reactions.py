@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain.models import Source, Submission, Update
 from bot.domain.records import Binding
 from bot.domain.states import State
+from bot.domain.targets import with_notify_default
 from bot.domain.validation import Field, lacking_state, validate
 from bot.slack.failures import explain
 from bot.slack.messages import SlackMessage, nothing_published, skipped_reason
@@ -165,6 +166,7 @@ class ReactionHandler:
         update = Update(state, text)
         skipped = tuple(lacking_state(update, binding.targets))
         targets = tuple(t for t in binding.targets if t not in skipped)
+        update = with_notify_default(update, targets, self._deps.options.notify_subscribers)
         problems = [e.message for e in validate(update, targets) if e.field is not Field.STATE]
         if not targets or problems:
             reasons = [skipped_reason(t, state) for t in skipped] + problems

@@ -29,8 +29,8 @@ _CREDENTIALS = {
 
 
 def target_label(target: Target) -> str:
-    """`Phare incident `42``, safe for mrkdwn."""
-    return f"{target.provider.label} incident `{safe(target.incident_id, 100)}`"
+    """`Phare incident `42`` or `Checkly status-page incident `<page>/<id>``, safe for mrkdwn."""
+    return f"{target.kind} `{safe(target.incident_id, 100)}`"
 
 
 def receipt(report: DeliveryReport, *, follow_up: str | None = None) -> SlackMessage:

@@ -47,7 +47,8 @@ class ReminderButtons:
             state = binding.current_state or last.submission.update.state
             update = Update(state, last.submission.update.content)
             form = form_for_update(click.channel_id, update, binding.targets)
-        await open_form(client, click, form, self._deps.options.providers_on)
+        options = self._deps.options
+        await open_form(client, click, form, options.providers_on, options.notify_subscribers)
 
     async def snooze(self, click: Click, client: AsyncWebClient) -> None:
         """No reminder for 30 minutes; the reminder message says who snoozed it, until when."""

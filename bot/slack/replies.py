@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry, Target, Unclear
 from bot.domain.records import Binding, ChannelStatus, DeliveryReport, StoredUpdate
-from bot.domain.states import PROVIDER_STATES, ProviderName, State
+from bot.domain.states import PROVIDER_STATES, STATUS_PAGE_STATES, ProviderName, State
 from bot.domain.text import escape_mrkdwn, shorten
 from bot.domain.validation import FieldError
 from bot.slack.ids import COMMAND
@@ -15,9 +15,9 @@ _SHOWN_CONTENT = 300
 
 
 def _targets(targets: Iterable[Target]) -> str:
-    """Targets as `Phare 42, Checkly <uuid>`, Phare first."""
+    """Targets as `Phare incident `42`, Checkly status-page incident `<page>/<id>``."""
     ordered = sorted(targets, key=lambda t: list(ProviderName).index(t.provider))
-    return ", ".join(f"{t.provider.label} `{t.incident_id}`" for t in ordered) or "none"
+    return ", ".join(f"{t.kind} `{t.incident_id}`" for t in ordered) or "none"
 
 
 def _when(moment: datetime | None) -> str:
@@ -33,6 +33,7 @@ def help_text(reactions: Mapping[str, State]) -> str:
     emoji = ", ".join(f":{name}: {state.value}" for name, state in reactions.items())
     phare = ", ".join(s.value for s in PROVIDER_STATES[ProviderName.PHARE])
     checkly = ", ".join(s.value for s in PROVIDER_STATES[ProviderName.CHECKLY])
+    pages = ", ".join(s.value for s in STATUS_PAGE_STATES)
     return "\n".join(
         [
             f"*{COMMAND}* publishes status-page updates to Phare and Checkly.",
@@ -40,11 +41,13 @@ def help_text(reactions: Mapping[str, State]) -> str:
             f"• `{COMMAND} &lt;state&gt; &lt;message&gt;` — publish at once to this channel's "
             "incidents",
             f"• `{COMMAND} link phare:&lt;id&gt; checkly:&lt;uuid&gt;` — bind this channel "
-            "(either or both)",
+            "(either or both); a Checkly status-page incident is "
+            "`checkly:&lt;status-page-uuid&gt;/&lt;incident-uuid&gt;`",
             f"• `{COMMAND} unlink [phare|checkly]` — remove a binding (both when none named)",
             f"• `{COMMAND} status` — bindings, current state, latest results",
             f"• `{COMMAND} help` — this text",
-            f"States: {_VALID_STATES}. Phare has {phare}; Checkly has {checkly}.",
+            f"States: {_VALID_STATES}. Phare has {phare}; Checkly dashboard incidents have "
+            f"{checkly}; Checkly status-page incidents have {pages}.",
             f"Reactions in the incident thread: {emoji or 'none configured'}.",
         ]
     )
@@ -160,9 +163,7 @@ def status_text(status: ChannelStatus) -> str:
 
 def _delivery(report: DeliveryReport) -> str:
     """One provider's latest delivery in a line."""
-    head = (
-        f"{report.target.provider.label} `{report.target.incident_id}` (update #{report.update.id})"
-    )
+    head = f"{report.target.kind} `{report.target.incident_id}` (update #{report.update.id})"
     return f"{head}: {escape_mrkdwn(_delivery_state(report))}"
 
 

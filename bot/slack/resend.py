@@ -78,7 +78,8 @@ class ResendHandler:
             return
         sub = report.update.submission
         form = form_for_update(sub.channel_id, sub.update, (report.target,))
-        await open_form(client, click, form, self._deps.options.providers_on)
+        options = self._deps.options
+        await open_form(client, click, form, options.providers_on, options.notify_subscribers)
 
     async def _resendable(self, click: Click, client: AsyncWebClient) -> DeliveryReport | None:
         """The clicked delivery if this person may resend it and it was refused or failed."""

@@ -57,7 +57,10 @@ def register_submissions(app: AsyncApp, deps: SlackDeps, *, permissions: Permiss
         user_id = str(body.get("user", {}).get("id", ""))
         if not await permissions.allows(client, user_id):
             return {ids.MESSAGE_BLOCK: replies.not_allowed()}
-        parsed = parse_submission(view, deps.options.providers_on, FormSeal.of(client))
+        options = deps.options
+        parsed = parse_submission(
+            view, options.providers_on, FormSeal.of(client), options.notify_subscribers
+        )
         if isinstance(parsed, ModalErrors):
             return dict(parsed.errors)
         submission = Submission(

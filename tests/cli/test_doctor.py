@@ -19,13 +19,21 @@ from tests.fakes.server import LoopbackServer
 from tests.fakes.slack import FakeSlack
 
 SIGNING_SECRET = "doctor-signing-secret-1234"
+STATUS_PAGE = "6d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 
 
 @pytest.fixture
-def environment() -> Iterator[dict[str, str]]:
+def checkly() -> ChecklyFake:
+    """The Checkly fake, with the status page STATUS_PAGE."""
+    fake = ChecklyFake(key=CHECKLY_KEY, account=CHECKLY_ACCOUNT, incidents={CHECKLY_INCIDENT})
+    fake.add_status_page(STATUS_PAGE)
+    return fake
+
+
+@pytest.fixture
+def environment(checkly: ChecklyFake) -> Iterator[dict[str, str]]:
     """Fakes of Slack, Phare and Checkly, and the variables pointing the bot at them."""
     phare = PhareFake(token=PHARE_TOKEN, incidents={42})
-    checkly = ChecklyFake(key=CHECKLY_KEY, account=CHECKLY_ACCOUNT, incidents={CHECKLY_INCIDENT})
     with FakeSlack() as slack, LoopbackServer(phare.app) as p, LoopbackServer(checkly.app) as c:
         yield {
             "SLACK_BOT_TOKEN": slack.token,
@@ -205,3 +213,35 @@ def test_an_unreachable_database_fails_its_line_with_the_password_hidden(
     database = _lines(result.stdout)["database"][0]
     assert database.startswith("FAIL")
     assert "hunter2-db-pass" not in result.stdout + result.stderr
+
+
+def test_a_configured_status_page_is_read_and_nothing_else(
+    tmp_path: Path, environment: dict[str, str], checkly: ChecklyFake
+) -> None:
+    environment["CHECKLY_STATUS_PAGE_ID"] = STATUS_PAGE.upper()
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [page_line] = [line for line in _lines(result.stdout)["checkly"] if "status page" in line]
+    assert page_line == f"ok checkly   status page {STATUS_PAGE} is readable"
+    assert [(r.method, r.path) for r in checkly.requests_to("GET", "/v3/")] == [
+        ("GET", f"/v3/status-pages/{STATUS_PAGE}")
+    ]
+    assert not [r for r in checkly.requests if r.method != "GET"]
+
+
+def test_an_unknown_status_page_fails_its_line(tmp_path: Path, environment: dict[str, str]) -> None:
+    unknown = "00000000-1111-4222-8333-444444444444"
+    environment["CHECKLY_STATUS_PAGE_ID"] = unknown
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 1
+    checkly = _lines(result.stdout)["checkly"]
+    assert checkly[0].startswith("ok ")  # the key itself is fine
+    assert checkly[1].startswith("FAIL")
+    assert f"status page {unknown} was not found" in checkly[1]
+
+
+def test_without_a_status_page_id_doctor_prints_no_line_for_it(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert not any("status page" in line for line in result.stdout.splitlines())

@@ -28,13 +28,20 @@ from bot.store.repo import Repo
 from tests.delivery.fakes import RecordingNotifier, wait_until
 from tests.delivery.helpers import submission
 from tests.fakes.checkly import ChecklyFake
-from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT, checkly_settings, phare_settings
+from tests.fakes.fixtures import (
+    CHECKLY_INCIDENT,
+    CHECKLY_PAGE_INCIDENT,
+    PHARE_INCIDENT,
+    checkly_settings,
+    phare_settings,
+)
 from tests.fakes.phare import PhareFake
 from tests.fakes.replies import Reply
 from tests.fakes.server import LoopbackServer
 
 PHARE = Target(ProviderName.PHARE, PHARE_INCIDENT)
 CHECKLY = Target(ProviderName.CHECKLY, CHECKLY_INCIDENT)
+CHECKLY_PAGE = Target(ProviderName.CHECKLY, CHECKLY_PAGE_INCIDENT)
 POLICY = RetryPolicy(base_seconds=0.05, cap_seconds=0.2)
 TIMEOUT = httpx.Timeout(5.0, read=0.5)  # a hang becomes a read timeout quickly
 FINAL_WITHIN = 20.0
@@ -76,14 +83,14 @@ async def engine(
             await engine.stop(grace_seconds=1)
 
 
-@pytest.fixture(params=["phare", "checkly"])
+@pytest.fixture(params=["phare", "checkly", "checkly-page"])
 def vendor(
     request: pytest.FixtureRequest, phare_fake: PhareFake, checkly_fake: ChecklyFake
 ) -> Vendor:
-    """Each vendor in turn."""
+    """Each vendor in turn (Checkly with a dashboard, then a status-page incident)."""
     if request.param == "phare":
         return Vendor(phare_fake, PHARE)
-    return Vendor(checkly_fake, CHECKLY)
+    return Vendor(checkly_fake, CHECKLY_PAGE if request.param == "checkly-page" else CHECKLY)
 
 
 async def _deliver(engine: DeliveryEngine, text: str, target: Target) -> DeliveryReport:
@@ -164,7 +171,7 @@ async def test_a_check_that_fails_is_made_again_before_anything_is_resent(
     assert len(vendor.listings()) == 3
 
 
-async def test_phare_lists_as_documented_and_checkly_asks_for_every_update(
+async def test_each_vendor_lists_as_documented_and_checkly_asks_for_every_update(
     engine: DeliveryEngine, vendor: Vendor
 ) -> None:
     vendor.fake.script(Reply.apply_then_drop())
@@ -173,6 +180,11 @@ async def test_phare_lists_as_documented_and_checkly_asks_for_every_update(
 
     if vendor.target.provider is ProviderName.PHARE:
         assert vendor.listings()[0] == {"page": "1", "per_page": "100"}
+    elif vendor.target.on_status_page:
+        page, _, incident = CHECKLY_PAGE_INCIDENT.partition("/")
+        (listing,) = vendor.fake.requests_to("GET")
+        assert listing.path == f"/v3/status-pages/{page}/incidents/{incident}/incident-updates"
+        assert listing.query == {}
     else:
         (listing,) = vendor.fake.requests_to("GET")
         assert listing.path == f"/v1/incidents/{CHECKLY_INCIDENT}"

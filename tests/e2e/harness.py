@@ -27,6 +27,7 @@ from tests.fakes.fixtures import (
     CHECKLY_ACCOUNT,
     CHECKLY_INCIDENT,
     CHECKLY_KEY,
+    CHECKLY_PAGE_INCIDENT,
     PHARE_INCIDENT,
     PHARE_TOKEN,
 )
@@ -130,7 +131,10 @@ class Stack:
         self.slack = FakeSlack()
         self.phare = PhareFake(token=PHARE_TOKEN, incidents={int(PHARE_INCIDENT)})
         self.checkly = ChecklyFake(
-            key=CHECKLY_KEY, account=CHECKLY_ACCOUNT, incidents={CHECKLY_INCIDENT}
+            key=CHECKLY_KEY,
+            account=CHECKLY_ACCOUNT,
+            incidents={CHECKLY_INCIDENT},
+            page_incidents={CHECKLY_PAGE_INCIDENT},
         )
         self._servers = [LoopbackServer(self.phare.app), LoopbackServer(self.checkly.app)]
         self.database_url = database_url or f"sqlite:///{home / 'bot.db'}"

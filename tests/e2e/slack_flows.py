@@ -242,8 +242,8 @@ class SlackSession:
 
 
 @contextmanager
-def running_session(home: Path) -> Iterator[SlackSession]:
-    """The fakes and one `incident-bot serve` for a whole test module."""
-    with Stack(home) as stack:
+def running_session(home: Path, **env: str) -> Iterator[SlackSession]:
+    """The fakes and one `incident-bot serve` (with `env` added) for a whole test module."""
+    with Stack(home, **env) as stack:
         bot = stack.start_bot()
         yield SlackSession(stack, bot)

@@ -48,10 +48,14 @@ def test_link_binds_both_incidents_and_status_shows_them(session: SlackSession) 
     answer = session.link(room)
 
     assert answer == (
-        f"This channel now publishes to Phare `{room.phare_id}`, Checkly `{room.checkly_id}`."
+        f"This channel now publishes to Phare incident `{room.phare_id}`, "
+        f"Checkly incident `{room.checkly_id}`."
     )
     status = session.command(room.channel, "status")
-    assert f"*Linked:* Phare `{room.phare_id}`, Checkly `{room.checkly_id}`" in status
+    assert (
+        f"*Linked:* Phare incident `{room.phare_id}`, Checkly incident `{room.checkly_id}`"
+        in status
+    )
     assert "*Current state:* none yet" in status
     assert "*Last update:* none yet" in status
 
@@ -69,7 +73,7 @@ def test_link_with_a_bad_id_names_it_and_changes_nothing(session: SlackSession) 
     )
     assert bad_checkly == "Checkly incident id 'not-a-uuid' is not a UUID. Nothing was changed."
     status = session.command(room.channel, "status")
-    assert f"*Linked:* Phare `{room.phare_id}`\n" in status
+    assert f"*Linked:* Phare incident `{room.phare_id}`\n" in status
     assert "Checkly" not in status
     assert session.provider_requests() == before
 
@@ -80,9 +84,9 @@ def test_unlink_one_provider_then_all(session: SlackSession) -> None:
 
     one = session.command(room.channel, "unlink checkly")
 
-    assert one == f"Unlinked Checkly. Still linked: Phare `{room.phare_id}`."
+    assert one == f"Unlinked Checkly. Still linked: Phare incident `{room.phare_id}`."
     status = session.command(room.channel, "status")
-    assert f"*Linked:* Phare `{room.phare_id}`\n" in status
+    assert f"*Linked:* Phare incident `{room.phare_id}`\n" in status
     assert room.checkly_id not in status
 
     session.link(room)
@@ -106,7 +110,12 @@ def test_help_lists_every_subcommand_state_and_reaction(session: SlackSession) -
         assert f"`/incident-update {usage}" in text
     assert "States: `unknown`, `investigating`, `identified`, `monitoring`, `resolved`" in text
     assert "Phare has unknown, investigating, identified, monitoring, resolved" in text
-    assert "Checkly has investigating, identified, monitoring, resolved, maintenance" in text
+    assert (
+        "Checkly dashboard incidents have investigating, identified, monitoring, resolved, "
+        "maintenance; Checkly status-page incidents have investigating, identified, "
+        "monitoring, resolved."
+    ) in text
+    assert "checkly:&lt;status-page-uuid&gt;/&lt;incident-uuid&gt;" in text
     assert ":eyes: investigating" in text
     assert ":wrench: maintenance" in text
 
@@ -121,8 +130,8 @@ def test_inline_update_goes_to_both_and_status_reports_each_delivery(
 
     assert answer.startswith("Stored update #")
     assert (
-        f"(*identified*), going out to Phare `{room.phare_id}`, Checkly `{room.checkly_id}`."
-        in answer
+        f"(*identified*), going out to Phare incident `{room.phare_id}`, "
+        f"Checkly incident `{room.checkly_id}`." in answer
     )
     session.wait_published(room, phare=1, checkly=1)
     assert session.phare_bodies(room) == [
@@ -144,11 +153,11 @@ def test_inline_update_goes_to_both_and_status_reports_each_delivery(
     assert ": Bad deploy of the API &amp; workers\n" in status
     lines = status.split("\n")
     assert (
-        f"• Phare `{room.phare_id}` (update #{update_no}): accepted (provider update {phare_id})"
-        in lines
+        f"• Phare incident `{room.phare_id}` (update #{update_no}): "
+        f"accepted (provider update {phare_id})" in lines
     )
     assert (
-        f"• Checkly `{room.checkly_id}` (update #{update_no}): "
+        f"• Checkly incident `{room.checkly_id}` (update #{update_no}): "
         f"accepted (provider update {checkly_id})"
     ) in lines
 
@@ -255,7 +264,7 @@ def test_forged_or_stale_requests_get_401_and_change_nothing(session: SlackSessi
     assert all(a.json() == {"error": "invalid request"} for a in answers)
     status = session.command(room.channel, "status")
     assert status.startswith("This channel is not linked to any incident yet.")
-    assert f"*Linked:* Phare `{live.phare_id}`" in session.command(live.channel, "status")
+    assert f"*Linked:* Phare incident `{live.phare_id}`" in session.command(live.channel, "status")
     assert len(session.slack.calls()) == slack_calls
     assert session.provider_requests() == provider_requests
     assert session.slack.messages(room.channel) == []

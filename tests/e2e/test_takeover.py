@@ -11,6 +11,7 @@ from bot.domain.models import DeliveryStatus
 from bot.store.repo import Repo, open_repo
 from tests.e2e.harness import LINK_BOTH, Stack
 from tests.e2e.rows import (
+    CHECKLY,
     PHARE,
     creates,
     creates_arrive,
@@ -20,8 +21,9 @@ from tests.e2e.rows import (
     settles,
 )
 from tests.e2e.slack_flows import shown
-from tests.fakes.fixtures import CHECKLY_INCIDENT, PHARE_INCIDENT
+from tests.fakes.fixtures import CHECKLY_INCIDENT, CHECKLY_PAGE_INCIDENT, PHARE_INCIDENT
 from tests.fakes.replies import Reply
+from tests.fakes.vendor import RecordedRequest
 from tests.polling import eventually, wait_for
 from tests.slack.signing import CHANNEL_ID
 
@@ -29,6 +31,8 @@ TEXT = "Failover complete, replaying the queue"
 ACCEPTED = re.compile(r"delivery [0-9]+ to phare:[0-9]+: accepted")
 RESTART_PROMISE_SECONDS = 10.0
 REPLICA_PROMISE_SECONDS = 15.0
+_PAGE, _, _PAGE_INCIDENT = CHECKLY_PAGE_INCIDENT.partition("/")
+PAGE_UPDATES = f"/v3/status-pages/{_PAGE}/incidents/{_PAGE_INCIDENT}/incident-updates"
 
 
 def phare_receipts(stack: Stack, channel: str = CHANNEL_ID) -> list[str]:
@@ -140,3 +144,45 @@ async def test_web_and_worker_run_apart(postgres_stack: Stack) -> None:
         assert not ACCEPTED.search(web.log())  # the web process sent nothing
     finally:
         await store.close()
+
+
+async def test_a_status_page_send_killed_mid_way_is_found_after_restart_not_resent(
+    stack: Stack, store: Repo
+) -> None:
+    """Checkly applies the update but never answers; SIGKILL; the restart finds it in the
+    incident's updates (GET .../incident-updates) and reports it: one update at Checkly."""
+    stack.checkly.script(Reply.apply_then_hang())
+    bot = stack.start_bot()
+    stack.command(bot, f"link checkly:{CHECKLY_PAGE_INCIDENT}")
+    update_id = stack.publish(bot, f"monitoring {TEXT}")
+    await settles(store, update_id, CHECKLY, DeliveryStatus.IN_FLIGHT)
+    await wait_for(lambda: page_creates(stack), what="the create at the status page")
+    bot.kill()
+
+    stack.start_bot()
+    receipts = await wait_for(
+        lambda: [r for r in checkly_receipts(stack) if "accepted" in r],
+        within=RESTART_PROMISE_SECONDS,
+        what="the Checkly receipt after the restart",
+    )
+    (held,) = stack.checkly.applied(CHECKLY_PAGE_INCIDENT)
+    assert held["description"] == TEXT
+    assert str(held["id"]) in receipts[-1]
+    assert len(stack.checkly.requests_to("GET", PAGE_UPDATES)) == 1
+    assert len(page_creates(stack)) == 1  # found, never sent again
+    row = await delivery(store, update_id, CHECKLY)
+    assert (row.status, row.provider_update_id) == (DeliveryStatus.ACCEPTED, str(held["id"]))
+
+
+def page_creates(stack: Stack) -> list[RecordedRequest]:
+    """The creates the status-page incident received."""
+    return stack.checkly.requests_to("POST", PAGE_UPDATES)
+
+
+def checkly_receipts(stack: Stack, channel: str = CHANNEL_ID) -> list[str]:
+    """What the thread shows for each Checkly receipt, oldest first."""
+    return [
+        shown(m)
+        for m in stack.slack.messages(channel)
+        if str(m.get("text", "")).startswith("Checkly: ")
+    ]

@@ -7,6 +7,14 @@
     fake.applied(INCIDENT_UUID)   # updates stored for the incident, oldest first
     fake.requests                 # every RecordedRequest; fake.latency = 0.3 delays every answer
 
+Status pages (v3, see tests/fakes/checkly_pages.py): `page_incidents={"<page>/<incident>"}`
+or `add_page_incident(key, opened_at=...)` make a status page and its incident exist (opened an
+hour ago unless told); POST and GET `/v3/status-pages/{statusPageId}/incidents/{incidentId}/
+incident-updates` (201 with the created update; the list newest first, at most 100) and GET
+`/v3/status-pages/{statusPageId}` are served, checked as the document says (GUIDs, the body's
+fields and enums, no query parameters), 404 for an unknown page or incident, 400 for a publish
+time before the incident opened. `applied("<page>/<incident>")` reads its updates.
+
 Routes: POST `/v1/incidents/{incidentId}/updates`, GET `/v1/incidents/{id}` (the documented
 incident: name, impact, startedAt, stoppedAt, dashboardId, id, created_at, updated_at and
 incidentUpdates; with `includeAllIncidentUpdates=true` every update, newest first, else only the
@@ -28,33 +36,24 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.checkly_pages import (
+    query_problem,
+    status_page,
+    stored_update,
+    update_problem,
+)
+from tests.fakes.checkly_rules import (
+    CHECKLY_STATUSES,
+    boolean_query,
+    canonical,
+    dashboard_problem,
+    error_body,
+    incident_key,
+    stamp,
+)
 from tests.fakes.vendor import Reply, VendorFake
 
-CHECKLY_STATUSES = ("INVESTIGATING", "IDENTIFIED", "MONITORING", "RESOLVED", "MAINTENANCE")
-_ERRORS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    420: "Enhance Your Calm",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-}
-_DEFAULT_MESSAGES = {401: "Bad Token", 500: "An internal server error occurred"}
-
 __all__ = ["CHECKLY_STATUSES", "ChecklyFake", "Reply"]
-
-
-def _canonical(text: str) -> str | None:
-    """A UUID in canonical form, or None for anything else."""
-    if len(text) != 36:
-        return None
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        return None
 
 
 class ChecklyFake(VendorFake):
@@ -69,6 +68,7 @@ class ChecklyFake(VendorFake):
         incidents: Iterable[str] = ("0b9d5d2e-6f8e-4c55-9d55-1c1f6a2b3c4d",),
         *,
         success_shape: str = "list",
+        page_incidents: Iterable[str] = (),
     ) -> None:
         super().__init__()
         self.key = key
@@ -76,7 +76,15 @@ class ChecklyFake(VendorFake):
         self.success_shape = success_shape
         self._updates: dict[str, list[dict[str, Any]]] = {str(uuid.UUID(i)): [] for i in incidents}
         self._last_time = datetime.now(UTC)
-        self._created = _stamp(self._last_time)
+        self._created = stamp(self._last_time)
+        self._pages: set[str] = set()
+        self._opened: dict[str, datetime] = {}
+        for key in page_incidents:
+            self.add_page_incident(key)
+        v3 = "/v3/status-pages/{statusPageId}"
+        self.app.router.add_post(v3 + "/incidents/{incidentId}/incident-updates", self.create)
+        self.app.router.add_get(v3 + "/incidents/{incidentId}/incident-updates", self._page_list)
+        self.app.router.add_get(v3, self._status_page)
         self.app.router.add_post("/v1/incidents/{incidentId}/updates", self.create)
         self.app.router.add_get("/v1/incidents/{id}", self._incident)
         self.app.router.add_get("/v1/accounts/me", self._account)
@@ -87,17 +95,30 @@ class ChecklyFake(VendorFake):
         with self._lock:
             self._updates.setdefault(str(uuid.UUID(incident_id)), [])
 
+    def add_page_incident(self, key: str, opened_at: datetime | None = None) -> None:
+        """Make a status page and its incident (`<page>/<incident>`) exist."""
+        canonical = incident_key(key)
+        with self._lock:
+            self._pages.add(canonical.partition("/")[0])
+            self._updates.setdefault(canonical, [])
+            self._opened[canonical] = opened_at or datetime.now(UTC) - timedelta(hours=1)
+
+    def add_status_page(self, page: str) -> None:
+        """Make a status page exist (with no incident)."""
+        with self._lock:
+            self._pages.add(str(uuid.UUID(page)))
+
     def add_updates(
         self, incident_id: str, descriptions: Iterable[str], status: str = "INVESTIGATING"
     ) -> list[dict[str, Any]]:
         """Store updates as if created earlier; returns them."""
-        key = str(uuid.UUID(incident_id))
+        key = incident_key(incident_id)
         return [self.store(key, {"status": status, "description": d}) for d in descriptions]
 
     def applied(self, incident_id: str) -> list[dict[str, Any]]:
         """The updates stored for an incident, oldest first."""
         with self._lock:
-            return [dict(u) for u in self._updates.get(str(uuid.UUID(incident_id)), [])]
+            return [dict(u) for u in self._updates.get(incident_key(incident_id), [])]
 
     def error(
         self, status: int, message: str | None, errors: Mapping[str, Sequence[str]] | None = None
@@ -105,14 +126,14 @@ class ChecklyFake(VendorFake):
         """Checkly's error shape: `{statusCode, error, message}`."""
         if message is None and errors:
             message = " ".join(t for ts in errors.values() for t in ts)
-        name = _ERRORS.get(status, "Error")
-        text = message or _DEFAULT_MESSAGES.get(status, name)
-        body = {"statusCode": status, "error": name, "message": text}
-        return web.json_response(body, status=status)
+        return web.json_response(error_body(status, message), status=status)
 
-    def refusal(self, payload: Any) -> web.Response | None:
+    def refusal(self, incident: str | None, payload: Any) -> web.Response | None:
         """Checkly's 400 with a Joi-style message for an invalid create body."""
-        problem = _validate(payload)
+        if incident is not None and incident in self._opened:
+            problem = update_problem(payload, self._opened[incident])
+        else:
+            problem = dashboard_problem(payload)
         return self.error(400, problem) if problem is not None else None
 
     def not_json(self) -> web.Response:
@@ -122,19 +143,18 @@ class ChecklyFake(VendorFake):
     def created(self, incident: str, stored: dict[str, Any], reply: Reply | None) -> web.Response:
         """Checkly answers 201 with the update, or 200 with all of them (the chosen shape)."""
         shape = (reply.shape if reply is not None else None) or self.success_shape
+        if "/" in incident:
+            return web.json_response(stored, status=201)
         if shape == "object":
             return web.json_response({**stored, "incidentId": incident}, status=201)
         return web.json_response(self.applied(incident), status=200)
 
     async def _incident(self, request: web.Request) -> web.StreamResponse:
         """GET the incident with its updates (all of them only when asked)."""
-        reply = self.next_list_reply()
-        if reply is not None and reply.kind != "ok":
-            return await self.scripted(request, reply)
-        incident, refusal = self.checked(request)
-        if refusal is not None:
-            return refusal
-        include_all = _boolean_query(request.query, "includeAllIncidentUpdates")
+        incident, answer = await self.listing(request)
+        if answer is not None:
+            return answer
+        include_all = boolean_query(request.query, "includeAllIncidentUpdates")
         if isinstance(include_all, str):
             return self.error(400, include_all)
         updates = list(reversed(self.applied(incident)))
@@ -152,6 +172,35 @@ class ChecklyFake(VendorFake):
             }
         )
 
+    async def _page_list(self, request: web.Request) -> web.StreamResponse:
+        """GET a status-page incident's updates: newest first, at most 100, not paged."""
+        incident, answer = await self.listing(request)
+        if answer is not None:
+            return answer
+        refusal = self._query_refusal(request)
+        if refusal is not None:
+            return refusal
+        return web.json_response(list(reversed(self.applied(incident)))[:100])
+
+    async def _status_page(self, request: web.Request) -> web.StreamResponse:
+        """GET a status page (as `incident-bot doctor` does to check CHECKLY_STATUS_PAGE_ID)."""
+        refusal = self._credentials_refusal(request) or self._query_refusal(request)
+        if refusal is not None:
+            return refusal
+        page = canonical(request.match_info["statusPageId"])
+        if page is None:
+            return self.error(400, '"statusPageId" must be a valid GUID')
+        with self._lock:
+            known = page in self._pages
+        if not known:
+            return self.error(404, None)
+        return web.json_response(status_page(page, self.account, self._created))
+
+    def _query_refusal(self, request: web.Request) -> web.Response | None:
+        """400 for a query parameter on a route that documents none."""
+        problem = query_problem(request.query)
+        return None if problem is None else self.error(400, problem)
+
     async def _account(self, request: web.Request) -> web.StreamResponse:
         """GET the current account (as `incident-bot doctor` does to check the key)."""
         refusal = self._credentials_refusal(request)
@@ -168,10 +217,12 @@ class ChecklyFake(VendorFake):
         refusal = self._credentials_refusal(request)
         if refusal is not None:
             return "", refusal
-        name = "incidentId" if "incidentId" in request.match_info else "id"
-        incident = _canonical(request.match_info[name])
-        if incident is None:
-            return "", self.error(400, f'"{name}" must be a valid GUID')
+        names = [n for n in ("statusPageId", "incidentId", "id") if n in request.match_info]
+        parts = [canonical(request.match_info[name]) for name in names]
+        for name, part in zip(names, parts, strict=True):
+            if part is None:
+                return "", self.error(400, f'"{name}" must be a valid GUID')
+        incident = "/".join(p for p in parts if p is not None)
         with self._lock:
             known = incident in self._updates
         return (incident, None) if known else ("", self.error(404, None))
@@ -191,51 +242,17 @@ class ChecklyFake(VendorFake):
         """Keep a new update with an id and timestamps, as Checkly returns it."""
         with self._lock:
             self._last_time = max(datetime.now(UTC), self._last_time + timedelta(milliseconds=1))
-            stamp = _stamp(self._last_time)
+            now = stamp(self._last_time)
+            if incident in self._opened:
+                page_update = stored_update(payload, now)
+                self._updates[incident].append(page_update)
+                return dict(page_update)
             stored = {
                 "id": str(uuid.uuid4()),
                 "status": payload["status"],
                 "description": payload["description"],
-                "created_at": stamp,
+                "created_at": now,
                 "updated_at": None,
             }
             self._updates.setdefault(incident, []).append(stored)
             return dict(stored)
-
-
-def _validate(payload: object) -> str | None:
-    """Joi-style validation message for a create body, or None when it is valid."""
-    if not isinstance(payload, dict):
-        return '"value" must be of type object'
-    for key in payload:
-        if key not in ("status", "description"):
-            return f'"{key}" is not allowed'
-    status = payload.get("status")
-    if status is None:
-        return '"status" is required'
-    if status not in CHECKLY_STATUSES:
-        return f'"status" must be one of [{", ".join(CHECKLY_STATUSES)}]'
-    description = payload.get("description")
-    if description is None:
-        return '"description" is required'
-    if not isinstance(description, str):
-        return '"description" must be a string'
-    if not description:
-        return '"description" is not allowed to be empty'
-    return None
-
-
-def _boolean_query(query: Mapping[str, str], name: str) -> bool | str:
-    """The one documented query parameter, as Joi reads a boolean; else Joi's message."""
-    for key in query:
-        if key != name:
-            return f'"{key}" is not allowed'
-    text = query.get(name, "false").lower()
-    if text not in ("true", "false"):
-        return f'"{name}" must be a boolean'
-    return text == "true"
-
-
-def _stamp(moment: datetime) -> str:
-    """Checkly's timestamp: milliseconds and a Z."""
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -4,8 +4,9 @@
         checkly_client, checkly_fake, checkly_server, http, phare_client, phare_fake, phare_server,
     )
 
-`phare_fake` knows incident PHARE_INCIDENT with token PHARE_TOKEN; `checkly_fake` knows
-CHECKLY_INCIDENT with key CHECKLY_KEY and account CHECKLY_ACCOUNT. `*_server` serve them on
+`phare_fake` knows incident PHARE_INCIDENT with token PHARE_TOKEN; `checkly_fake` knows the
+dashboard incident CHECKLY_INCIDENT and the status-page incident CHECKLY_PAGE_INCIDENT
+(`<page>/<incident>`) with key CHECKLY_KEY and account CHECKLY_ACCOUNT. `*_server` serve them on
 loopback; `*_settings(url)` build the matching settings; `http` is an AsyncClient with
 DEFAULT_TIMEOUT; `*_client` are the real clients pointed at the fakes.
 """
@@ -29,6 +30,8 @@ PHARE_INCIDENT = "42"
 CHECKLY_KEY = "cu_checkly-test-key-77aa"
 CHECKLY_ACCOUNT = "3f1a0a4e-5b6c-4d7e-8f90-a1b2c3d4e5f6"
 CHECKLY_INCIDENT = "0b9d5d2e-6f8e-4c55-9d55-1c1f6a2b3c4d"
+CHECKLY_PAGE = "5a7e3c1d-2b4f-4e6a-9c8d-0f1e2d3c4b5a"
+CHECKLY_PAGE_INCIDENT = f"{CHECKLY_PAGE}/c4e2a9b7-1d3f-4a5b-8c6d-7e8f9a0b1c2d"
 
 
 def phare_settings(url: str, **extra: object) -> PhareSettings:
@@ -51,8 +54,13 @@ def phare_fake() -> PhareFake:
 
 @pytest.fixture
 def checkly_fake() -> ChecklyFake:
-    """A Checkly fake that knows CHECKLY_INCIDENT."""
-    return ChecklyFake(key=CHECKLY_KEY, account=CHECKLY_ACCOUNT, incidents={CHECKLY_INCIDENT})
+    """A Checkly fake that knows CHECKLY_INCIDENT and CHECKLY_PAGE_INCIDENT."""
+    return ChecklyFake(
+        key=CHECKLY_KEY,
+        account=CHECKLY_ACCOUNT,
+        incidents={CHECKLY_INCIDENT},
+        page_incidents={CHECKLY_PAGE_INCIDENT},
+    )
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ class PhareFake(VendorFake):
                 body["message"] = validation_summary(errors)
         return web.json_response(body, status=status)
 
-    def refusal(self, payload: Any) -> web.Response | None:
+    def refusal(self, incident: int | None, payload: Any) -> web.Response | None:
         """Phare's 422 with field errors for an invalid create body."""
         errors = update_errors(payload if isinstance(payload, dict) else {})
         return self.error(422, None, errors) if errors else None
@@ -110,12 +110,9 @@ class PhareFake(VendorFake):
 
     async def _list(self, request: web.Request) -> web.StreamResponse:
         """GET a page of updates, newest first."""
-        reply = self.next_list_reply()
-        if reply is not None and reply.kind != "ok":
-            return await self.scripted(request, reply)
-        incident, refusal = self.checked(request)
-        if refusal is not None:
-            return refusal
+        incident, answer = await self.listing(request)
+        if answer is not None:
+            return answer
         return self._page(request, list(reversed(self.applied(incident))))
 
     async def _incidents(self, request: web.Request) -> web.StreamResponse:

@@ -150,8 +150,8 @@ class VendorFake(ABC):
         """The incident of the path, or the refusal the vendor would answer."""
 
     @abstractmethod
-    def refusal(self, payload: Any) -> web.Response | None:
-        """The vendor's answer to an invalid create body, or None when it is valid."""
+    def refusal(self, incident: Any, payload: Any) -> web.Response | None:
+        """The vendor's answer to an invalid create body for the incident, or None when valid."""
 
     @abstractmethod
     def store(self, incident: Any, payload: Any) -> dict[str, Any]:
@@ -173,7 +173,7 @@ class VendorFake(ABC):
             payload = await request.json()
         except ValueError:
             return self.not_json()
-        invalid = self.refusal(payload)
+        invalid = self.refusal(incident, payload)
         if invalid is not None:
             return invalid
         stored = self.store(incident, payload)
@@ -181,9 +181,16 @@ class VendorFake(ABC):
             return await self.scripted(request, reply)
         return self.created(incident, stored, reply)
 
+    async def listing(self, request: web.Request) -> tuple[Any, web.StreamResponse | None]:
+        """A list request's incident, or the answer to give instead (scripted, or a refusal)."""
+        reply = self.next_list_reply()
+        if reply is not None and reply.kind != "ok":
+            return None, await self.scripted(request, reply)
+        return self.checked(request)
+
     def not_json(self) -> web.Response:
         """The answer to a create body that is not JSON (Laravel reads it as no fields at all)."""
-        refusal = self.refusal({})
+        refusal = self.refusal(None, {})
         assert refusal is not None
         return refusal
 

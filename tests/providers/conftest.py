@@ -17,6 +17,7 @@ from tests.fakes.checkly import ChecklyFake
 from tests.fakes.fixtures import (  # noqa: F401
     CHECKLY_INCIDENT,
     CHECKLY_KEY,
+    CHECKLY_PAGE_INCIDENT,
     PHARE_INCIDENT,
     PHARE_TOKEN,
     checkly_client,
@@ -57,20 +58,25 @@ class Harness:
         return text
 
 
-@pytest.fixture(params=[ProviderName.PHARE, ProviderName.CHECKLY], ids=["phare", "checkly"])
+@pytest.fixture(params=["phare", "checkly", "checkly-page"])
 def vendor(request: pytest.FixtureRequest, http: httpx.AsyncClient) -> Iterator[Harness]:  # noqa: F811
-    """Each vendor in turn: its fake served on loopback and a client using the shared http."""
-    if request.param is ProviderName.PHARE:
+    """Each vendor in turn (Checkly with a dashboard, then a status-page incident): its fake
+    served on loopback and a client using the shared http."""
+    if request.param == "phare":
         fake: VendorFake = PhareFake(token=PHARE_TOKEN, incidents={int(PHARE_INCIDENT)})
         with LoopbackServer(fake.app) as server:
             client: Provider = PhareClient(http, phare_settings(server.url))
-            yield Harness(request.param, fake, client, PHARE_INCIDENT, PHARE_TOKEN, server.url)
+            yield Harness(ProviderName.PHARE, fake, client, PHARE_INCIDENT, PHARE_TOKEN, server.url)
     else:
         fake = ChecklyFake(key=CHECKLY_KEY, account=checkly_settings("").account_id)
-        fake.add_incident(CHECKLY_INCIDENT)
+        incident = CHECKLY_PAGE_INCIDENT if request.param == "checkly-page" else CHECKLY_INCIDENT
+        if request.param == "checkly-page":
+            fake.add_page_incident(incident)
+        else:
+            fake.add_incident(incident)
         with LoopbackServer(fake.app) as server:
             client = ChecklyClient(http, checkly_settings(server.url))
-            yield Harness(request.param, fake, client, CHECKLY_INCIDENT, CHECKLY_KEY, server.url)
+            yield Harness(ProviderName.CHECKLY, fake, client, incident, CHECKLY_KEY, server.url)
 
 
 @pytest.fixture

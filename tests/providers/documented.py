@@ -51,3 +51,34 @@ CHECKLY_INCIDENT_REQUIRED = CHECKLY_INCIDENT_FIELDS - {"startedAt", "stoppedAt"}
 CHECKLY_LISTED_UPDATE = frozenset({"status", "description", "id", "created_at", "updated_at"})
 CHECKLY_CREATED_UPDATE = CHECKLY_LISTED_UPDATE | {"incidentId"}
 CHECKLY_ERROR = frozenset({"statusCode", "error", "message"})
+# Checkly status pages (v3): PublicStatusPageV3IncidentUpdate, PublicStatusPageV3.
+CHECKLY_PAGE_UPDATE = frozenset(
+    {"description", "status", "publicIncidentUpdateDate", "notifySubscribers", "id", "created_at"}
+)
+CHECKLY_STATUS_PAGE_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "url",
+        "customDomain",
+        "themeColors",
+        "logo",
+        "logoDark",
+        "redirectTo",
+        "favicon",
+        "defaultTheme",
+        "privacyPolicyLink",
+        "termsOfServiceLink",
+        "footerText",
+        "googleAnalyticsTag",
+        "allowIndexing",
+        "id",
+        "accountId",
+        "version",
+        "created_at",
+        "updated_at",
+    }
+)
+CHECKLY_STATUS_PAGE_REQUIRED = frozenset(
+    {"name", "url", "id", "accountId", "version", "created_at"}
+)

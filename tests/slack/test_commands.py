@@ -111,7 +111,7 @@ async def test_help_is_only_for_the_caller_and_lists_usage(bot: Bot) -> None:
 
 async def test_link_binds_the_channel(bot: Bot) -> None:
     text = await bot.reply(f"link phare:42 checkly:{UUID.upper()}")
-    assert text == f"This channel now publishes to Phare `42`, Checkly `{UUID}`."
+    assert text == f"This channel now publishes to Phare incident `42`, Checkly incident `{UUID}`."
     binding = await bot.repo.get_binding(CHANNEL)
     assert binding is not None
     assert set(binding.targets) == {
@@ -142,7 +142,10 @@ async def test_link_to_a_provider_not_set_up_is_refused(fake_slack: FakeSlack) -
 
 async def test_unlink_one_then_all(bot: Bot) -> None:
     await bot.reply(f"link phare:42 checkly:{UUID}")
-    assert await bot.reply("unlink phare") == f"Unlinked Phare. Still linked: Checkly `{UUID}`."
+    assert (
+        await bot.reply("unlink phare")
+        == f"Unlinked Phare. Still linked: Checkly incident `{UUID}`."
+    )
     text = await bot.reply("unlink")
     assert text == "Unlinked every provider. This channel is no longer linked to any incident."
     left = await bot.repo.get_binding(CHANNEL)
@@ -155,7 +158,9 @@ async def test_publish_stores_one_submission_with_unescaped_content(bot: Bot) ->
     started = time.monotonic()
     text = await bot.reply("Monitoring Fix &lt;v2&gt; deployed &amp; watching", trigger_id=trigger)
     assert time.monotonic() - started < 3.0
-    assert text.startswith("Stored update #1 (*monitoring*), going out to Phare `42`, Checkly")
+    assert text.startswith(
+        "Stored update #1 (*monitoring*), going out to Phare incident `42`, Checkly"
+    )
     assert "The incident thread will show what each provider answers." in text
     [submission] = bot.publisher.submissions
     assert submission.update.state is State.MONITORING
@@ -219,11 +224,11 @@ async def test_status_shows_binding_state_last_update_and_results(bot: Bot) -> N
         DeliveryReport(stored, 2, checkly, DeliveryStatus.REFUSED, 1, refused, None, None)
     )
     text = await bot.reply("status")
-    assert f"*Linked:* Phare `42`, Checkly `{UUID}`" in text
+    assert f"*Linked:* Phare incident `42`, Checkly incident `{UUID}`" in text
     assert "*Current state:* investigating" in text
     assert "#1 investigating by <@U0USER0001>" in text
     assert "&lt;!channel&gt; db is down" in text
-    assert "Phare `42` (update #1): accepted (provider update 901)" in text
+    assert "Phare incident `42` (update #1): accepted (provider update 901)" in text
     assert "refused 403: API key lacks &lt;@U0ADMIN&gt; access" in text
     assert "<!channel>" not in text
     assert "<@U0ADMIN>" not in text
@@ -264,11 +269,11 @@ async def test_only_allowed_users_and_groups_may_publish(fake_slack: FakeSlack) 
         assert "not on the list" in await bot.reply("link phare:42")
         assert await bot.repo.get_binding(CHANNEL) is None
         assert await bot.reply("link phare:42", user_id="U0LEAD0001") == (
-            "This channel now publishes to Phare `42`."
+            "This channel now publishes to Phare incident `42`."
         )
         assert "not on the list" in await bot.reply("investigating Down")
         assert "Stored update #1" in await bot.reply("investigating Down", user_id="U0ONCALL01")
-        assert "*Linked:* Phare `42`" in await bot.reply("status")
+        assert "*Linked:* Phare incident `42`" in await bot.reply("status")
         assert len(bot.publisher.submissions) == 1
 
 

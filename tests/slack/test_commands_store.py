@@ -28,7 +28,7 @@ async def bot(database_url: str) -> AsyncIterator[Bot]:
 
 
 async def test_link_publish_and_status_on_the_real_store(bot: Bot) -> None:
-    assert "now publishes to Phare `42`, Checkly" in await bot.reply(
+    assert "now publishes to Phare incident `42`, Checkly" in await bot.reply(
         f"link phare:42 checkly:{UUID}"
     )
     text = await bot.reply("monitoring Fix &lt;b&gt; out, <!here> watching")
@@ -37,10 +37,12 @@ async def test_link_publish_and_status_on_the_real_store(bot: Bot) -> None:
     assert submission.update.content == "Fix <b> out, <!here> watching"
     assert submission.source is Source.INLINE
     status = await bot.reply("status")
-    assert f"*Linked:* Phare `42`, Checkly `{UUID}`" in status
+    assert f"*Linked:* Phare incident `42`, Checkly incident `{UUID}`" in status
     assert "Fix &lt;b&gt; out, &lt;!here&gt; watching" in status
     assert "<!here>" not in status
-    assert await bot.reply("unlink checkly") == "Unlinked Checkly. Still linked: Phare `42`."
+    assert (
+        await bot.reply("unlink checkly") == "Unlinked Checkly. Still linked: Phare incident `42`."
+    )
     binding = await bot.repo.get_binding(signing.CHANNEL_ID)
     assert binding is not None
     assert binding.targets == (Target(ProviderName.PHARE, "42"),)

@@ -51,7 +51,7 @@ def test_view_is_valid_for_slack_and_prefilled_from_the_binding() -> None:
     assert _block(view, ids.PHARE_BLOCK)["element"]["initial_value"] == "42"
     assert _block(view, ids.CHECKLY_BLOCK)["element"]["initial_value"] == UUID
     assert _block(view, ids.PHARE_BLOCK)["label"]["text"] == "Phare incident id"
-    assert _block(view, ids.CHECKLY_BLOCK)["label"]["text"] == "Checkly incident UUID"
+    assert _block(view, ids.CHECKLY_BLOCK)["label"]["text"] == "Checkly incident"
     assert _block(view, ids.PUBLISHED_AT_BLOCK)["element"]["type"] == "datetimepicker"
     for block_id in (ids.PHARE_BLOCK, ids.CHECKLY_BLOCK, ids.PUBLISHED_AT_BLOCK):
         assert _block(view, block_id)["optional"] is True
@@ -68,7 +68,8 @@ def test_only_set_up_providers_are_shown() -> None:
     block_ids = {b.get("block_id") for b in view["blocks"]}
     assert ids.CHECKLY_BLOCK in block_ids
     assert ids.PHARE_BLOCK not in block_ids
-    assert ids.PUBLISHED_AT_BLOCK not in block_ids
+    assert ids.PUBLISHED_AT_BLOCK in block_ids  # Checkly status pages take one too
+    assert ids.NOTIFY_BLOCK not in block_ids  # no status-page incident named
 
 
 def test_good_submission_reads_back_everything() -> None:

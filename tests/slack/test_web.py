@@ -84,7 +84,7 @@ async def test_a_signed_request_is_served(served: tuple[str, MemoryRepo]) -> Non
     url, repo = served
     status, body = await _post(url, _command())
     assert status == 200
-    assert "This channel now publishes to Phare `42`." in body
+    assert "This channel now publishes to Phare incident `42`." in body
     binding = await repo.get_binding(signing.CHANNEL_ID)
     assert binding is not None
     assert [t.provider for t in binding.targets] == [ProviderName.PHARE]

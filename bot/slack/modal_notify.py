@@ -1,0 +1,41 @@
+"""The form's "notify subscribers" checkbox: shown only when a status-page incident is named."""
+
+from collections.abc import Mapping
+
+from slack_sdk.models.blocks import CheckboxesElement, InputBlock, Option, PlainTextObject
+
+from bot.domain.ids import InvalidId
+from bot.domain.states import ProviderName
+from bot.slack import ids
+from bot.slack.modal_input import parse_target_text
+
+_NOTIFY = Option(
+    value=ids.NOTIFY_VALUE, text=PlainTextObject(text="Notify the status page's subscribers")
+)
+
+
+def names_status_page(target_texts: Mapping[ProviderName, str]) -> bool:
+    """Whether the Checkly field holds a status-page incident (`<page-uuid>/<incident-uuid>`)."""
+    text = target_texts.get(ProviderName.CHECKLY)
+    if text is None:
+        return False
+    try:
+        return parse_target_text(ProviderName.CHECKLY, text).on_status_page
+    except InvalidId:
+        return False
+
+
+def notify_block(checked: bool) -> InputBlock:
+    """The checkbox, ticked or not."""
+    element = CheckboxesElement(
+        action_id=ids.NOTIFY_ACTION,
+        options=[_NOTIFY],
+        initial_options=[_NOTIFY] if checked else None,
+    )
+    return InputBlock(
+        block_id=ids.NOTIFY_BLOCK,
+        label="Subscribers (Checkly status page)",
+        element=element,
+        hint="Checkly emails the page's subscribers about this update.",
+        optional=True,
+    )
