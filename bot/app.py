@@ -144,10 +144,13 @@ class SlackApp:
 
 
 @contextlib.asynccontextmanager
-async def running_app(settings: Settings, *, worker: bool = True) -> AsyncIterator[SlackApp]:
-    """The whole Slack app around the core; with `worker`, this process delivers too."""
+async def running_app(
+    settings: Settings, *, worker: bool = True, wake: Callable[[], None] | None = None
+) -> AsyncIterator[SlackApp]:
+    """The whole Slack app around the core; with `worker`, this process delivers too; `wake`
+    is called after each newly stored update (a worker in another process)."""
     async with _core_with_slack(settings) as (core, client):
-        app = _slack_app(settings, core, client)
+        app = _slack_app(settings, core, client, wake)
         if not worker:
             yield app
             return
@@ -160,13 +163,20 @@ async def running_worker(settings: Settings) -> AsyncIterator[web.Application]:
     """A worker alone: deliveries, thread reports and reminders; its web app serves /healthz."""
     from bot.web import build_web_app
 
+    async with working_core(settings) as core:
+        yield build_web_app(
+            bolt_app=None, signing_secret=None, healthy=core.repo.ping, metrics=core.metrics
+        )
+
+
+@contextlib.asynccontextmanager
+async def working_core(settings: Settings) -> AsyncIterator[Core]:
+    """The core with its worker running: deliveries, thread reports and reminders."""
     async with (
         _core_with_slack(settings) as (core, client),
         delivering(core, settings, *_reminder_jobs(settings, core, client)),
     ):
-        yield build_web_app(
-            bolt_app=None, signing_secret=None, healthy=core.repo.ping, metrics=core.metrics
-        )
+        yield core
 
 
 @contextlib.asynccontextmanager
@@ -215,17 +225,20 @@ def _reminder_jobs(settings: Settings, core: Core, client: "AsyncWebClient") -> 
     return [(JOB_ID, job.run_due, job.poll_seconds)]
 
 
-def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> SlackApp:
+def _slack_app(
+    settings: Settings, core: Core, client: "AsyncWebClient", wake: Callable[[], None] | None
+) -> SlackApp:
     """The Bolt and web apps around the core and a Web API client."""
     from bot.slack.app import build_bolt_app
     from bot.slack.modal_refresh import register_form_refresh
-    from bot.slack.ports import SlackDeps, SlackOptions
+    from bot.slack.ports import Publisher, SlackDeps, SlackOptions
     from bot.slack.reactions import register_reactions
     from bot.slack.reminder_buttons import register_reminder_buttons
     from bot.slack.resend import register_resend_buttons
     from bot.store.lookups import DeliveryLookup
     from bot.store.reminders import ReminderQueries
     from bot.web import build_web_app
+    from bot.worker_child import WakingPublisher
 
     options = SlackOptions(
         reactions=settings.reactions,
@@ -236,7 +249,8 @@ def _slack_app(settings: Settings, core: Core, client: "AsyncWebClient") -> Slac
         templates=settings.templates,
         notify_subscribers=settings.checkly is not None and settings.checkly.notify_subscribers,
     )
-    deps = SlackDeps(publisher=core.engine, repo=core.repo, options=options)
+    publisher: Publisher = core.engine if wake is None else WakingPublisher(core.engine, wake)
+    deps = SlackDeps(publisher=publisher, repo=core.repo, options=options)
     secret = settings.slack.signing_secret
     signing = secret.get_secret_value() if secret is not None else None
     socket_mode = settings.slack.socket_mode

@@ -34,9 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer Slack and store updates only; `incident-bot worker` delivers them",
     )
-    commands.add_parser(
+    worker = commands.add_parser(
         "worker", help="deliver, report in threads and remind (no Slack endpoint; /healthz)"
     )
+    worker.add_argument("--with-parent", action="store_true", help=argparse.SUPPRESS)
     post = commands.add_parser("post", help="publish one update without Slack")
     post.add_argument(
         "--to",
@@ -106,7 +107,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "worker":
         from bot.serve import run_worker
 
-        return run_worker(settings)
+        return run_worker(settings, with_parent=args.with_parent)
     if args.command == "post":
         from bot.post import PostArguments, run_post
 

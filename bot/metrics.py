@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from enum import StrEnum
@@ -9,6 +10,7 @@ from enum import StrEnum
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Retry, Source
@@ -18,6 +20,7 @@ from bot.domain.states import ProviderName
 log = logging.getLogger(__name__)
 
 PREFIX = "incident_bot"
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 BACKLOG_TIMEOUT_SECONDS = 5.0
 # Provider calls take tens of milliseconds to the 15-second read timeout.
 PROVIDER_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0, 30.0)
@@ -64,6 +67,7 @@ class Metrics:
         self._backlog_reader = backlog
         self._backlog = _BacklogCollector()
         self.registry.register(self._backlog)
+        self._exposed = _exposed_registry(self.registry, self._backlog)
         self._updates = self._counter(
             "updates_stored", "Updates stored, by where they came from.", ("source",)
         )
@@ -176,7 +180,7 @@ class Metrics:
             figures = {}
         self._backlog.figures = figures
         encode, content_type = choose_encoder(accept)
-        return encode(self.registry), content_type
+        return encode(self._exposed), content_type
 
 
 class _BacklogCollector(Collector):
@@ -210,6 +214,18 @@ class _BacklogCollector(Collector):
             oldest.add_metric((provider.value,), backlog.oldest_due_age_seconds)
         yield pending
         yield oldest
+
+
+def _exposed_registry(own: CollectorRegistry, backlog: _BacklogCollector) -> CollectorRegistry:
+    """This process's registry; in multiprocess mode (`serve` and its worker child), every
+    process's counters read from the shared directory, plus the backlog."""
+    directory = os.environ.get(MULTIPROC_DIR)
+    if not directory:
+        return own
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
+    registry.register(backlog)
+    return registry
 
 
 def _attempt_labels(outcome: Outcome) -> tuple[str, str]:

@@ -1,9 +1,12 @@
 """`incident-bot serve` and `worker`: refuse clearly when Slack is not configured, else run."""
 
 import asyncio
+import contextlib
 import logging
+import os
 import signal
 import sys
+import tempfile
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +19,8 @@ if TYPE_CHECKING:
     from aiohttp import web
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
+# Read by prometheus_client when first imported (bot.metrics.MULTIPROC_DIR).
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 # A platform's router reaches the port from outside.
 HOST = "0.0.0.0"  # noqa: S104
 
@@ -45,15 +50,25 @@ def run_serve(settings: Settings, *, worker: bool = True) -> int:
         return EXIT_USAGE
     configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
     exit_if_refused(settings)
-    return _run("serve", _serve_until_stopped(settings, worker=worker))
+    if not worker:
+        return _run("serve", _serve_until_stopped(settings))
+    # Before prometheus_client is imported: its counters then live in files the child shares.
+    with tempfile.TemporaryDirectory(prefix="incident-bot-metrics-") as metrics_dir:
+        os.environ[MULTIPROC_DIR] = metrics_dir
+        return _run("serve", _serve_until_stopped(settings, with_child=True))
 
 
-def run_worker(settings: Settings) -> int:
-    """Deliver, report and remind (no Slack endpoint; /healthz on $PORT)."""
+def run_worker(settings: Settings, *, with_parent: bool = False) -> int:
+    """Deliver, report and remind (no Slack endpoint; /healthz on $PORT). With `with_parent`,
+    `serve`'s child: no port, no start-up check, woken by SIGUSR1, gone when stdin closes."""
     if settings.slack.bot_token is None:
         print(f"incident-bot worker: missing SLACK_BOT_TOKEN.\n{_HOW_TO}", file=sys.stderr)
         return EXIT_USAGE
     configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
+    if with_parent:
+        from bot.worker_child import work_for_parent
+
+        return _run("worker", work_for_parent(settings))
     exit_if_refused(settings, "worker")
     return _run("worker", _work_until_stopped(settings))
 
@@ -74,13 +89,20 @@ def _run(command: str, main: Coroutine[Any, Any, None]) -> int:
     return 0
 
 
-async def _serve_until_stopped(settings: Settings, *, worker: bool) -> None:
-    """The Slack app (HTTP or Socket Mode, plus /healthz) until SIGTERM or SIGINT."""
+async def _serve_until_stopped(settings: Settings, *, with_child: bool = False) -> None:
+    """The Slack app (HTTP or Socket Mode, plus /healthz) until SIGTERM or SIGINT; with
+    `with_child`, beside its worker child."""
     from bot.app import running_app
     from bot.slack.socket_mode import serve_socket_mode
+    from bot.worker_child import WorkerChild
 
     stop = _stop_on_signals()
-    async with running_app(settings, worker=worker) as app:
+    child = WorkerChild() if with_child else None
+    async with contextlib.AsyncExitStack() as stack:
+        wake = None if child is None else child.wake
+        app = await stack.enter_async_context(running_app(settings, worker=False, wake=wake))
+        if child is not None:
+            await stack.enter_async_context(child.running())
         slack = settings.slack
         if slack.app_token is None:
             await _serve_http(app.web_app, settings.port, stop)

@@ -20,7 +20,7 @@ from bench.scenarios.delivered import created, message_of, text_of
 from bot.domain.models import DeliveryStatus
 from bot.store.repo import Repo, open_repo
 from tests.e2e.harness import BotProcess
-from tests.e2e.rows import lease_owner_pid
+from tests.e2e.rows import lease_owner_pid, parent_pid
 from tests.fakes.replies import Reply
 
 POLL_SECONDS = 0.01
@@ -84,7 +84,9 @@ async def replica_rounds(stack: BenchStack, rounds: int) -> Takeover:
             ]
             hung_id = await _hung(stack, store, bots[0], channel, texts[0])
             owner = await lease_owner_pid(store, hung_id)
-            victim = next((b for b in bots if b.process.pid == owner), None)
+            victim = next(
+                (b for b in bots if owner is not None and b.process.pid == parent_pid(owner)), None
+            )
             if victim is None:
                 raise BenchError(f"no replica holds update {hung_id} (owner pid {owner})")
             ids = [

@@ -9,6 +9,7 @@
 Each bot process gets a free port; several may run at once on one DATABASE_URL.
 """
 
+import os
 import re
 import signal
 import socket
@@ -74,6 +75,7 @@ class BotProcess:
             env=dict(env),
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.http = httpx.Client(base_url=self.url, timeout=10.0)
 
@@ -96,8 +98,8 @@ class BotProcess:
         return self.http.post("/slack/events", content=request.body, headers=request.headers)
 
     def kill(self) -> None:
-        """SIGKILL: the process gets no chance to clean up."""
-        self.process.send_signal(signal.SIGKILL)
+        """SIGKILL to the process and its worker child, as a platform stops a container."""
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
         self._close()
 

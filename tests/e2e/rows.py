@@ -1,5 +1,7 @@
 """What e2e tests read back: delivery rows through the store API, requests the fakes received."""
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.domain.models import DeliveryStatus
@@ -7,8 +9,9 @@ from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName
 from bot.store.repo import Repo
 from bot.store.schema import deliveries
-from tests.e2e.harness import Stack
+from tests.e2e.harness import LINK_BOTH, BotProcess, Stack
 from tests.fakes.fixtures import PHARE_INCIDENT
+from tests.fakes.replies import Reply
 from tests.fakes.vendor import RecordedRequest, VendorFake
 from tests.polling import eventually
 
@@ -66,7 +69,7 @@ def phare_texts(stack: Stack) -> list[str]:
 
 
 async def lease_owner_pid(store: Repo, update_id: int) -> int | None:
-    """The pid of the process whose worker holds the update's Phare delivery."""
+    """The pid of the worker process that holds the update's Phare delivery."""
     async with store.engine.connect() as conn:
         found = await conn.execute(
             select(deliveries.c.lease_owner).where(
@@ -75,3 +78,20 @@ async def lease_owner_pid(store: Repo, update_id: int) -> int | None:
         )
         owner = found.scalar_one_or_none()
     return None if owner is None else int(owner.split(":")[-2])
+
+
+def parent_pid(pid: int) -> int:
+    """The pid of a process's parent (`serve` for its worker child), from /proc."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+async def send_held_open(stack: Stack, store: Repo, text: str) -> tuple[BotProcess, int]:
+    """A new bot sending `text` to Phare, which holds the request open; the bot, the update."""
+    stack.phare.script(Reply.hang())
+    bot = stack.start_bot()
+    stack.command(bot, LINK_BOTH)
+    update_id = stack.publish(bot, text)
+    await settles(store, update_id, PHARE, DeliveryStatus.IN_FLIGHT)
+    await creates_arrive(stack.phare, 1)
+    return bot, update_id

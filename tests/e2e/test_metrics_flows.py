@@ -8,7 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.domain.models import DeliveryStatus
 from bot.store.repo import Repo
 from tests.e2e.harness import LINK_BOTH, BotProcess, Stack
-from tests.e2e.rows import CHECKLY, PHARE, creates_arrive, settles
+from tests.e2e.rows import CHECKLY, PHARE, creates_arrive, send_held_open, settles
 from tests.fakes.replies import Reply
 from tests.polling import eventually
 
@@ -117,12 +117,7 @@ async def test_slack_refusing_a_call_is_counted_by_method_and_error(
 async def test_a_takeover_after_a_kill_is_counted_by_the_process_that_took_over(
     stack: Stack, store: Repo
 ) -> None:
-    stack.phare.script(Reply.hang())
-    bot = stack.start_bot()
-    stack.command(bot, LINK_BOTH)
-    update_id = stack.publish(bot, "monitoring Failover complete")
-    await settles(store, update_id, PHARE, DeliveryStatus.IN_FLIGHT)
-    await creates_arrive(stack.phare, 1)
+    bot, update_id = await send_held_open(stack, store, "monitoring Failover complete")
     bot.kill()
 
     restarted = stack.start_bot()

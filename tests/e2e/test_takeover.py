@@ -17,7 +17,9 @@ from tests.e2e.rows import (
     creates_arrive,
     delivery,
     lease_owner_pid,
+    parent_pid,
     phare_lists,
+    send_held_open,
     settles,
 )
 from tests.e2e.slack_flows import shown
@@ -46,12 +48,7 @@ def phare_receipts(stack: Stack, channel: str = CHANNEL_ID) -> list[str]:
 
 async def killed_during_a_send_is_reported_after_restart(stack: Stack, store: Repo) -> None:
     """SIGKILL while Phare holds the request open; the restart finishes it within its promise."""
-    stack.phare.script(Reply.hang())
-    bot = stack.start_bot()
-    stack.command(bot, LINK_BOTH)
-    update_id = stack.publish(bot, f"monitoring {TEXT}")
-    await settles(store, update_id, PHARE, DeliveryStatus.IN_FLIGHT)
-    await creates_arrive(stack.phare, 1)
+    bot, update_id = await send_held_open(stack, store, f"monitoring {TEXT}")
     bot.kill()
     assert stack.phare.applied(PHARE_INCIDENT) == []
 
@@ -105,7 +102,8 @@ async def test_a_replica_killed_mid_delivery_is_taken_over_by_the_other(
         await settles(store, hung, PHARE, DeliveryStatus.IN_FLIGHT)
         await creates_arrive(stack.phare, 1)
         pid = await lease_owner_pid(store, hung)
-        victim = next(b for b in bots if b.process.pid == pid)
+        assert pid is not None
+        victim = next(b for b in bots if b.process.pid == parent_pid(pid))
         survivor = next(b for b in bots if b is not victim)
         causes = [f"Cause {n} found" for n in range(5)]
         others = [stack.publish(victim, f"identified {cause}") for cause in causes]
