@@ -191,29 +191,11 @@ class _BacklogCollector(Collector):
 
     def describe(self) -> list[Metric]:
         """The gauges' names, so the registry can check them without reading the store."""
-        return list(self._families({}))
+        return list(backlog_families({}))
 
     def collect(self) -> Iterator[Metric]:
         """The gauges with the latest figures."""
-        yield from self._families(self.figures)
-
-    @staticmethod
-    def _families(figures: Mapping[ProviderName, Backlog]) -> Iterator[Metric]:
-        pending = GaugeMetricFamily(
-            f"{PREFIX}_deliveries_pending",
-            "Deliveries not yet final (waiting, due or in flight), by provider.",
-            labels=("provider",),
-        )
-        oldest = GaugeMetricFamily(
-            f"{PREFIX}_oldest_due_delivery_age_seconds",
-            "How long the oldest due delivery has been due, by provider (0 when none is due).",
-            labels=("provider",),
-        )
-        for provider, backlog in sorted(figures.items()):
-            pending.add_metric((provider.value,), backlog.pending)
-            oldest.add_metric((provider.value,), backlog.oldest_due_age_seconds)
-        yield pending
-        yield oldest
+        yield from backlog_families(self.figures)
 
 
 def _exposed_registry(own: CollectorRegistry, backlog: _BacklogCollector) -> CollectorRegistry:
@@ -226,6 +208,25 @@ def _exposed_registry(own: CollectorRegistry, backlog: _BacklogCollector) -> Col
     MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
     registry.register(backlog)
     return registry
+
+
+def backlog_families(figures: Mapping[ProviderName, Backlog]) -> Iterator[Metric]:
+    """The backlog gauges for the given figures (empty: only their names)."""
+    pending = GaugeMetricFamily(
+        f"{PREFIX}_deliveries_pending",
+        "Deliveries not yet final (waiting, due or in flight), by provider.",
+        labels=("provider",),
+    )
+    oldest = GaugeMetricFamily(
+        f"{PREFIX}_oldest_due_delivery_age_seconds",
+        "How long the oldest due delivery has been due, by provider (0 when none is due).",
+        labels=("provider",),
+    )
+    for provider, backlog in sorted(figures.items()):
+        pending.add_metric((provider.value,), backlog.pending)
+        oldest.add_metric((provider.value,), backlog.oldest_due_age_seconds)
+    yield pending
+    yield oldest
 
 
 def _attempt_labels(outcome: Outcome) -> tuple[str, str]:
