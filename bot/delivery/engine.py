@@ -111,11 +111,9 @@ class DeliveryEngine:
         self._worker.wake()
 
     async def tick(self) -> None:
-        """The scheduler's beat: wake the worker, or run a pass here when there is none."""
-        if self._worker.running:
-            self.wake()
-        else:
-            await self.run_due()
+        """The scheduler's beat: wake the worker (nothing once it has stopped: a pass run
+        here after `stop` would claim what `stop` just gave back)."""
+        self.wake()
 
     async def start(self) -> None:
         """Register as a live worker and start delivering."""
