@@ -7,6 +7,7 @@ from typing import Any, Protocol
 import httpx
 
 from bot.domain.models import Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
+from bot.domain.operations import Component, RemoteIncident
 from bot.domain.states import ProviderName
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=10.0, pool=5.0)
@@ -45,3 +46,7 @@ class Provider(Protocol):
     async def list_updates(self, incident_id: str) -> ListResult:
         """Every update of the incident (all pages), or the failure that prevented it."""
         ...
+
+
+IncidentsResult = Sequence[RemoteIncident] | Refused | Retry | Unclear
+ComponentsResult = Sequence[Component] | Refused | Retry | Unclear
