@@ -14,6 +14,8 @@ from pydantic import SecretStr
 from bot.config import ChecklySettings, PhareSettings, Settings
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.scheduler import DeliveryScheduler
+from bot.domain.models import Target
+from bot.domain.open_at import open_places
 from bot.domain.records import Notifier
 from bot.domain.states import ProviderName
 from bot.metrics import Metrics
@@ -59,6 +61,12 @@ def build_router(
     if settings.checkly is not None:
         providers[ProviderName.CHECKLY] = ChecklyClient(http, settings.checkly)
     return ProviderRouter(providers, metrics)
+
+
+def open_places_of(settings: Settings) -> tuple[Target, ...]:
+    """Where `open` opens an incident: every configured vendor that can open one."""
+    page = settings.checkly.status_page_id if settings.checkly is not None else None
+    return open_places(settings.phare is not None, page)
 
 
 def build_preview_router(settings: Settings, http: httpx.AsyncClient) -> ProviderRouter:
@@ -248,6 +256,8 @@ def _slack_app(
         providers_on=core.router.configured,
         templates=settings.templates,
         notify_subscribers=settings.checkly is not None and settings.checkly.notify_subscribers,
+        open_at=open_places_of(settings),
+        phare_monitor_ids=settings.phare.monitor_ids if settings.phare is not None else (),
     )
     publisher: Publisher = core.engine if wake is None else WakingPublisher(core.engine, wake)
     deps = SlackDeps(publisher=publisher, repo=core.repo, options=options)

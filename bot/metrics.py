@@ -140,9 +140,7 @@ class Metrics:
         result, status = _attempt_labels(outcome)
         self._attempts.labels(provider.value, result, status).inc()
 
-    def provider_request(
-        self, provider: ProviderName, operation: Call, seconds: float
-    ) -> None:
+    def provider_request(self, provider: ProviderName, operation: Call, seconds: float) -> None:
         """One request to a provider answered (or given up on) after `seconds`."""
         self._provider_seconds.labels(provider.value, operation.value).observe(seconds)
 

@@ -3,22 +3,42 @@
 from collections.abc import Mapping
 
 from bot.domain.models import Accepted, Outcome, Refused, Retry
+from bot.domain.operations import Operation
 from bot.domain.states import ProviderName
 
+_REFUSED = {
+    Operation.PUBLISH: "refused the update",
+    Operation.OPEN: "refused to open the incident",
+    Operation.RECOVER: "refused to recover the incident",
+    Operation.EDIT: "refused the edit",
+    Operation.DELETE: "refused the deletion",
+}
 
-def explain(provider: ProviderName, outcome: Outcome) -> str:
+
+def explain(
+    provider: ProviderName, outcome: Outcome, operation: Operation = Operation.PUBLISH
+) -> str:
     """One plain-language line: accepted with its id, or refused/failed in the vendor's words."""
     label = provider.label
     if isinstance(outcome, Accepted):
-        return f"{label} accepted the update (update id {outcome.provider_update_id})."
+        return _accepted(provider, outcome.provider_update_id, operation)
     if isinstance(outcome, Refused):
-        return _refused(label, outcome)
+        return _refused(label, outcome, _REFUSED[operation])
     if isinstance(outcome, Retry):
         return _sentence(outcome.reason + _wait(label, outcome.after_seconds))
-    return _sentence(f"{outcome.reason}; the update may or may not have been applied")
+    return _sentence(f"{outcome.reason}; the {operation.label} may or may not have been applied")
 
 
-def _refused(label: str, outcome: Refused) -> str:
+def _accepted(provider: ProviderName, remote_id: str, operation: Operation) -> str:
+    """What an accepted request did: the update's id, or the incident opened or recovered."""
+    if operation is Operation.OPEN:
+        return f"{provider.label} opened the incident {provider.value}:{remote_id}."
+    if operation is Operation.RECOVER:
+        return f"{provider.label} recovered the incident."
+    return f"{provider.label} accepted the {operation.label} (update id {remote_id})."
+
+
+def _refused(label: str, outcome: Refused, refused: str) -> str:
     """A refusal: not sent at all (no status), or the vendor's own words and field errors."""
     if outcome.status is None:
         return _sentence(f"Not sent to {label}: {outcome.message}")
@@ -27,7 +47,7 @@ def _refused(label: str, outcome: Refused) -> str:
     if details and any(message.startswith(d.split(": ", 1)[1]) for d in details):
         message = ""
     parts = [p for p in (_sentence(message) if message else "", *details) if p]
-    return f"{label} refused the update (HTTP {outcome.status}): " + " ".join(parts)
+    return f"{label} {refused} (HTTP {outcome.status}): " + " ".join(parts)
 
 
 def _field_errors(errors: Mapping[str, tuple[str, ...]]) -> list[str]:

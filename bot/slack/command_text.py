@@ -7,7 +7,7 @@ from bot.domain.models import Target
 from bot.domain.states import ProviderName, State, parse_state
 from bot.domain.text import unescape_slack
 
-SUBCOMMANDS = ("link", "unlink", "status", "help")
+SUBCOMMANDS = ("open", "link", "unlink", "status", "help")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,13 @@ class Publish:
 
 
 @dataclass(frozen=True)
+class OpenIncident:
+    """`open <title>`: open an incident at every vendor that can; `title` None for bare `open`."""
+
+    title: str | None
+
+
+@dataclass(frozen=True)
 class UnknownWord:
     """The first word is neither a subcommand nor a state."""
 
@@ -61,7 +68,17 @@ class Malformed:
     problem: str
 
 
-Parsed = OpenModal | ShowHelp | ShowStatus | Link | Unlink | Publish | UnknownWord | Malformed
+Parsed = (
+    OpenModal
+    | ShowHelp
+    | ShowStatus
+    | Link
+    | Unlink
+    | Publish
+    | OpenIncident
+    | UnknownWord
+    | Malformed
+)
 
 
 def parse_command_text(text: str) -> Parsed:
@@ -80,6 +97,8 @@ def parse_command_text(text: str) -> Parsed:
         return _parse_link(rest)
     if word == "unlink":
         return _parse_unlink(rest)
+    if word == "open":
+        return OpenIncident(rest or None)
     state = parse_state(first)
     if state is None:
         return UnknownWord(first)

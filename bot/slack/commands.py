@@ -19,6 +19,7 @@ from bot.slack import ids, replies
 from bot.slack.command_text import (
     Link,
     Malformed,
+    OpenIncident,
     OpenModal,
     Parsed,
     Publish,
@@ -31,6 +32,8 @@ from bot.slack.command_text import (
 from bot.slack.failures import StoreDown, bounded, explain
 from bot.slack.form_seal import FormSeal
 from bot.slack.modal import build_modal
+from bot.slack.open_command import open_incident
+from bot.slack.open_replies import open_usage
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 from bot.tasks import TrackedTasks
@@ -84,6 +87,13 @@ class CommandHandler:
         if isinstance(parsed, Unlink):
             left = await bounded(self._deps.repo.unbind(caller.channel_id, parsed.provider))
             return replies.unlinked(parsed.provider, left)
+        if isinstance(parsed, OpenIncident):
+            if parsed.title is None:
+                return open_usage()
+            key = f"command:{caller.trigger_id}"
+            return await open_incident(
+                self._deps, parsed.title, caller.user_id, caller.channel_id, key
+            )
         return await self._publish(parsed, caller)
 
     async def _link(self, link: Link, caller: Caller) -> str:

@@ -10,6 +10,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain.models import DeliveryStatus
 from bot.domain.records import ChannelStatus, DeliveryReport, StoredUpdate
 from bot.slack.messages import SlackMessage, receipt, status_card, update_announcement
+from bot.slack.opening_thread import (
+    is_opening,
+    opening_announcement,
+    opening_card,
+    operation_receipt,
+    speaks_for,
+)
 from bot.slack.ports import ChannelRepo
 
 logger = logging.getLogger(__name__)
@@ -61,7 +68,8 @@ class SlackNotifier:
         card_ts, created = await self._card(channel, update, status)
         if created:
             return
-        await self._post(channel, update_announcement(update), thread_ts=card_ts)
+        announcement = opening_announcement if is_opening(update) else update_announcement
+        await self._post(channel, announcement(update), thread_ts=card_ts)
         await self._edit_card(channel, card_ts, _card_message(status, update))
 
     async def _report(self, channel: str, report: DeliveryReport) -> None:
@@ -69,7 +77,8 @@ class SlackNotifier:
         status = await self._repo.channel_status(channel)
         card_ts, created = await self._card(channel, report.update, status)
         if _worth_a_receipt(report):
-            await self._post(channel, receipt(report), thread_ts=card_ts)
+            told = operation_receipt(report) if speaks_for(report) else receipt(report)
+            await self._post(channel, told, thread_ts=card_ts)
         if not created:
             await self._edit_card(channel, card_ts, _card_message(status, report.update))
 
@@ -133,6 +142,8 @@ def _card_message(status: ChannelStatus, update: StoredUpdate) -> SlackMessage:
     """The card for the newest update the channel has (the given one if the store lags)."""
     latest = status.last_update
     shown = latest if latest is not None and latest.id >= update.id else update
+    if is_opening(shown):
+        return opening_card(shown, status.latest_deliveries)
     bound = status.binding.targets if status.binding is not None else ()
     return status_card(shown, bound, status.latest_deliveries)
 

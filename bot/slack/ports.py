@@ -71,6 +71,10 @@ class SlackOptions:
     templates: Mapping[State, str] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
     notify_subscribers: bool = False
     """Whether updates to Checkly status pages notify subscribers unless the form says."""
+    open_at: tuple[Target, ...] = ()
+    """Where `open` opens an incident: Phare (incident id empty) and the Checkly status page."""
+    phare_monitor_ids: tuple[int, ...] = ()
+    """The Phare monitors attached to an incident `open` opens at Phare."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,10 @@ _CREDENTIALS = {
 
 
 def target_label(target: Target) -> str:
-    """`Phare incident `42`` or `Checkly status-page incident `<page>/<id>``, safe for mrkdwn."""
+    """`Phare incident `42`` or `Checkly status-page incident `<page>/<id>``, safe for mrkdwn;
+    `Phare incident (being opened)` while its incident is being opened."""
+    if target.awaited_opening is not None:
+        return f"{target.kind} (being opened)"
     return f"{target.kind} `{safe(target.incident_id, 100)}`"
 
 

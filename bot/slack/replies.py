@@ -4,20 +4,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry, Target, Unclear
+from bot.domain.open_at import place_label
+from bot.domain.operations import Operation
 from bot.domain.records import Binding, ChannelStatus, DeliveryReport, StoredUpdate
 from bot.domain.states import PROVIDER_STATES, STATUS_PAGE_STATES, ProviderName, State
 from bot.domain.text import escape_mrkdwn, shorten
 from bot.domain.validation import FieldError
 from bot.slack.ids import COMMAND
+from bot.slack.receipts import target_label
 
 _VALID_STATES = ", ".join(f"`{s.value}`" for s in State)
 _SHOWN_CONTENT = 300
 
 
 def _targets(targets: Iterable[Target]) -> str:
-    """Targets as `Phare incident `42`, Checkly status-page incident `<page>/<id>``."""
+    """Targets as `Phare incident `42`, Checkly status-page incident `<page>/<id>``; one still
+    being opened as `Phare incident (being opened)`."""
     ordered = sorted(targets, key=lambda t: list(ProviderName).index(t.provider))
-    return ", ".join(f"{t.kind} `{t.incident_id}`" for t in ordered) or "none"
+    return ", ".join(target_label(t) for t in ordered) or "none"
 
 
 def _when(moment: datetime | None) -> str:
@@ -38,6 +42,8 @@ def help_text(reactions: Mapping[str, State]) -> str:
         [
             f"*{COMMAND}* publishes status-page updates to Phare and Checkly.",
             f"• `{COMMAND}` — open the update form",
+            f"• `{COMMAND} open &lt;title&gt;` — open a new incident at every vendor set up "
+            "for it, bind this channel to it and post its status card",
             f"• `{COMMAND} &lt;state&gt; &lt;message&gt;` — publish at once to this channel's "
             "incidents",
             f"• `{COMMAND} link phare:&lt;id&gt; checkly:&lt;uuid&gt;` — bind this channel "
@@ -66,7 +72,8 @@ def unknown_word(word: str) -> str:
     """The first word is neither a subcommand nor a state."""
     return (
         f"`{escape_mrkdwn(shorten(word, 40))}` is not a state or a subcommand. "
-        f"Valid states: {_VALID_STATES}. Subcommands: `link`, `unlink`, `status`, `help`."
+        f"Valid states: {_VALID_STATES}. "
+        "Subcommands: `open`, `link`, `unlink`, `status`, `help`."
     )
 
 
@@ -162,8 +169,16 @@ def status_text(status: ChannelStatus) -> str:
 
 
 def _delivery(report: DeliveryReport) -> str:
-    """One provider's latest delivery in a line."""
-    head = f"{report.target.kind} `{report.target.incident_id}` (update #{report.update.id})"
+    """One provider's latest delivery in a line (an opening names where, a recovery says so)."""
+    target = report.target
+    if report.operation is Operation.OPEN:
+        head = f"Opening at {escape_mrkdwn(place_label(target))} (update #{report.update.id})"
+        opened = report.provider_update_id
+        if report.status is DeliveryStatus.ACCEPTED and opened is not None:
+            return f"{head}: opened `{escape_mrkdwn(f'{target.provider.value}:{opened}')}`"
+    else:
+        recovery = "Recovery of " if report.operation is Operation.RECOVER else ""
+        head = f"{recovery}{target_label(target)} (update #{report.update.id})"
     return f"{head}: {escape_mrkdwn(_delivery_state(report))}"
 
 

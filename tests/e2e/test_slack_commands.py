@@ -171,7 +171,7 @@ def test_unknown_state_lists_the_valid_ones_and_sends_nothing(session: SlackSess
 
     assert text == (
         f"`fixed` is not a state or a subcommand. {VALID_STATES} "
-        "Subcommands: `link`, `unlink`, `status`, `help`."
+        "Subcommands: `open`, `link`, `unlink`, `status`, `help`."
     )
     assert session.provider_requests() == before
     assert "*Last update:* none yet" in session.command(room.channel, "status")

@@ -1,0 +1,46 @@
+"""`/incident-update open <title>`: open an incident at every vendor set up for it."""
+
+from bot.domain.models import Source
+from bot.domain.open_at import opening_submission, title_problems
+from bot.domain.operations import Opening
+from bot.domain.records import Binding
+from bot.domain.states import State
+from bot.slack import open_replies
+from bot.slack.failures import bounded
+from bot.slack.ports import SlackDeps
+
+
+async def open_incident(
+    deps: SlackDeps, title: str, user_id: str, channel_id: str, key: str
+) -> str:
+    """Store the opening (the caller may publish), or say why not; the caller's reply.
+
+    A channel still bound to an unresolved incident is refused, naming it. `key` is the
+    request's dedup key: a replayed command is not stored twice, and is told so.
+    """
+    options = deps.options
+    places = options.open_at
+    if not places:
+        return open_replies.nowhere(options.providers_on)
+    problems = title_problems(title, places)
+    if problems:
+        return open_replies.bad_title(problems)
+    binding = await bounded(deps.repo.get_binding(channel_id))
+    if binding is not None and _unresolved(binding):
+        replayed = await bounded(deps.repo.stored_under(key))
+        if not replayed:
+            return open_replies.still_open(binding)
+    opening = Opening(
+        title=title,
+        monitor_ids=options.phare_monitor_ids,
+        notify_subscribers=options.notify_subscribers,
+    )
+    submission = opening_submission(
+        opening, places, Source.INLINE, user_id, channel_id=channel_id, dedup_key=key
+    )
+    return open_replies.opening(await bounded(deps.publisher.submit(submission)))
+
+
+def _unresolved(binding: Binding) -> bool:
+    """Whether the channel is bound to an incident not yet resolved."""
+    return bool(binding.targets) and binding.current_state is not State.RESOLVED
