@@ -1,4 +1,4 @@
-"""The `incident-bot` command line: serve | worker | post | doctor. Parsing only."""
+"""The `incident-bot` command line: serve | worker | post | open | doctor. Parsing only."""
 
 import argparse
 import asyncio
@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.domain.operations import Impact
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -59,18 +60,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="Checkly status pages: notify the page's subscribers "
         "(default: CHECKLY_NOTIFY_SUBSCRIBERS)",
     )
-    post.add_argument(
+    _add_wait_and_dry_run(post)
+    _add_open_arguments(commands.add_parser("open", help="open an incident without Slack"))
+    commands.add_parser("doctor", help="check configuration and every credential")
+    return parser
+
+
+def _add_open_arguments(opener: argparse.ArgumentParser) -> None:
+    """`open --title TEXT [--impact IMPACT] [--message TEXT] [--to VENDOR]... [--wait] ...`."""
+    impacts = ", ".join(impact.value for impact in Impact)
+    opener.add_argument("--title", required=True, help="the incident's title")
+    opener.add_argument("--impact", metavar="IMPACT", help=f"one of {impacts} (default unknown)")
+    opener.add_argument("--message", help="the first update's text (default: the title)")
+    opener.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        metavar="VENDOR",
+        help="phare or checkly (repeatable; default: every vendor set up to open incidents)",
+    )
+    _add_wait_and_dry_run(opener)
+
+
+def _add_wait_and_dry_run(command: argparse.ArgumentParser) -> None:
+    """--wait SECONDS and --dry-run, as `post` and `open` take them."""
+    command.add_argument(
         "--wait",
         type=_seconds,
         default=60.0,
         metavar="SECONDS",
         help="how long to wait for final outcomes (default 60)",
     )
-    post.add_argument(
+    command.add_argument(
         "--dry-run", action="store_true", help="print the exact requests; send nothing"
     )
-    commands.add_parser("doctor", help="check configuration and every credential")
-    return parser
 
 
 def _seconds(text: str) -> float:
@@ -121,6 +144,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             dry_run=args.dry_run,
         )
         return asyncio.run(run_post(settings, post_args))
+    if args.command == "open":
+        from bot.open_incident import OpenArguments, run_open
+
+        open_args = OpenArguments(
+            title=args.title,
+            impact=args.impact,
+            message=args.message,
+            vendors=tuple(args.to),
+            wait=args.wait,
+            dry_run=args.dry_run,
+        )
+        return asyncio.run(run_open(settings, open_args))
     from bot.doctor import run_doctor
 
     return asyncio.run(run_doctor(settings))

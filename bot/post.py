@@ -1,24 +1,29 @@
 """`incident-bot post`: one update, no Slack, through the same engine and retries as the bot."""
 
-import getpass
-import json
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TextIO
 
+from bot.cli_delivery import (
+    EXIT_USAGE,
+    UsageError,
+    author,
+    configured,
+    deliver,
+    exit_status,
+    not_configured,
+    print_requests,
+    print_results,
+    print_usage_error,
+    result_line,
+)
 from bot.config import Settings
-from bot.domain.explain import explain
 from bot.domain.ids import InvalidId, parse_target
-from bot.domain.models import DeliveryStatus, Source, Submission, Target, Update
+from bot.domain.models import Source, Submission, Target, Update
+from bot.domain.operations import Operation
 from bot.domain.records import DeliveryReport
-from bot.domain.states import ProviderName, State, parse_state
+from bot.domain.states import State, parse_state
 from bot.domain.targets import takes_notify_subscribers, with_notify_default
 from bot.domain.validation import parse_published_at, validate
-from bot.providers.base import PreparedRequest
-from bot.redaction import Redactor
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -32,10 +37,6 @@ class PostArguments:
     wait: float
     dry_run: bool
     notify_subscribers: bool | None = None
-
-
-class UsageError(Exception):
-    """Arguments that cannot make an update; the message says which and why."""
 
 
 def build_submission(args: PostArguments, notify_default: bool = False) -> Submission:
@@ -66,7 +67,7 @@ def build_submission(args: PostArguments, notify_default: bool = False) -> Submi
             problems.append(f"--{shown}: {e.message}")
     if problems:
         raise UsageError("\n".join(problems))
-    return Submission(update=update, targets=targets, source=Source.CLI, author=_author())
+    return Submission(update=update, targets=targets, source=Source.CLI, author=author())
 
 
 def _targets(texts: Sequence[str], problems: list[str]) -> tuple[Target, ...]:
@@ -90,46 +91,13 @@ def _option(field: str) -> str:
     return {"content": "message", "targets": "to", "published_at": "published-at"}.get(field, field)
 
 
-def _author() -> str:
-    """Who runs the command, for the record."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
-def format_request(request: PreparedRequest) -> str:
-    """A request as an HTTP message: method and URL, headers, JSON body."""
-    headers = dict(request.headers)
-    if request.json and not any(name.lower() == "content-type" for name in headers):
-        headers["Content-Type"] = "application/json"
-    lines = [f"{request.method} {request.url}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    lines += ["", json.dumps(request.json, ensure_ascii=False, indent=2)]
-    return "\n".join(lines)
-
-
 def format_report(report: DeliveryReport) -> str:
-    """One line for one target's final (or latest) state."""
-    target, status = report.target, report.status
-    if status is DeliveryStatus.ACCEPTED:
-        return f"{target}  accepted  (update id {report.provider_update_id})"
-    if status is DeliveryStatus.SKIPPED:
-        return f"{target}  skipped  {report.skipped_reason or ''}".rstrip()
-    said = explain(target.provider, report.outcome) if report.outcome is not None else ""
-    if status.is_final:
-        tries = f" after {report.attempts} attempt{'s' if report.attempts != 1 else ''}"
-        return f"{target}  {status.value}{tries}  {said}".rstrip()
-    return (
-        f"{target}  not final yet ({report.attempts} attempts; stored, "
-        f"`incident-bot serve` on the same DATABASE_URL will finish it)  {said}"
-    ).rstrip()
-
-
-def print_usage_error(error: UsageError, out: TextIO = sys.stderr) -> None:
-    """A usage problem on stderr."""
-    for line in str(error).splitlines():
-        print(f"incident-bot post: {line}", file=out)
+    """One line for one target's final (or latest) state; a recovery after a resolved update
+    to Phare has its own line."""
+    if report.operation is Operation.RECOVER:
+        return result_line(f"{report.target} recovery", report, "recovered")
+    accepted = f"accepted  (update id {report.provider_update_id})"
+    return result_line(str(report.target), report, accepted)
 
 
 async def run_post(settings: Settings, args: PostArguments) -> int:
@@ -138,55 +106,20 @@ async def run_post(settings: Settings, args: PostArguments) -> int:
         checkly = settings.checkly
         submission = build_submission(args, checkly is not None and checkly.notify_subscribers)
         if args.dry_run:
-            return await _dry_run(settings, submission)
+            return await print_requests(
+                settings, submission.targets, lambda router, t: router.prepare(t, submission.update)
+            )
         _require_configured(settings, submission.targets)
     except UsageError as error:
-        print_usage_error(error)
+        print_usage_error(error, "post")
         return EXIT_USAGE
-    from bot.app import open_core, opened_store
-
-    async with opened_store(settings) as store, open_core(settings, store) as core:
-        stored = await core.engine.submit(submission)
-        reports = await core.engine.deliver_only(stored.id, timeout=args.wait)
-    for report in sorted(reports, key=lambda r: r.target):
-        print(Redactor.of(settings)(format_report(report)))
-    accepted = all(r.status is DeliveryStatus.ACCEPTED for r in reports)
-    return EXIT_OK if accepted and reports else EXIT_FAILED
-
-
-async def _dry_run(settings: Settings, submission: Submission) -> int:
-    """Print the exact request for each target; send nothing."""
-    from bot.app import build_http_client, build_preview_router
-
-    async with build_http_client() as http:
-        router = build_preview_router(settings, http)
-        for index, target in enumerate(submission.targets):
-            if index:
-                print()
-            if not _configured(settings, target):
-                print(f"# {_not_configured(target)}: shown with placeholder credentials")
-            request = router.prepare(target, submission.update)
-            assert request is not None  # every provider has a preview client
-            print(format_request(request))
-    return EXIT_OK
-
-
-def _configured(settings: Settings, target: Target) -> bool:
-    """Whether the target's provider has credentials."""
-    if target.provider is ProviderName.PHARE:
-        return settings.phare is not None
-    return settings.checkly is not None
-
-
-def _not_configured(target: Target) -> str:
-    """Which variables turn the target's provider on."""
-    if target.provider is ProviderName.PHARE:
-        return "Phare is not configured (set PHARE_API_TOKEN)"
-    return "Checkly is not configured (set CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID)"
+    reports = await deliver(settings, submission, args.wait)
+    print_results(settings, [format_report(r) for r in sorted(reports, key=lambda r: r.target)])
+    return exit_status(reports)
 
 
 def _require_configured(settings: Settings, targets: Sequence[Target]) -> None:
     """Refuse a target whose provider has no credentials, before anything is stored."""
     for target in targets:
-        if not _configured(settings, target):
-            raise UsageError(f"--to {target}: {_not_configured(target)}")
+        if not configured(settings, target.provider):
+            raise UsageError(f"--to {target}: {not_configured(target.provider)}")

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli_delivery import UsageError
 from bot.domain.models import Target
 from bot.domain.states import ProviderName
-from bot.post import PostArguments, UsageError, build_submission
+from bot.post import PostArguments, build_submission
 from tests.cli.process import run_cli
 from tests.fakes.fixtures import CHECKLY_PAGE_INCIDENT
 
