@@ -27,7 +27,8 @@ def nowhere(providers_on: Collection[ProviderName]) -> str:
 
 def still_open(binding: Binding) -> str:
     """The channel is bound to an incident not yet resolved: name it, say how to go on."""
-    bound = ", ".join(target_label(t) for t in binding.targets)
+    ordered = sorted(binding.targets, key=lambda t: list(ProviderName).index(t.provider))
+    bound = ", ".join(target_label(t) for t in ordered)
     state = binding.current_state.value if binding.current_state else "no update yet"
     return (
         f"This channel is bound to an incident that is not resolved: {bound} "

@@ -4,6 +4,7 @@ import pytest
 
 from bot.domain.explain import explain
 from bot.domain.models import Accepted, Outcome, Refused, Retry, Unclear
+from bot.domain.operations import Operation
 from bot.domain.states import ProviderName
 
 PHARE = ProviderName.PHARE
@@ -65,3 +66,32 @@ def test_explain(provider: ProviderName, outcome: Outcome, text: str) -> None:
 @pytest.mark.parametrize(("seconds", "words"), [(5, "5 s"), (120, "2 min"), (600, "10 min")])
 def test_waits_in_words(seconds: float, words: str) -> None:
     assert f"wait {words} before" in explain(PHARE, Retry("Phare is busy", seconds))
+
+
+@pytest.mark.parametrize(
+    ("operation", "outcome", "text"),
+    [
+        (Operation.OPEN, Accepted("42"), "Phare opened the incident phare:42."),
+        (Operation.RECOVER, Accepted("42"), "Phare recovered the incident."),
+        (
+            Operation.OPEN,
+            Refused(422, "The given data was invalid.", {"title": ("The title is required.",)}),
+            "Phare refused to open the incident (HTTP 422): The given data was invalid. "
+            "title: The title is required.",
+        ),
+        (
+            Operation.RECOVER,
+            Refused(403, "This action is unauthorized."),
+            "Phare refused to recover the incident (HTTP 403): This action is unauthorized.",
+        ),
+        (
+            Operation.OPEN,
+            Unclear("no answer within 60 s"),
+            "no answer within 60 s; the opening may or may not have been applied.",
+        ),
+    ],
+)
+def test_openings_and_recoveries_are_worded_as_what_they_do(
+    operation: Operation, outcome: Outcome, text: str
+) -> None:
+    assert explain(PHARE, outcome, operation) == text

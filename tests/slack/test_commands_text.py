@@ -7,6 +7,7 @@ from bot.domain.states import ProviderName, State
 from bot.slack.command_text import (
     Link,
     Malformed,
+    OpenIncident,
     OpenModal,
     Publish,
     ShowHelp,
@@ -71,3 +72,17 @@ def test_state_without_message_is_explained() -> None:
 
 def test_unknown_word() -> None:
     assert parse_command_text("fixed it") == UnknownWord("fixed")
+
+
+def test_open_takes_the_rest_as_the_title_as_typed() -> None:
+    parsed = parse_command_text("OPEN  Checkout &amp; payments &lt;down&gt;  ")
+    assert parsed == OpenIncident("Checkout & payments <down>")
+
+
+@pytest.mark.parametrize("text", ["open", "  open   ", "Open\n"])
+def test_open_without_a_title_has_none(text: str) -> None:
+    assert parse_command_text(text) == OpenIncident(None)
+
+
+def test_a_title_that_looks_like_a_state_is_still_a_title() -> None:
+    assert parse_command_text("open resolved") == OpenIncident("resolved")
