@@ -1,6 +1,6 @@
 """The update form: what it holds (Form) and its view, opened or redrawn (pure functions)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +41,7 @@ __all__ = [
     "build_view",
     "digest",
     "form_for_update",
+    "modal_view",
     "new_form",
     "parse_submission",
     "shown_providers",
@@ -130,16 +131,33 @@ def build_view(
     if ProviderName.CHECKLY in providers and names_status_page(form.targets):
         checked = form.notify_subscribers
         blocks.append(notify_block(notify_default if checked is None else checked))
+    metadata = {"channel_id": form.channel_id, "inserted": form.inserted, "revision": form.revision}
+    return modal_view(
+        ids.MODAL_CALLBACK_ID,
+        "Incident update",
+        blocks,
+        submit="Publish",
+        sealed=seal.seal(metadata),
+    )
+
+
+def modal_view(
+    callback_id: str,
+    title: str,
+    blocks: Sequence[Block],
+    *,
+    submit: str | None,
+    sealed: str | None,
+) -> dict[str, Any]:
+    """A modal (validated by slack_sdk) with Cancel, or Close when nothing can be submitted."""
     view = View(
         type="modal",
-        callback_id=ids.MODAL_CALLBACK_ID,
-        title=PlainTextObject(text="Incident update"),
-        submit=PlainTextObject(text="Publish"),
-        close=PlainTextObject(text="Cancel"),
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text=submit) if submit is not None else None,
+        close=PlainTextObject(text="Cancel" if submit is not None else "Close"),
         blocks=blocks,
-        private_metadata=seal.seal(
-            {"channel_id": form.channel_id, "inserted": form.inserted, "revision": form.revision}
-        ),
+        private_metadata=sealed,
     )
     return view.to_dict()
 
