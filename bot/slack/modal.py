@@ -122,8 +122,8 @@ def build_view(
                 PlainTextObject(text="Goes to the incidents below; clear a field to leave one out.")
             ]
         ),
-        _state_block(form.state),
-        _message_block(form),
+        state_block(form.state),
+        message_block(form),
         preview_block(form.state, form.message, form.targets, providers, form.published_at),
     ]
     blocks.extend(_target_block(p, form.targets.get(p)) for p in providers)
@@ -167,19 +167,22 @@ def _option(state: State) -> Option:
     return Option(value=state.value, text=PlainTextObject(text=state.value.capitalize()))
 
 
-def _state_block(selected: State) -> InputBlock:
-    """The state select; choosing one redraws the template and the preview."""
+def state_block(
+    selected: State, offered: Sequence[State] = tuple(State), *, redraws: bool = True
+) -> InputBlock:
+    """The state select (none chosen when `selected` is not offered); with `redraws`, choosing
+    one redraws the template and the preview."""
     element = StaticSelectElement(
         action_id=ids.STATE_ACTION,
-        options=[_option(s) for s in State],
-        initial_option=_option(selected),
+        options=[_option(s) for s in offered],
+        initial_option=_option(selected) if selected in offered else None,
     )
     return InputBlock(
-        block_id=ids.STATE_BLOCK, label="State", element=element, dispatch_action=True
+        block_id=ids.STATE_BLOCK, label="State", element=element, dispatch_action=redraws
     )
 
 
-def _message_block(form: Form) -> InputBlock:
+def message_block(form: Form) -> InputBlock:
     """The message, multiline, as long as one Slack field allows."""
     element = PlainTextInputElement(
         action_id=ids.MESSAGE_ACTION,
