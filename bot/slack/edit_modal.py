@@ -13,7 +13,7 @@ from bot.domain.targets import states_of
 from bot.domain.validation import Field, validate
 from bot.slack import ids
 from bot.slack.blocks import safe
-from bot.slack.form import Form, digest
+from bot.slack.form import Form
 from bot.slack.form_seal import UNVERIFIED, FormSeal, sealed_context
 from bot.slack.modal import MESSAGE_MAX, message_block, modal_view, state_block
 from bot.slack.modal_input import (
@@ -48,7 +48,7 @@ def edit_view(
 ) -> dict[str, Any]:
     """The update form pre-filled with the update's state and text, offering the states the
     target takes and no incident field; its delivery and target sealed in private_metadata."""
-    form = Form(None, state, content, inserted=digest(content))
+    form = Form(None, state, content)
     blocks: list[Block] = [
         _about(target, provider_update_id),
         state_block(state, states_of(target), redraws=False),

@@ -35,7 +35,7 @@ _OPTION_TEXT_MAX = 75
 _OPTION_VALUE_MAX = 150
 _NOTE_MAX = 3000
 
-VENDOR_LABELS = {
+_VENDOR_LABELS = {
     ProviderName.PHARE: "Phare",
     ProviderName.CHECKLY: "Checkly status page",
 }
@@ -71,7 +71,7 @@ def open_view(
         _vendors_block(offered),
     ]
     if ProviderName.CHECKLY in offered:
-        blocks.extend(components_blocks(components))
+        blocks.extend(_components_blocks(components))
         blocks.append(notify_block(notify_default, SUBSCRIBERS_HINT))
     sealed = seal.seal({"kind": OPEN_KIND, "channel_id": channel_id})
     return modal_view(ids.OPEN_CALLBACK_ID, TITLE, blocks, submit="Open", sealed=sealed)
@@ -98,7 +98,7 @@ def _title_block(title: str, offered: tuple[ProviderName, ...]) -> InputBlock:
     )
 
 
-def impact_option(impact: Impact) -> Option:
+def _impact_option(impact: Impact) -> Option:
     """An impact as a select option."""
     return Option(value=impact.value, text=PlainTextObject(text=impact.label))
 
@@ -107,8 +107,8 @@ def _impact_block() -> InputBlock:
     """How bad it is; unknown until someone knows."""
     element = StaticSelectElement(
         action_id=ids.OPEN_IMPACT_ACTION,
-        options=[impact_option(i) for i in Impact],
-        initial_option=impact_option(Impact.UNKNOWN),
+        options=[_impact_option(i) for i in Impact],
+        initial_option=_impact_option(Impact.UNKNOWN),
     )
     return InputBlock(block_id=ids.OPEN_IMPACT_BLOCK, label="Impact", element=element)
 
@@ -128,21 +128,21 @@ def _message_block() -> InputBlock:
     )
 
 
-def vendor_option(provider: ProviderName) -> Option:
+def _vendor_option(provider: ProviderName) -> Option:
     """A vendor as a checkbox option."""
-    return Option(value=provider.value, text=PlainTextObject(text=VENDOR_LABELS[provider]))
+    return Option(value=provider.value, text=PlainTextObject(text=_VENDOR_LABELS[provider]))
 
 
 def _vendors_block(offered: tuple[ProviderName, ...]) -> InputBlock:
     """Where to open it: every vendor that can, all ticked."""
-    options = [vendor_option(p) for p in offered]
+    options = [_vendor_option(p) for p in offered]
     element = CheckboxesElement(
         action_id=ids.OPEN_VENDORS_ACTION, options=options, initial_options=options
     )
     return InputBlock(block_id=ids.OPEN_VENDORS_BLOCK, label="Open at", element=element)
 
 
-def components_blocks(components: Sequence[Component] | str | None) -> list[Block]:
+def _components_blocks(components: Sequence[Component] | str | None) -> list[Block]:
     """The status page's components to choose from, or a sentence saying why there are none."""
     if components is None:
         return []
