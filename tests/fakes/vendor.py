@@ -120,14 +120,6 @@ class VendorFake(ABC):
             queue = self._scripts.get(route)
             return queue.popleft() if queue else None
 
-    def next_create_reply(self) -> Reply | None:
-        """The next scripted answer for a create request, if any."""
-        return self.next_reply(CREATE)
-
-    def next_list_reply(self) -> Reply | None:
-        """The next scripted answer for a list request, if any."""
-        return self.next_reply(LIST)
-
     @web.middleware
     async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Record the request, wait the configured latency, then answer."""
