@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.models import Accepted, Outcome, RemoteUpdate, Unclear, Update
+from bot.domain.operations import Opening
 from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName
-from bot.providers.base import ListResult, PreparedRequest
+from bot.providers.base import ComponentsResult, IncidentsResult, ListResult, PreparedRequest
 from bot.store.timeutil import Clock, utc_now
 
 APPLY_THEN_UNCLEAR = "apply-then-unclear"
@@ -80,6 +81,34 @@ class FakeProvider:
         if self.list_script:
             return self.list_script.popleft()
         return list(self.stored.get(incident_id, []))
+
+    def prepare_open(self, opening: Opening, where: str) -> PreparedRequest:
+        """A placeholder request."""
+        return PreparedRequest("POST", f"fake://{self._name}/incidents", {})
+
+    async def open_incident(self, opening: Opening, where: str) -> Outcome:
+        """Accepted, with a new incident id."""
+        return Accepted(str(next(_ids)))
+
+    async def list_incidents(self, where: str, since: datetime) -> IncidentsResult:
+        """No incidents."""
+        return []
+
+    async def recover(self, incident_id: str) -> Outcome:
+        """Accepted."""
+        return Accepted(incident_id)
+
+    async def edit_update(self, incident_id: str, update_id: str, update: Update) -> Outcome:
+        """Accepted."""
+        return Accepted(update_id)
+
+    async def delete_update(self, incident_id: str, update_id: str) -> Outcome:
+        """Accepted."""
+        return Accepted(update_id)
+
+    async def list_components(self, where: str) -> ComponentsResult:
+        """No components."""
+        return []
 
     def store(self, incident_id: str, update: Update) -> RemoteUpdate:
         """Keep an update as if the provider had created it now."""
