@@ -18,6 +18,13 @@ from typing import Any
 from tests.fakes.checkly_rules import fields_problem
 
 STATUS_PAGE_STATUSES = ("INVESTIGATING", "IDENTIFIED", "MONITORING", "RESOLVED")
+IMPACT_STATUSES = (
+    "OPERATIONAL",
+    "UNDER_MAINTENANCE",
+    "DEGRADED_PERFORMANCE",
+    "PARTIAL_OUTAGE",
+    "MAJOR_OUTAGE",
+)
 PREDATES_INCIDENT = '"publicIncidentUpdateDate" cannot predate the incident'
 _FIELDS = ("description", "status", "publicIncidentUpdateDate", "notifySubscribers")
 _DATE_TIME = re.compile(
@@ -91,3 +98,27 @@ def query_problem(query: Mapping[str, str]) -> str | None:
     for key in query:
         return f'"{key}" is not allowed'
     return None
+
+
+def incident_shape(
+    key: str, name: str, created: str, updates: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """PublicStatusPageV3IncidentListItem; `duration` runs from the first update to the
+    resolving one (null while the incident is open)."""
+    page, _, incident = key.partition("/")
+    status = updates[-1]["status"] if updates else "INVESTIGATING"
+    duration = None
+    if updates and status == "RESOLVED":
+        first, last = (read_date_time(u["created_at"]) for u in (updates[0], updates[-1]))
+        if first is not None and last is not None:
+            duration = int((last - first).total_seconds())
+    return {
+        "id": incident,
+        "statusPageId": page,
+        "name": name,
+        "lastUpdateStatus": status,
+        "duration": duration,
+        "componentImpacts": [],
+        "created_at": created,
+        "updated_at": None,
+    }
