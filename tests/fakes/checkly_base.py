@@ -3,6 +3,7 @@ answers for each route (see tests/fakes/checkly.py for the whole fake)."""
 
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
 
 from aiohttp import web
 
@@ -62,6 +63,17 @@ class ChecklyBase(VendorFake):
     def not_json(self) -> web.Response:
         """hapi's answer to a payload that does not parse."""
         return self.error(400, "Invalid request payload JSON format")
+
+    async def read_body(
+        self, request: web.Request, problem_of: Callable[[Any], str | None]
+    ) -> tuple[Any, web.Response | None]:
+        """The JSON body, or Checkly's 400 when it does not parse or `problem_of` finds fault."""
+        try:
+            payload = await request.json()
+        except ValueError:
+            return None, self.not_json()
+        problem = problem_of(payload)
+        return payload, None if problem is None else self.error(400, problem)
 
     def path_ids(self, request: web.Request, names: Sequence[str]) -> list[str] | web.Response:
         """The path's ids in canonical form, after the credentials; else Checkly's refusal."""

@@ -47,13 +47,10 @@ class ChecklyOperations(ChecklyBase):
         refusal = refusal or self.query_refusal(request)
         if refusal is not None:
             return refusal
-        try:
-            payload = await request.json()
-        except ValueError:
-            return self.not_json()
-        problem = opening_problem(payload, self.records.component_ids(page))
-        if problem is not None:
-            return self.error(400, problem)
+        components = self.records.component_ids(page)
+        payload, refusal = await self.read_body(request, lambda p: opening_problem(p, components))
+        if refusal is not None:
+            return refusal
         return web.json_response(self.records.open_incident(page, payload), status=201)
 
     async def _incidents(self, request: web.Request) -> web.StreamResponse:
@@ -83,17 +80,13 @@ class ChecklyOperations(ChecklyBase):
         incident, update_id, refusal = self._update_checked(request)
         if refusal is not None:
             return refusal
-        try:
-            payload = await request.json()
-        except ValueError:
-            return self.not_json()
         opened = self.records.opened_at(incident)
-        if opened is None:
-            problem = dashboard_edit_problem(payload)
-        else:
-            problem = update_problem(payload, opened)
-        if problem is not None:
-            return self.error(400, problem)
+        payload, refusal = await self.read_body(
+            request,
+            dashboard_edit_problem if opened is None else lambda p: update_problem(p, opened),
+        )
+        if refusal is not None:
+            return refusal
         edited = self.records.edit_update(incident, update_id, payload)
         return self.error(404, None) if edited is None else web.json_response(edited)
 
