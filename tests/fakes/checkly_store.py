@@ -8,23 +8,11 @@ newest update is RESOLVED (a RESOLVED update closes it; a later update opens it 
 import threading
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.fakes.checkly_pages import incident_shape, stored_update
+from tests.fakes.checkly_pages import PageIncident, stored_update
 from tests.fakes.checkly_rules import stamp
-
-
-@dataclass
-class PageIncident:
-    """A status-page incident besides its updates: name, times, component impacts."""
-
-    name: str
-    opened_at: datetime
-    touched_at: datetime
-    updated: str | None = None
-    impacts: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ChecklyStore:
@@ -179,9 +167,7 @@ class ChecklyStore:
         """A status-page incident as Checkly shows it (updates newest first, if asked)."""
         with self._lock:
             record, updates = self._incidents[key], self._updates[key]
-            shown = incident_shape(key, record.name, stamp(record.opened_at), updates)
-            shown |= {"componentImpacts": _impacts(record.impacts, updates)}
-            shown["updated_at"] = record.updated
+            shown = record.listed(key, updates)
             if with_updates:
                 shown["incidentUpdates"] = [dict(u) for u in reversed(updates)]
             return shown
@@ -209,10 +195,3 @@ def _dashboard_update(payload: Mapping[str, Any], now: str) -> dict[str, Any]:
         "created_at": now,
         "updated_at": None,
     }
-
-
-def _impacts(impacts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """PublicStatusPageV3ComponentImpactResponse: each window ends when a RESOLVED update
-    closes the incident."""
-    ended = updates[-1]["created_at"] if updates and updates[-1]["status"] == "RESOLVED" else None
-    return [{**impact, "endedAt": ended} for impact in impacts]
