@@ -1,7 +1,6 @@
 """The loopback Checkly's common ground: credentials, path ids, its error shape, and scripted
 answers for each route (see tests/fakes/checkly.py for the whole fake)."""
 
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -10,7 +9,7 @@ from aiohttp import web
 from tests.fakes.checkly_pages import query_problem
 from tests.fakes.checkly_rules import canonical, error_body
 from tests.fakes.checkly_store import ChecklyStore
-from tests.fakes.vendor import Reply, VendorFake
+from tests.fakes.vendor import CREATE, LIST, Reply, VendorFake
 
 # `script(..., route=...)`: "publish" is the update creation VendorFake already scripts.
 ROUTES = ("publish", "open", "incidents", "components", "edit", "delete")
@@ -22,29 +21,25 @@ class ChecklyBase(VendorFake):
     """What every Checkly route checks first, and how it is scripted."""
 
     validation_status = 400
+    routes = frozenset({CREATE, LIST, *ROUTES[1:]})
 
     def __init__(self, key: str, account: str) -> None:
         super().__init__()
         self.key = key
         self.account = account
         self.records = ChecklyStore()
-        self._scripts: dict[str, deque[Reply]] = {route: deque() for route in ROUTES[1:]}
 
     def script(self, *replies: Reply, route: str = "publish") -> None:
         """Queue answers for a route's next requests (then back to normal behaviour): publish
         (creating an update, the default), open, incidents, components, edit or delete."""
-        if route == "publish":
-            super().script(*replies)
-            return
-        if route not in self._scripts:
+        if route not in ROUTES:
             raise ValueError(f"no route {route!r}; the routes are {', '.join(ROUTES)}")
-        with self._lock:
-            self._scripts[route].extend(replies)
+        self.script_to(CREATE if route == "publish" else route, *replies)
 
     async def operate(self, request: web.Request, route: str, act: Handler) -> web.StreamResponse:
         """The route's next scripted answer, else `act` (check, apply, answer). An apply_then_*
         answer is played once `act` applied the request; a refusal from `act` stands."""
-        reply = self._next(self._scripts[route])
+        reply = self.next_reply(route)
         if reply is not None and reply.kind != "ok" and not reply.applies:
             return await self.scripted(request, reply)
         answer = await act(request)
