@@ -57,11 +57,11 @@ def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
     return next(b for b in view["blocks"] if b.get("block_id") == block_id)
 
 
-async def test_refused_receipts_have_both_buttons_accepted_ones_none(bot: LiveBot) -> None:
+async def test_refused_receipts_offer_resending_accepted_ones_editing(bot: LiveBot) -> None:
     receipt = await refused_receipt(bot)
     assert buttons(receipt) == [RETRY, EDIT]
     accepted = await wait_for(lambda: bot.replies("Checkly accepted"), what="Checkly receipt")
-    assert buttons(accepted[0]) == []
+    assert buttons(accepted[0]) == ["delivery_edit", "delivery_delete"]
 
 
 async def test_retry_resends_the_same_update_once_even_on_a_double_click(bot: LiveBot) -> None:
