@@ -33,11 +33,17 @@ FINAL = frozenset(
 )
 
 
-class Operation(StrEnum):
-    """What a request to a provider was for."""
+class Call(StrEnum):
+    """What a request to a provider was for (the `operation` label)."""
 
     SEND = "send"
     LIST = "list"
+    OPEN = "open"
+    LIST_INCIDENTS = "list_incidents"
+    RECOVER = "recover"
+    EDIT = "edit"
+    DELETE = "delete"
+    COMPONENTS = "components"
 
 
 class Finding(StrEnum):
@@ -135,7 +141,7 @@ class Metrics:
         self._attempts.labels(provider.value, result, status).inc()
 
     def provider_request(
-        self, provider: ProviderName, operation: Operation, seconds: float
+        self, provider: ProviderName, operation: Call, seconds: float
     ) -> None:
         """One request to a provider answered (or given up on) after `seconds`."""
         self._provider_seconds.labels(provider.value, operation.value).observe(seconds)

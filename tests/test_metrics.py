@@ -11,7 +11,7 @@ from prometheus_client.samples import Sample
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry, Source, Unclear
 from bot.domain.records import Backlog
 from bot.domain.states import ProviderName
-from bot.metrics import Finding, Metrics, Operation, SlackRequestKind
+from bot.metrics import Call, Finding, Metrics, SlackRequestKind
 from bot.web import METRICS_PATH, build_web_app
 
 PHARE, CHECKLY = ProviderName.PHARE, ProviderName.CHECKLY
@@ -68,7 +68,7 @@ def count_everything(metrics: Metrics) -> None:
     """Call every counting method once."""
     metrics.update_stored(Source.MODAL)
     metrics.attempt(PHARE, Refused(422, "message is too long"))
-    metrics.provider_request(PHARE, Operation.SEND, 0.08)
+    metrics.provider_request(PHARE, Call.SEND, 0.08)
     metrics.delivery_final(PHARE, DeliveryStatus.REFUSED)
     metrics.takeover(2)
     metrics.reconciled(CHECKLY, Finding.FOUND)
@@ -200,9 +200,9 @@ async def test_a_delivery_not_yet_final_is_not_counted_as_ended(
 
 
 async def test_durations_fall_in_their_buckets(metrics: Metrics) -> None:
-    metrics.provider_request(CHECKLY, Operation.SEND, 0.12)
-    metrics.provider_request(CHECKLY, Operation.SEND, 7.0)
-    metrics.provider_request(CHECKLY, Operation.LIST, 0.03)
+    metrics.provider_request(CHECKLY, Call.SEND, 0.12)
+    metrics.provider_request(CHECKLY, Call.SEND, 7.0)
+    metrics.provider_request(CHECKLY, Call.LIST, 0.03)
     metrics.slack_request(SlackRequestKind.INTERACTION, 0.002)
 
     samples = await scrape(metrics)

@@ -1,9 +1,10 @@
-"""Finding an update at the provider after an unclear attempt, so it is never sent twice."""
+"""Finding at the provider what an unclear attempt may have done, so nothing is done twice."""
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.models import RemoteUpdate, Update
+from bot.domain.operations import Opening, RemoteIncident
 
 
 def same_text(a: str, b: str) -> bool:
@@ -27,3 +28,36 @@ def candidates(
         and same_text(remote.content, update.content)
         and (remote.created_at is None or remote.created_at >= earliest)
     ]
+
+
+def opened_candidates(
+    listed: Sequence[RemoteIncident], opening: Opening, since: datetime, skew_seconds: float
+) -> list[RemoteIncident]:
+    """Listed incidents that could be the one we opened: same title, opened at/after our
+    first try (allowing for the provider's clock), earliest first."""
+    earliest = since - timedelta(seconds=skew_seconds)
+    far_future = datetime.max.replace(tzinfo=UTC)
+    return sorted(
+        (
+            remote
+            for remote in listed
+            if same_text(remote.title, opening.title)
+            and (remote.created_at is None or remote.created_at >= earliest)
+        ),
+        key=lambda remote: remote.created_at or far_future,
+    )
+
+
+def edit_applied(listed: Sequence[RemoteUpdate], remote_id: str, update: Update) -> bool:
+    """Whether the provider's update already reads as the edit would make it."""
+    return any(
+        remote.id == remote_id
+        and remote.state is update.state
+        and same_text(remote.content, update.content)
+        for remote in listed
+    )
+
+
+def deletion_applied(listed: Sequence[RemoteUpdate], remote_id: str) -> bool:
+    """Whether the provider no longer lists the update."""
+    return all(remote.id != remote_id for remote in listed)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.operations import Opening, Operation, Subject, opening_awaited
 from bot.domain.states import ProviderName, State
 
 
@@ -22,6 +23,11 @@ class Target:
     def on_status_page(self) -> bool:
         """Whether this is a Checkly status-page incident (`checkly:<page>/<incident>`)."""
         return self.provider is ProviderName.CHECKLY and "/" in self.incident_id
+
+    @property
+    def awaited_opening(self) -> int | None:
+        """The delivery still opening this target's incident, or None when it exists."""
+        return opening_awaited(self.incident_id)
 
     @property
     def kind(self) -> str:
@@ -54,7 +60,8 @@ class Source(StrEnum):
 
 @dataclass(frozen=True)
 class Submission:
-    """An update with its targets and its origin, ready to be stored and delivered."""
+    """An update with its targets and its origin, ready to be stored and delivered; or, by its
+    operation, an incident to open (targets name where) or an edit or deletion of `subject`."""
 
     update: Update
     targets: tuple[Target, ...]
@@ -64,6 +71,9 @@ class Submission:
     thread_ts: str | None = None
     skipped: tuple[Target, ...] = ()
     dedup_key: str | None = None
+    operation: Operation = Operation.PUBLISH
+    opening: Opening | None = None
+    subject: Subject | None = None
 
 
 @dataclass(frozen=True)

@@ -82,3 +82,28 @@ class Component:
 
     id: str
     name: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The published update an edit or a deletion is about."""
+
+    delivery_id: int
+    remote_id: str
+    receipt_ts: str | None = None
+
+
+_AWAITING = "opening-"
+
+
+def awaiting_opening(delivery_id: int) -> str:
+    """The incident id a binding holds while its incident is being opened by that delivery."""
+    return f"{_AWAITING}{delivery_id}"
+
+
+def opening_awaited(incident_id: str) -> int | None:
+    """The delivery opening the incident this id stands for, or None for a real incident id."""
+    if not incident_id.startswith(_AWAITING):
+        return None
+    number = incident_id.removeprefix(_AWAITING)
+    return int(number) if number.isdigit() else None

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.domain.models import DeliveryStatus, Outcome, Submission, Target, Update
+from bot.domain.operations import Opening, Operation
 from bot.domain.states import State
 
 
@@ -31,6 +32,7 @@ class DeliveryReport:
     next_attempt_in: float | None
     provider_update_id: str | None
     skipped_reason: str | None = None
+    operation: Operation = Operation.PUBLISH
 
 
 class Notifier(Protocol):
@@ -56,6 +58,9 @@ class Claim:
     attempts: int
     first_attempt_at: datetime
     needs_reconcile: bool
+    operation: Operation = Operation.PUBLISH
+    opening: Opening | None = None
+    subject_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -39,3 +39,9 @@ def with_notify_default(update: Update, targets: Iterable[Target], default: bool
     if update.notify_subscribers is not None or not any(map(takes_notify_subscribers, targets)):
         return update
     return replace(update, notify_subscribers=default)
+
+
+def recovers_after_resolve(target: Target) -> bool:
+    """Whether a resolved update to the target is followed by recovering the incident (Phare;
+    Checkly closes an incident with its RESOLVED update)."""
+    return target.provider.value == "phare"

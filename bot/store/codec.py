@@ -18,6 +18,7 @@ from bot.domain.models import (
     Unclear,
     Update,
 )
+from bot.domain.operations import Impact, Opening, Operation, Subject
 from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName, State
 
@@ -68,7 +69,10 @@ def target_of(row: RowMapping) -> Target:
 
 def stored_update(update_row: RowMapping, delivery_rows: Sequence[RowMapping]) -> StoredUpdate:
     """A StoredUpdate from its row and its delivery rows (targets, then skipped, in id order)."""
-    ordered = sorted(delivery_rows, key=lambda r: r["id"])
+    operation = update_row["operation"]
+    ordered = sorted(
+        (r for r in delivery_rows if r["operation"] == operation), key=lambda r: r["id"]
+    )
     skipped = DeliveryStatus.SKIPPED.value
     submission = Submission(
         update=Update(
@@ -84,6 +88,9 @@ def stored_update(update_row: RowMapping, delivery_rows: Sequence[RowMapping]) -
         thread_ts=update_row["thread_ts"],
         skipped=tuple(target_of(r) for r in ordered if r["status"] == skipped),
         dedup_key=update_row["dedup_key"],
+        operation=Operation(update_row["operation"]),
+        opening=opening_of(update_row["details"]),
+        subject=subject_of(update_row["details"]),
     )
     return StoredUpdate(
         id=update_row["id"], submission=submission, created_at=update_row["created_at"]
@@ -105,4 +112,48 @@ def delivery_report(update: StoredUpdate, row: RowMapping, now: datetime) -> Del
         next_attempt_in=max(0.0, (next_at - now).total_seconds()) if waiting else None,
         provider_update_id=row["provider_update_id"],
         skipped_reason=row["skipped_reason"],
+        operation=Operation(row["operation"]),
     )
+
+
+def details_of(submission: Submission) -> dict[str, Any] | None:
+    """The `details` column of an update: what to open, or which update to edit or delete."""
+    if submission.opening is not None:
+        opening = submission.opening
+        return {
+            "title": opening.title,
+            "impact": opening.impact.value,
+            "message": opening.message,
+            "components": list(opening.component_ids),
+            "monitors": list(opening.monitor_ids),
+            "notify": opening.notify_subscribers,
+        }
+    if submission.subject is not None:
+        subject = submission.subject
+        return {
+            "delivery": subject.delivery_id,
+            "remote_id": subject.remote_id,
+            "receipt_ts": subject.receipt_ts,
+        }
+    return None
+
+
+def opening_of(details: Mapping[str, Any] | None) -> Opening | None:
+    """The incident to open that an update's details describe, if they describe one."""
+    if details is None or "title" not in details:
+        return None
+    return Opening(
+        title=details["title"],
+        impact=Impact(details["impact"]),
+        message=details["message"],
+        component_ids=tuple(details["components"]),
+        monitor_ids=tuple(details["monitors"]),
+        notify_subscribers=bool(details["notify"]),
+    )
+
+
+def subject_of(details: Mapping[str, Any] | None) -> Subject | None:
+    """The published update that an update's details name, if they name one."""
+    if details is None or "delivery" not in details:
+        return None
+    return Subject(details["delivery"], details["remote_id"], details["receipt_ts"])

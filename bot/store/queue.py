@@ -9,9 +9,11 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.models import DeliveryStatus, Target, Update
+from bot.domain.operations import Operation
 from bot.domain.records import Backlog, Claim, Disposition
 from bot.domain.states import ProviderName, State
-from bot.store.codec import outcome_columns
+from bot.store.chains import settle_waiting
+from bot.store.codec import opening_of, outcome_columns
 from bot.store.database import Queries
 from bot.store.leases import claim_rows
 from bot.store.schema import deliveries, updates
@@ -90,14 +92,20 @@ class DeliveryQueue(Queries):
                     deliveries.c.lease_owner == owner,
                 )
                 .values(values)
+                .returning(deliveries)
             )
-            return result.rowcount == 1
+            row = result.mappings().first()
+            if row is not None and final:
+                await settle_waiting(conn, row, now)
+            return row is not None
 
     async def due_times(self, update_id: int | None = None) -> dict[ProviderName, datetime]:
         """Per provider, when its earliest pending row or in-flight lease comes due."""
         query = (
             select(deliveries.c.provider, func.min(type_coerce(_due_at(), UtcDateTime())))
-            .where(deliveries.c.status.in_([_PENDING, _IN_FLIGHT]))
+            .where(
+                deliveries.c.status.in_([_PENDING, _IN_FLIGHT]), deliveries.c.waits_for.is_(None)
+            )
             .group_by(deliveries.c.provider)
         )
         if update_id is not None:
@@ -140,9 +148,13 @@ class DeliveryQueue(Queries):
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
-    """Rows ready for an attempt at `now`."""
+    """Rows ready for an attempt at `now` (not waiting for another delivery)."""
     return or_(
-        and_(deliveries.c.status == _PENDING, deliveries.c.next_attempt_at <= now),
+        and_(
+            deliveries.c.status == _PENDING,
+            deliveries.c.next_attempt_at <= now,
+            deliveries.c.waits_for.is_(None),
+        ),
         and_(deliveries.c.status == _IN_FLIGHT, deliveries.c.lease_expires_at <= now),
     )
 
@@ -164,6 +176,7 @@ def _claims_of(ids: Sequence[int]) -> Select[Any]:
             updates.c.content,
             updates.c.published_at,
             updates.c.notify_subscribers,
+            updates.c.details,
         )
         .join(updates, updates.c.id == deliveries.c.update_id)
         .where(deliveries.c.id.in_(ids))
@@ -204,4 +217,7 @@ def _claim(row: Any) -> Claim:
         attempts=row["attempts"],
         first_attempt_at=row["first_attempt_at"],
         needs_reconcile=bool(row["needs_reconcile"]),
+        operation=Operation(row["operation"]),
+        opening=opening_of(row["details"]),
+        subject_id=row["subject_id"],
     )

@@ -69,6 +69,8 @@ updates = Table(
     Column("dedup_key", String(255), unique=True),
     Column("announced", Boolean, nullable=False),
     Column("announce_after", UtcDateTime),
+    Column("operation", String(16), nullable=False, server_default="publish"),
+    Column("details", JSON),
     Index(None, "channel_id", "id"),
 )
 
@@ -98,7 +100,11 @@ deliveries = Table(
     Column("reported_seq", Integer, nullable=False),
     Column("reported_status", String(16)),
     Column("report_after", UtcDateTime),
-    UniqueConstraint("update_id", "provider", "incident_id"),
+    Column("operation", String(16), nullable=False, server_default="publish"),
+    Column("subject_id", String(128)),
+    Column("waits_for", _Id, ForeignKey("deliveries.id", ondelete="SET NULL")),
+    UniqueConstraint("update_id", "provider", "incident_id", "operation"),
+    Index(None, "waits_for"),
     Index(None, "status", "next_attempt_at"),
     Index(None, "status", "lease_expires_at"),
     Index(None, "provider", "incident_id", "provider_update_id"),

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
 
 from bot.domain.models import DeliveryStatus, Submission, Target
+from bot.domain.operations import Operation
 from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName
-from bot.store.codec import delivery_report, stored_update
+from bot.store.chains import add_recoveries, bind_openings, resolve_awaited
+from bot.store.codec import delivery_report, details_of, stored_update
 from bot.store.database import Queries, insert_for, notify_workers
 from bot.store.schema import bindings, deliveries, updates
 
@@ -49,8 +51,12 @@ class UpdateQueries(Queries):
                 existing = await self._find_by_dedup_key(conn, submission.dedup_key or "")
                 return replace(existing, duplicate=True)
             rows = _delivery_rows(update_id, submission, skipped_reasons, now)
+            rows = await resolve_awaited(conn, rows, now)
             await conn.execute(deliveries.insert(), rows)
-            if submission.channel_id is not None:
+            await add_recoveries(conn, update_id, submission, now)
+            if submission.operation is Operation.OPEN:
+                await bind_openings(conn, update_id, submission.channel_id, now)
+            elif submission.channel_id is not None and submission.operation is Operation.PUBLISH:
                 state = submission.update.state.value
                 await conn.execute(
                     _SET_STATE, {"channel": submission.channel_id, "state": state, "at": now}
@@ -130,6 +136,8 @@ def _update_values(submission: Submission, now: datetime) -> dict[str, Any]:
         "thread_ts": submission.thread_ts,
         "dedup_key": submission.dedup_key,
         "announced": False,
+        "operation": submission.operation.value,
+        "details": details_of(submission),
     }
 
 
@@ -146,6 +154,9 @@ def _delivery_rows(
     ]
     base = {
         "update_id": update_id,
+        "operation": submission.operation.value,
+        "subject_id": None if submission.subject is None else submission.subject.remote_id,
+        "waits_for": None,
         "attempts": 0,
         "needs_reconcile": False,
         "reported_seq": 0,

@@ -4,12 +4,12 @@ import asyncio
 import itertools
 import random
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.models import Accepted, Outcome, RemoteUpdate, Unclear, Update
-from bot.domain.operations import Opening
+from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Unclear, Update
+from bot.domain.operations import Opening, RemoteIncident
 from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName
 from bot.providers.base import ComponentsResult, IncidentsResult, ListResult, PreparedRequest
@@ -44,6 +44,11 @@ class FakeProvider:
         self.sends: list[SendCall] = []
         self.lists = 0
         self.stored: dict[str, list[RemoteUpdate]] = {}
+        self.incidents: dict[str, list[RemoteIncident]] = {}
+        self.opens: list[tuple[Opening, str]] = []
+        self.recovered: list[str] = []
+        self.edits: list[tuple[str, str, Update]] = []
+        self.deletions: list[tuple[str, str]] = []
         self.gate: asyncio.Event | None = None
         self.apply_before_gate = False
         self.latency = 0.0
@@ -84,31 +89,80 @@ class FakeProvider:
 
     def prepare_open(self, opening: Opening, where: str) -> PreparedRequest:
         """A placeholder request."""
-        return PreparedRequest("POST", f"fake://{self._name}/incidents", {})
+        return PreparedRequest("POST", f"fake://{self._name}/{where}/incidents", {})
 
     async def open_incident(self, opening: Opening, where: str) -> Outcome:
-        """Accepted, with a new incident id."""
-        return Accepted(str(next(_ids)))
+        """Record the call, wait at the gate if any, then follow the script (opening by default)."""
+        self.opens.append((opening, where))
+        return await self._scripted(lambda: Accepted(self.open_now(opening, where).id))
 
     async def list_incidents(self, where: str, since: datetime) -> IncidentsResult:
-        """No incidents."""
-        return []
+        """The scripted listing answer, or every incident opened here since then."""
+        self.lists += 1
+        scripted = self.list_script.popleft() if self.list_script else None
+        if scripted is not None and not isinstance(scripted, Sequence):
+            return scripted
+        opened = self.incidents.get(where, [])
+        return [i for i in opened if i.created_at is None or i.created_at >= since]
 
     async def recover(self, incident_id: str) -> Outcome:
-        """Accepted."""
-        return Accepted(incident_id)
+        """Record the recovery; follow the script."""
+        self.recovered.append(incident_id)
+        return await self._scripted(lambda: Accepted(incident_id))
 
     async def edit_update(self, incident_id: str, update_id: str, update: Update) -> Outcome:
-        """Accepted."""
-        return Accepted(update_id)
+        """Change a stored update in place; follow the script."""
+        self.edits.append((incident_id, update_id, update))
+
+        def apply() -> Outcome:
+            kept = self.stored.get(incident_id, [])
+            for index, remote in enumerate(kept):
+                if remote.id == update_id:
+                    kept[index] = RemoteUpdate(
+                        update_id, update.state, update.content, remote.created_at
+                    )
+                    return Accepted(update_id)
+            return Refused(404, "Not Found")
+
+        return await self._scripted(apply)
 
     async def delete_update(self, incident_id: str, update_id: str) -> Outcome:
-        """Accepted."""
-        return Accepted(update_id)
+        """Remove a stored update; follow the script."""
+        self.deletions.append((incident_id, update_id))
+
+        def apply() -> Outcome:
+            kept = self.stored.get(incident_id, [])
+            if all(remote.id != update_id for remote in kept):
+                return Refused(404, "Not Found")
+            self.stored[incident_id] = [r for r in kept if r.id != update_id]
+            return Accepted(update_id)
+
+        return await self._scripted(apply)
 
     async def list_components(self, where: str) -> ComponentsResult:
         """No components."""
         return []
+
+    def open_now(self, opening: Opening, where: str) -> RemoteIncident:
+        """Keep an incident as if the provider had opened it now."""
+        number = str(next(_ids))
+        incident_id = f"{where}/{number}" if where else number
+        remote = RemoteIncident(incident_id, opening.title, self._clock())
+        self.incidents.setdefault(where, []).append(remote)
+        return remote
+
+    async def _scripted(self, apply: Callable[[], Outcome]) -> Outcome:
+        """Wait at the gate if any, then answer the next script step (applying by default)."""
+        if self.gate is not None:
+            await self.gate.wait()
+        step = self.script.popleft() if self.script else None
+        if step is None:
+            return apply()
+        if step == APPLY_THEN_UNCLEAR:
+            apply()
+            return Unclear("the connection dropped before the answer")
+        assert not isinstance(step, str)
+        return step
 
     def store(self, incident_id: str, update: Update) -> RemoteUpdate:
         """Keep an update as if the provider had created it now."""
