@@ -45,6 +45,8 @@ class Flow:
     repo: Repo
     engine: DeliveryEngine
     handler: ChangeHandler
+    phare: FakeProvider
+    checkly: FakeProvider
 
     async def publish(
         self,
@@ -122,10 +124,11 @@ class Flow:
         return [str(e["text"]) for e in self.slack.ephemeral() if e["user"] == user]
 
 
-async def start_flow(
-    slack: FakeSlack, repo: Repo, clock: FakeClock, *vendors: FakeProvider
-) -> Flow:
-    """The channel bound to Phare and Checkly, an engine over the vendors, the handlers."""
+async def start_flow(slack: FakeSlack, repo: Repo, clock: FakeClock) -> Flow:
+    """The channel bound to Phare and Checkly, an engine over scripted vendors, the handlers."""
+    vendors = [
+        FakeProvider(name, clock=clock) for name in (ProviderName.PHARE, ProviderName.CHECKLY)
+    ]
     client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
     published = PublishedQueries(repo.engine, repo.clock)
     engine = DeliveryEngine(
@@ -147,4 +150,4 @@ async def start_flow(
     )
     deps = SlackDeps(publisher=engine, repo=repo, options=options)
     handler = ChangeHandler(deps, published, deps.permissions)
-    return Flow(slack, client, repo, engine, handler)
+    return Flow(slack, client, repo, engine, handler, *vendors)

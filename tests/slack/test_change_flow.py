@@ -9,11 +9,10 @@ import pytest
 
 from bot.domain.models import Refused, Retry
 from bot.domain.operations import Operation
-from bot.domain.states import ProviderName, State
+from bot.domain.states import State
 from bot.slack import ids
 from bot.slack.changes import UNCHANGED
 from bot.store.repo import Repo
-from tests.delivery.fakes import FakeProvider
 from tests.fakes.slack import FakeSlack
 from tests.interactive.live import buttons, shown
 from tests.slack.change_flow import ALLOWED, OUTSIDER, Flow, start_flow
@@ -32,23 +31,9 @@ def slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def phare(clock: FakeClock) -> FakeProvider:
-    """Phare, accepting unless scripted."""
-    return FakeProvider(ProviderName.PHARE, clock=clock)
-
-
-@pytest.fixture
-def checkly(clock: FakeClock) -> FakeProvider:
-    """Checkly, accepting unless scripted."""
-    return FakeProvider(ProviderName.CHECKLY, clock=clock)
-
-
-@pytest.fixture
-async def flow(
-    slack: FakeSlack, repo: Repo, clock: FakeClock, phare: FakeProvider, checkly: FakeProvider
-) -> Flow:
-    """The channel, its engine and its handlers."""
-    return await start_flow(slack, repo, clock, phare, checkly)
+async def flow(slack: FakeSlack, repo: Repo, clock: FakeClock) -> Flow:
+    """The channel, its engine, its vendors and its handlers."""
+    return await start_flow(slack, repo, clock)
 
 
 def field(view: dict[str, object], block_id: str) -> dict[str, object]:
@@ -58,9 +43,7 @@ def field(view: dict[str, object], block_id: str) -> dict[str, object]:
     return next(b["element"] for b in blocks if b.get("block_id") == block_id)
 
 
-async def test_edit_changes_the_update_at_the_vendor_and_the_thread_says_who(
-    flow: Flow, phare: FakeProvider
-) -> None:
+async def test_edit_changes_the_update_at_the_vendor_and_the_thread_says_who(flow: Flow) -> None:
     await flow.publish("Investgating the DB")
     receipt = await flow.receipt("Phare accepted")
     assert buttons(receipt) == CHANGE_BUTTONS
@@ -72,9 +55,9 @@ async def test_edit_changes_the_update_at_the_vendor_and_the_thread_says_who(
     assert await flow.submit(view, entries) == {}
     await flow.deliver()
 
-    [(incident, remote_id, sent)] = phare.edits
+    [(incident, remote_id, sent)] = flow.phare.edits
     assert (incident, sent.state, sent.content) == ("42", State.IDENTIFIED, "Investigating the DB")
-    [remote] = phare.stored["42"]
+    [remote] = flow.phare.stored["42"]
     assert (remote.id, remote.content) == (remote_id, "Investigating the DB")
     await flow.receipt(f"<@{ALLOWED}> edited the Phare update `{remote_id}`")
     redrawn = flow.message(receipt["ts"])
@@ -84,9 +67,7 @@ async def test_edit_changes_the_update_at_the_vendor_and_the_thread_says_who(
     assert "Investigating the DB" in flow.card()
 
 
-async def test_the_edit_form_shows_the_update_as_last_edited(
-    flow: Flow, phare: FakeProvider, clock: FakeClock
-) -> None:
+async def test_the_edit_form_shows_the_update_as_last_edited(flow: Flow, clock: FakeClock) -> None:
     await flow.publish("First words")
     receipt = await flow.receipt("Phare accepted")
     await flow.edit(receipt)
@@ -100,9 +81,7 @@ async def test_the_edit_form_shows_the_update_as_last_edited(
     assert unchanged == {ids.MESSAGE_BLOCK: UNCHANGED}
 
 
-async def test_an_edit_of_an_older_update_leaves_the_card_on_the_latest(
-    flow: Flow, phare: FakeProvider
-) -> None:
+async def test_an_edit_of_an_older_update_leaves_the_card_on_the_latest(flow: Flow) -> None:
     await flow.publish("Old words")
     old_receipt = await flow.receipt("Phare accepted")
     await flow.publish("Newest words", State.MONITORING)
@@ -114,9 +93,7 @@ async def test_an_edit_of_an_older_update_leaves_the_card_on_the_latest(
     assert "Old words, fixed" not in flow.card()
 
 
-async def test_a_retried_form_submission_is_stored_and_sent_once(
-    flow: Flow, phare: FakeProvider
-) -> None:
+async def test_a_retried_form_submission_is_stored_and_sent_once(flow: Flow) -> None:
     await flow.publish("Typo here")
     await flow.edit(await flow.receipt("Phare accepted"))
     view = flow.opened_view()
@@ -126,21 +103,19 @@ async def test_a_retried_form_submission_is_stored_and_sent_once(
     )
     assert (first, again) == ({}, {})
     await flow.deliver()
-    assert [sent.content for _, _, sent in phare.edits] == ["No typo"]
+    assert [sent.content for _, _, sent in flow.phare.edits] == ["No typo"]
     await flow.receipt("edited the Phare update")
     assert len(flow.replies("edited the Phare update")) == 1
 
 
-async def test_delete_clicked_twice_deletes_once_and_strikes_the_receipt(
-    flow: Flow, phare: FakeProvider
-) -> None:
+async def test_delete_clicked_twice_deletes_once_and_strikes_the_receipt(flow: Flow) -> None:
     await flow.publish("Wrong channel, sorry")
     receipt = await flow.receipt("Phare accepted")
     await asyncio.gather(flow.delete(receipt), flow.delete(receipt))
     await flow.deliver()
 
-    [(incident, remote_id)] = phare.deletions
-    assert (incident, phare.stored["42"]) == ("42", [])
+    [(incident, remote_id)] = flow.phare.deletions
+    assert (incident, flow.phare.stored["42"]) == ("42", [])
     await flow.receipt(f"<@{ALLOWED}> deleted the Phare update `{remote_id}`")
     struck = flow.message(receipt["ts"])
     assert buttons(struck) == []
@@ -151,15 +126,13 @@ async def test_delete_clicked_twice_deletes_once_and_strikes_the_receipt(
     assert said[1].startswith(f"Deleting Phare update `{remote_id}`")
     await flow.delete(receipt)
     assert flow.told()[-1] == "This Phare update was deleted; there is nothing left to change."
-    assert len(phare.deletions) == 1
+    assert len(flow.phare.deletions) == 1
 
 
-async def test_a_vendor_refusing_the_deletion_is_shown_in_its_words(
-    flow: Flow, checkly: FakeProvider
-) -> None:
+async def test_a_vendor_refusing_the_deletion_is_shown_in_its_words(flow: Flow) -> None:
     await flow.publish("Only update", targets=(CHECKLY,))
     receipt = await flow.receipt("Checkly accepted")
-    checkly.script.append(Refused(400, LAST_UPDATE))
+    flow.checkly.script.append(Refused(400, LAST_UPDATE))
     await flow.delete(receipt)
     await flow.deliver()
 
@@ -168,39 +141,39 @@ async def test_a_vendor_refusing_the_deletion_is_shown_in_its_words(
     assert "Not retried: the update is still published at Checkly." in shown(refusal)
     assert f"The deletion by <@{ALLOWED}>" in shown(refusal)
     assert buttons(flow.message(receipt["ts"])) == CHANGE_BUTTONS
-    assert len(checkly.stored[CHECKLY.incident_id]) == 1
+    assert len(flow.checkly.stored[CHECKLY.incident_id]) == 1
     await flow.delete(receipt)  # asked again once it could work: a new deletion is stored
     await flow.deliver()
-    assert len(checkly.deletions) == 2
+    assert len(flow.checkly.deletions) == 2
     await flow.receipt("deleted the Checkly update")
 
 
-async def test_people_not_allowed_are_told_privately_and_nothing_changes(
-    flow: Flow, phare: FakeProvider
-) -> None:
+async def test_people_not_allowed_are_told_privately_and_nothing_changes(flow: Flow) -> None:
     await flow.publish("DB is down")
     receipt = await flow.receipt("Phare accepted")
     await flow.delete(receipt, user=OUTSIDER)
     await flow.edit(receipt, user=OUTSIDER)
     await flow.deliver()
-    assert flow.told(OUTSIDER) == [
-        "You are not on the list of people allowed to publish status updates with this bot."
-    ] * 2
+    assert (
+        flow.told(OUTSIDER)
+        == ["You are not on the list of people allowed to publish status updates with this bot."]
+        * 2
+    )
     assert flow.slack.calls("views.open") == []
-    assert (phare.edits, phare.deletions) == ([], [])
+    assert (flow.phare.edits, flow.phare.deletions) == ([], [])
     await flow.edit(receipt)
     errors = await flow.submit(flow.opened_view(), {"message_input": "x"}, user=OUTSIDER)
     assert "not on the list" in errors[ids.MESSAGE_BLOCK]
     await flow.deliver()
-    assert phare.edits == []
+    assert flow.phare.edits == []
 
 
 async def test_an_edit_retried_after_a_passing_failure_is_reported_like_an_update(
-    flow: Flow, phare: FakeProvider, clock: FakeClock
+    flow: Flow, clock: FakeClock
 ) -> None:
     await flow.publish("Slow vendor")
     receipt = await flow.receipt("Phare accepted")
-    phare.script.append(Retry("Phare answered 503 Service Unavailable", status=503))
+    flow.phare.script.append(Retry("Phare answered 503 Service Unavailable", status=503))
     await flow.edit(receipt)
     assert await flow.submit(flow.opened_view(), {"message_input": "Slow vendor, fixed"}) == {}
     await flow.deliver()
@@ -211,11 +184,11 @@ async def test_an_edit_retried_after_a_passing_failure_is_reported_like_an_updat
     clock.advance(120)
     await flow.deliver()
     await flow.receipt("edited the Phare update")
-    assert len(phare.edits) == 2
+    assert len(flow.phare.edits) == 2
 
 
 async def test_a_receipt_that_cannot_be_redrawn_is_logged_and_the_reply_goes_out(
-    flow: Flow, phare: FakeProvider, caplog: pytest.LogCaptureFixture
+    flow: Flow, caplog: pytest.LogCaptureFixture
 ) -> None:
     await flow.publish("Gone soon")
     receipt = await flow.receipt("Phare accepted")
@@ -228,9 +201,7 @@ async def test_a_receipt_that_cannot_be_redrawn_is_logged_and_the_reply_goes_out
     assert buttons(flow.message(receipt["ts"])) == CHANGE_BUTTONS
 
 
-async def test_receipts_of_edits_and_deletions_offer_no_buttons(
-    flow: Flow, phare: FakeProvider, repo: Repo
-) -> None:
+async def test_receipts_of_edits_and_deletions_offer_no_buttons(flow: Flow, repo: Repo) -> None:
     stored = await flow.publish("Resolved now", State.RESOLVED)
     await flow.receipt("Phare accepted")
     reports = await repo.deliveries_of(stored.id)
