@@ -6,7 +6,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import DeliveryStatus, Refused
-from bot.domain.operations import Operation
+from bot.domain.operations import Operation, Subject
 from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.slack.blocks import SlackMessage, person, safe
 from bot.slack.ports import PublishedUpdates
@@ -46,7 +46,7 @@ class ChangeReports:
             logger.warning("%s delivery %s names no update", report.operation, report.delivery_id)
             return None
         if report.status is DeliveryStatus.ACCEPTED:
-            return await self._accepted(channel, report, thread_ts)
+            return await self._accepted(channel, report, subject, thread_ts)
         if report.status is DeliveryStatus.REFUSED and isinstance(report.outcome, Refused):
             refusal = change_refused(report.target, report.operation, report.outcome, change.author)
             await self._post(channel, refusal, thread_ts)
@@ -55,15 +55,12 @@ class ChangeReports:
         return None
 
     async def _accepted(
-        self, channel: str, report: DeliveryReport, thread_ts: str | None
+        self, channel: str, report: DeliveryReport, subject: Subject, thread_ts: str | None
     ) -> StoredUpdate | None:
         """The receipt redrawn (when still known), then a reply saying who changed what."""
         change = report.update.submission
-        subject = change.subject
-        assert subject is not None
-        found = None if self._published is None else await self._published.published(
-            subject.delivery_id
-        )
+        published = self._published
+        found = None if published is None else await published.published(subject.delivery_id)
         edit = report.operation is Operation.EDIT
         if found is not None and subject.receipt_ts is not None:
             if edit:
