@@ -35,6 +35,7 @@ class EditForm:
 
     update: Update
     delivery_id: int
+    receipt_ts: str | None = None
 
 
 def edit_view(
@@ -45,9 +46,11 @@ def edit_view(
     delivery_id: int,
     seal: FormSeal,
     provider_update_id: str | None = None,
+    receipt_ts: str | None = None,
 ) -> dict[str, Any]:
     """The update form pre-filled with the update's state and text, offering the states the
-    target takes and no incident field; its delivery and target sealed in private_metadata."""
+    target takes and no incident field; its delivery, target and receipt message sealed in
+    private_metadata."""
     form = Form(None, state, content)
     blocks: list[Block] = [
         _about(target, provider_update_id),
@@ -56,7 +59,8 @@ def edit_view(
     ]
     if len(content) > MESSAGE_MAX:
         blocks.append(_cut_note(len(content)))
-    sealed = seal.seal({"kind": EDIT_KIND, "delivery_id": delivery_id, "target": str(target)})
+    context = {"kind": EDIT_KIND, "delivery_id": delivery_id, "target": str(target)}
+    sealed = seal.seal(context | ({"receipt_ts": receipt_ts} if receipt_ts else {}))
     return modal_view(ids.EDIT_CALLBACK_ID, "Edit update", blocks, submit="Save", sealed=sealed)
 
 
@@ -89,7 +93,7 @@ def read_edit_submission(
     sealed = _sealed(view, seal)
     if sealed is None:
         return {message_block_id: UNVERIFIED}
-    delivery_id, target = sealed
+    delivery_id, target, receipt_ts = sealed
     state = selected_state(values)
     update = Update(state or states_of(target)[0], content)
     blocks = {Field.STATE: ids.STATE_BLOCK, Field.CONTENT: message_block_id}
@@ -100,19 +104,22 @@ def read_edit_submission(
         errors.setdefault(blocks.get(error.field, message_block_id), []).append(error.message)
     if errors:
         return {block: joined_errors(messages) for block, messages in errors.items()}
-    return EditForm(update, delivery_id)
+    return EditForm(update, delivery_id, receipt_ts)
 
 
-def _sealed(view: Mapping[str, Any], seal: FormSeal) -> tuple[int, Target] | None:
-    """The delivery id and target the form was opened for, if the seal holds."""
+def _sealed(view: Mapping[str, Any], seal: FormSeal) -> tuple[int, Target, str | None] | None:
+    """The delivery id, target and receipt message the form was opened for, if the seal
+    holds."""
     context = sealed_context(view, seal, EDIT_KIND)
     if context is None:
         return None
     delivery_id, written = context.get("delivery_id"), context.get("target")
     if not isinstance(delivery_id, int) or delivery_id <= 0 or not isinstance(written, str):
         return None
+    receipt_ts = context.get("receipt_ts")
     prefix, _, incident_id = written.partition(":")
     try:
-        return delivery_id, parse_target_text(ProviderName(prefix), incident_id)
+        target = parse_target_text(ProviderName(prefix), incident_id)
+        return delivery_id, target, receipt_ts if isinstance(receipt_ts, str) else None
     except ValueError:  # not a provider's name, or an InvalidId
         return None

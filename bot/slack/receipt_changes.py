@@ -93,3 +93,28 @@ def _named(report: DeliveryReport) -> str:
     """`Phare update 9 on Phare incident `42``, safe for mrkdwn."""
     update_id = safe(accepted_update_id(report) or "?", 100)
     return f"{report.target.provider.label} update {update_id} on {target_label(report.target)}"
+
+
+def edit_note(target: Target, remote_id: str, edit: Update, editor: str | None) -> SlackMessage:
+    """A thread reply: who edited which vendor update, and what it says now."""
+    vendor = target.provider.label
+    head = (
+        f":pencil2: {person(editor)} edited the {vendor} update `{safe(remote_id, 100)}` "
+        f"on {target_label(target)}: now {state_title(edit.state)}"
+    )
+    blocks = [section(f"{head}\n{quote(edit.content, _QUOTE_LIMIT)}")]
+    text = (
+        f"{person(editor)} edited the {vendor} update: {edit.state.value} — "
+        f"{safe(edit.content, 300)}"
+    )
+    return SlackMessage(fallback(text), blocks)
+
+
+def deletion_note(target: Target, remote_id: str, deleter: str | None) -> SlackMessage:
+    """A thread reply: who deleted which vendor update."""
+    vendor = target.provider.label
+    text = (
+        f":wastebasket: {person(deleter)} deleted the {vendor} update "
+        f"`{safe(remote_id, 100)}` from {target_label(target)}."
+    )
+    return SlackMessage(fallback(text), [section(text)])

@@ -4,6 +4,7 @@ import math
 
 from bot.domain.explain import explain
 from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Target, Unclear
+from bot.domain.operations import Operation
 from bot.domain.records import DeliveryReport
 from bot.domain.states import ProviderName
 from bot.domain.text import shorten
@@ -40,17 +41,17 @@ def target_label(target: Target) -> str:
 def receipt(report: DeliveryReport, *, follow_up: str | None = None) -> SlackMessage:
     """What one provider made of one update, as a thread reply.
 
-    A refused or failed delivery gets Retry and Edit & resend buttons, an accepted one Edit
-    and Delete; once one was used, `follow_up` (safe mrkdwn, e.g. who resent it) takes the
-    buttons' place.
+    A refused or failed delivery of an update gets Retry and Edit & resend buttons, an
+    accepted one Edit and Delete (an opening, recovery, edit or deletion gets none); once one
+    was used, `follow_up` (safe mrkdwn, e.g. who resent it) takes the buttons' place.
     """
     icon, body = status_body(report)
     blocks: list[Block] = [section(f"{icon} {body}"), where_line(report)]
     if follow_up is not None:
         blocks.append(context(follow_up))
-    elif report.status in RESENDABLE:
+    elif report.operation is Operation.PUBLISH and report.status in RESENDABLE:
         blocks.append(resend_buttons(report.delivery_id))
-    elif report.status is DeliveryStatus.ACCEPTED:
+    elif report.operation is Operation.PUBLISH and report.status is DeliveryStatus.ACCEPTED:
         blocks.append(change_buttons(report))
     first_line = body.split("\n", 1)[0]
     return SlackMessage(fallback(f"{report.target.provider.label}: {first_line}"), blocks)
