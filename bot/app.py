@@ -212,9 +212,10 @@ def _notifier(settings: Settings, client: "AsyncWebClient", repo: Repo) -> Notif
     """Slack's notifier, arming each announced update's reminder when reminders are on."""
     from bot.slack.notifier import SlackNotifier
     from bot.slack.reminders import ArmingNotifier
+    from bot.store.published import PublishedQueries
     from bot.store.reminders import ReminderQueries
 
-    slack = SlackNotifier(client, repo)
+    slack = SlackNotifier(client, repo, PublishedQueries(repo.engine, repo.clock))
     if settings.reminder_minutes <= 0:
         return slack
     reminders = ReminderQueries(repo.engine, repo.clock)
@@ -238,12 +239,14 @@ def _slack_app(
 ) -> SlackApp:
     """The Bolt and web apps around the core and a Web API client."""
     from bot.slack.app import build_bolt_app
+    from bot.slack.changes import register_change_buttons
     from bot.slack.modal_refresh import register_form_refresh
     from bot.slack.ports import Publisher, SlackDeps, SlackOptions
     from bot.slack.reactions import register_reactions
     from bot.slack.reminder_buttons import register_reminder_buttons
     from bot.slack.resend import register_resend_buttons
     from bot.store.lookups import DeliveryLookup
+    from bot.store.published import PublishedQueries
     from bot.store.reminders import ReminderQueries
     from bot.web import build_web_app
     from bot.worker_child import WakingPublisher
@@ -274,6 +277,10 @@ def _slack_app(
             functools.partial(
                 register_resend_buttons,
                 deliveries=DeliveryLookup(core.repo.engine, core.repo.clock),
+            ),
+            functools.partial(
+                register_change_buttons,
+                published=PublishedQueries(core.repo.engine, core.repo.clock),
             ),
             functools.partial(
                 register_reminder_buttons,

@@ -8,17 +8,21 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.domain.models import Submission
 from bot.domain.records import StoredUpdate
 from bot.slack.ports import Publisher
 
+if TYPE_CHECKING:
+    from bot.delivery.engine import DeliveryEngine
+
 log = logging.getLogger(__name__)
 
 RESTART_PAUSE_SECONDS = 1.0
 STOP_TIMEOUT_SECONDS = 15.0
+ORPHAN_STOP_SECONDS = 3.0
 CHILD_COMMAND = ("-m", "bot", "worker", "--with-parent")
 
 
@@ -120,7 +124,22 @@ async def work_for_parent(settings: Settings) -> None:
         await _first(stop.wait(), orphaned.wait())
         if orphaned.is_set():
             log.warning("serve is gone; the worker stops now")
-            await core.engine.stop(grace_seconds=0.0)
+            await _stop_at_once(core.engine)
+
+
+async def _stop_at_once(engine: "DeliveryEngine") -> None:
+    """Give claims back and leave; should that hang (a cancelled send that will not end),
+    leave anyway: what it held lapses and is checked with the vendor before it is resent."""
+    try:
+        async with asyncio.timeout(ORPHAN_STOP_SECONDS):
+            await engine.stop(grace_seconds=0.0)
+    except TimeoutError:
+        log.warning(
+            "could not give deliveries back within %.0f s; leaving them to lapse",
+            ORPHAN_STOP_SECONDS,
+        )
+        logging.shutdown()
+        os._exit(1)
 
 
 def _on_stdin(fd: int, orphaned: asyncio.Event) -> None:

@@ -20,10 +20,11 @@ def _shown(text: str) -> str:
     return repr(text[:80])
 
 
-def parse_phare_id(text: str) -> str:
-    """A Phare incident id: a positive integer in ASCII digits, no sign, no separators."""
+def parse_phare_id(text: str, what: str = "incident") -> str:
+    """A Phare id (of an incident, or `what`): a positive integer in ASCII digits, no sign,
+    no separators."""
     if _PHARE_ID.fullmatch(text) is None or int(text) > _INT64_MAX:
-        raise InvalidId(f"Phare incident id {_shown(text)} is not a positive whole number")
+        raise InvalidId(f"Phare {what} id {_shown(text)} is not a positive whole number")
     return text
 
 

@@ -99,3 +99,27 @@ class Backlog:
 
     pending: int
     oldest_due_age_seconds: float
+
+
+@dataclass(frozen=True)
+class PublishedUpdate:
+    """An update a vendor accepted (its delivery), its words as last edited, and where the
+    latest deletion asked of it stands (None: never asked)."""
+
+    delivery: DeliveryReport
+    words: Update
+    deletion: DeliveryStatus | None = None
+    deletion_update_id: int | None = None
+
+    @property
+    def deleted_or_deleting(self) -> bool:
+        """Whether a deletion was accepted or is still under way."""
+        return self.deletion is not None and self.deletion not in _DELETION_OVER
+
+    @property
+    def words_changed(self) -> bool:
+        """Whether an edit was accepted since it was published."""
+        return self.words != self.delivery.update.submission.update
+
+
+_DELETION_OVER = frozenset({DeliveryStatus.REFUSED, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED})

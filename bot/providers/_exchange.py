@@ -60,14 +60,25 @@ async def exchange(
 
 
 async def create(
-    http: httpx.AsyncClient, vendor: Vendor, request: PreparedRequest, incident_id: str
+    http: httpx.AsyncClient,
+    vendor: Vendor,
+    request: PreparedRequest,
+    incident_id: str,
+    *,
+    missing: str | None = None,
 ) -> httpx.Response | Refused | Retry | Unclear:
-    """Send a prepared create request: the 2xx answer, or the failure as an outcome."""
+    """Send a prepared request that changes something: the 2xx answer, or the failure as an
+    outcome (`missing` names what a 404 did not find; the incident unless said)."""
     answer = await exchange(
-        http, vendor, request.method, request.url, headers=request.headers, json=request.json
+        http,
+        vendor,
+        request.method,
+        request.url,
+        headers=request.headers,
+        json=request.json or None,
     )
     if isinstance(answer, httpx.Response) and not answer.is_success:
-        return failure_outcome(vendor, answer, incident_id)
+        return failure_outcome(vendor, answer, incident_id, missing=missing)
     return answer
 
 
@@ -87,9 +98,10 @@ def _cause(error: Exception) -> str:
 
 
 def failure_outcome(
-    vendor: Vendor, response: httpx.Response, incident_id: str
+    vendor: Vendor, response: httpx.Response, incident_id: str, *, missing: str | None = None
 ) -> Refused | Retry | Unclear:
-    """The outcome of a non-2xx answer, in the vendor's own words where it gave any."""
+    """The outcome of a non-2xx answer, in the vendor's own words where it gave any; a 404
+    names `missing` as not found (by default, the incident)."""
     status = response.status_code
     said = vendor.scrub(vendor_message(response))
     label = vendor.name.label
@@ -105,7 +117,7 @@ def failure_outcome(
         plain = f"the {vendor.credential_noun} was refused; check {vendor.credential_variable}"
         return Refused(status, _with_words(plain, said))
     if status == 404:
-        plain = f"incident {incident_id} was not found at {label}"
+        plain = f"{missing or f'incident {incident_id}'} was not found at {label}"
         return Refused(status, _with_words(plain, said))
     if status == 403:
         return Refused(status, said or f"{label} forbids this action for these credentials")

@@ -18,10 +18,17 @@ class PageTrail:
     """
 
     def __init__(
-        self, first: httpx.URL, *, label: str, max_pages: int, keep: Mapping[str, str]
+        self,
+        first: httpx.URL,
+        *,
+        label: str,
+        max_pages: int,
+        keep: Mapping[str, str],
+        noun: str = "updates",
     ) -> None:
         self._first = first
         self._label = label
+        self._noun = noun
         self._max_pages = max_pages
         self._keep = dict(keep)
         self._read = {_page_key(first)}
@@ -46,7 +53,7 @@ class PageTrail:
             return self._refuse("leads back to a page already read")
         if len(self._read) >= self._max_pages:
             return Retry(
-                f"{self._label} listed more than {self._max_pages} pages of updates; "
+                f"{self._label} listed more than {self._max_pages} pages of {self._noun}; "
                 "stopped reading there"
             )
         self._read.add(key)
@@ -54,7 +61,7 @@ class PageTrail:
 
     def _refuse(self, why: str) -> Retry:
         """A listing that cannot go on: retried later, since reading changed nothing."""
-        return Retry(f"{self._label}'s link to the next page of updates {why}")
+        return Retry(f"{self._label}'s link to the next page of {self._noun} {why}")
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:

@@ -2,12 +2,13 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 import httpx
 
 from bot.domain.models import Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
-from bot.domain.operations import Component, RemoteIncident
+from bot.domain.operations import Component, Opening, RemoteIncident
 from bot.domain.states import ProviderName
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=10.0, pool=5.0)
@@ -25,10 +26,13 @@ class PreparedRequest:
 
 
 ListResult = Sequence[RemoteUpdate] | Refused | Retry | Unclear
+IncidentsResult = Sequence[RemoteIncident] | Refused | Retry | Unclear
+ComponentsResult = Sequence[Component] | Refused | Retry | Unclear
 
 
 class Provider(Protocol):
-    """A status-page provider: builds, sends and lists incident updates."""
+    """A status-page provider: opens and recovers incidents, and publishes, edits, deletes
+    and lists their updates."""
 
     @property
     def name(self) -> ProviderName:
@@ -47,6 +51,30 @@ class Provider(Protocol):
         """Every update of the incident (all pages), or the failure that prevented it."""
         ...
 
+    def prepare_open(self, opening: Opening, where: str) -> PreparedRequest:
+        """The exact request `open_incident` would make, with the token masked (for --dry-run)."""
+        ...
 
-IncidentsResult = Sequence[RemoteIncident] | Refused | Retry | Unclear
-ComponentsResult = Sequence[Component] | Refused | Retry | Unclear
+    async def open_incident(self, opening: Opening, where: str) -> Outcome:
+        """Open the incident; Accepted carries its id as a target writes it."""
+        ...
+
+    async def list_incidents(self, where: str, since: datetime) -> IncidentsResult:
+        """The incidents created at or after `since` (to reconcile an unclear opening)."""
+        ...
+
+    async def recover(self, incident_id: str) -> Outcome:
+        """Mark the incident recovered; one already recovered is accepted too."""
+        ...
+
+    async def edit_update(self, incident_id: str, update_id: str, update: Update) -> Outcome:
+        """Change a published update in place; Accepted carries the update id."""
+        ...
+
+    async def delete_update(self, incident_id: str, update_id: str) -> Outcome:
+        """Delete a published update; Accepted carries the update id."""
+        ...
+
+    async def list_components(self, where: str) -> ComponentsResult:
+        """The components an incident opened at `where` may affect."""
+        ...

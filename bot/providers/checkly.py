@@ -1,4 +1,4 @@
-"""ChecklyClient: create and list incident updates at Checkly, on dashboards and status pages."""
+"""ChecklyClient: incidents and their updates at Checkly, on dashboards and status pages."""
 
 import uuid
 from datetime import UTC, datetime
@@ -9,8 +9,10 @@ import httpx
 from bot.config import ChecklySettings
 from bot.domain.ids import InvalidId, parse_checkly_id
 from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
+from bot.domain.operations import Opening
 from bot.domain.states import ProviderName, UnsupportedState, vendor_state
-from bot.providers import checkly_pages
+from bot.providers import checkly_edits, checkly_lists, checkly_open, checkly_pages
+from bot.providers._checkly_http import ChecklyLine
 from bot.providers._checkly_items import id_of, remote_update
 from bot.providers._exchange import (
     Vendor,
@@ -22,7 +24,7 @@ from bot.providers._exchange import (
     unreadable,
 )
 from bot.providers._responses import json_body, parse_timestamp
-from bot.providers.base import ListResult, PreparedRequest
+from bot.providers.base import ComponentsResult, IncidentsResult, ListResult, PreparedRequest
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
@@ -36,6 +38,7 @@ class ChecklyClient:
         self._settings = settings
         key = settings.api_key.get_secret_value()
         self._vendor = Vendor(ProviderName.CHECKLY, "CHECKLY_API_KEY", "API key", key)
+        self._line = ChecklyLine(http, self._vendor, settings.api_url, settings.account_id)
 
     @property
     def name(self) -> ProviderName:
@@ -124,12 +127,39 @@ class ChecklyClient:
 
     def _headers(self, *, masked: bool) -> dict[str, str]:
         """Bearer key and the account header."""
-        key = "***" if masked else self._vendor.secret
-        return {
-            "Authorization": f"Bearer {key}",
-            "x-checkly-account": self._settings.account_id,
-            "Accept": "application/json",
-        }
+        return self._line.headers(masked=masked)
+
+    def prepare_open(self, opening: Opening, where: str) -> PreparedRequest:
+        """The request that opens the incident on status page `where`, key masked; raises
+        InvalidId or ValueError. An unknown impact marks the chosen components
+        DEGRADED_PERFORMANCE, the least alarming impacted status Checkly documents."""
+        return checkly_open.open_request(self._line, opening, where, masked=True)
+
+    async def open_incident(self, opening: Opening, where: str) -> Outcome:
+        """Open the incident on status page `where`; Accepted carries `<page>/<incident>`."""
+        return await checkly_open.open_incident(self._line, opening, where)
+
+    async def list_incidents(self, where: str, since: datetime) -> IncidentsResult:
+        """The incidents of status page `where` created at or after `since`."""
+        return await checkly_lists.list_incidents(self._line, where, since)
+
+    async def recover(self, incident_id: str) -> Outcome:
+        """Nothing to send: Checkly has no recovery of its own."""
+        return Refused(None, "Checkly closes an incident with its RESOLVED update")
+
+    async def edit_update(self, incident_id: str, update_id: str, update: Update) -> Outcome:
+        """Change a published update in place (PUT); Accepted carries its id."""
+        return await checkly_edits.edit_update(
+            self._line, self.list_updates, incident_id, update_id, update
+        )
+
+    async def delete_update(self, incident_id: str, update_id: str) -> Outcome:
+        """Delete a published update; Checkly's refusal comes back in its own words."""
+        return await checkly_edits.delete_update(self._line, incident_id, update_id)
+
+    async def list_components(self, where: str) -> ComponentsResult:
+        """Every component of status page `where`, in display order."""
+        return await checkly_lists.list_components(self._line, where)
 
 
 def _created_id(body: object, status: str, description: str) -> str | None:

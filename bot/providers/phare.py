@@ -1,48 +1,40 @@
-"""PhareClient: create and list incident updates at Phare (phare.io)."""
+"""PhareClient: open and recover incidents at Phare (phare.io), publish, edit and delete their
+updates, and list both."""
 
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from bot.config import PhareSettings
-from bot.domain.ids import InvalidId, parse_phare_id
-from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
-from bot.domain.states import ProviderName, UnsupportedState, state_from_vendor, vendor_state
-from bot.providers._exchange import (
-    Vendor,
-    check_access,
-    create,
-    exchange,
-    failure_outcome,
-    for_reading,
-    unreadable,
-)
-from bot.providers._pages import PageTrail
-from bot.providers._responses import json_body, parse_timestamp
-from bot.providers.base import ListResult, PreparedRequest
+from bot.domain.ids import InvalidId
+from bot.domain.models import Accepted, Outcome, Refused, Retry, Unclear, Update
+from bot.domain.operations import Opening
+from bot.domain.states import ProviderName, UnsupportedState
+from bot.providers._exchange import Vendor, check_access, create, exchange, unreadable
+from bot.providers._phare_items import id_text, remote_incident, remote_update
+from bot.providers._phare_pages import FIRST_PAGE, Lister
+from bot.providers._phare_requests import PhareUrls, opening_body, update_body
+from bot.providers._responses import json_body
+from bot.providers.base import ComponentsResult, IncidentsResult, ListResult, PreparedRequest
 
-PER_PAGE = 100
-MAX_PAGES = 50
-_FIRST_PAGE = {"page": "1", "per_page": str(PER_PAGE)}
-_KEEP_PARAMS = {"per_page": str(PER_PAGE)}
+NO_COMPONENTS = "Phare incidents have no components"
 
 
-@dataclass(frozen=True)
-class _Page:
-    """What the listing needs from one page: its updates and the link to the next page."""
-
-    updates: list[RemoteUpdate]
-    next_link: str | None
+Failure = Refused | Retry | Unclear
 
 
 class PhareClient:
-    """Phare's `/uptime/incidents/{id}/updates`, spoken through one shared AsyncClient."""
+    """Phare's `/uptime/incidents` endpoints, spoken through one shared AsyncClient.
+
+    Phare's project comes from the headers, so its `where` is always "" (anything else is
+    refused as a caller's mistake).
+    """
 
     def __init__(self, http: httpx.AsyncClient, settings: PhareSettings) -> None:
         self._http = http
         self._settings = settings
+        self._urls = PhareUrls(settings.api_url)
         token = settings.api_token.get_secret_value()
         self._vendor = Vendor(ProviderName.PHARE, "PHARE_API_TOKEN", "API token", token)
 
@@ -53,81 +45,158 @@ class PhareClient:
 
     def prepare(self, update: Update, incident_id: str) -> PreparedRequest:
         """The create request, token masked; raises InvalidId or UnsupportedState."""
-        return self._create_request(update, incident_id, masked=True)
+        url = self._urls.updates(incident_id)
+        return PreparedRequest("POST", url, self._headers(masked=True), update_body(update))
 
     async def send(self, update: Update, incident_id: str) -> Outcome:
         """Create the update; every failure comes back as an outcome."""
         try:
-            request = self._create_request(update, incident_id, masked=False)
+            url, body = self._urls.updates(incident_id), update_body(update)
         except (InvalidId, UnsupportedState, ValueError) as error:
             return Refused(None, str(error))
-        answer = await create(self._http, self._vendor, request, incident_id)
-        if not isinstance(answer, httpx.Response):
-            return answer
-        body = json_body(answer)
-        update_id = _id_text(body.get("id")) if isinstance(body, dict) else None
-        if update_id is None:
-            return unreadable(self._vendor, answer, "the created update")
-        return Accepted(update_id)
+        return await self._create(url, body, incident_id, "update")
 
     async def list_updates(self, incident_id: str) -> ListResult:
         """Every update of the incident, in Phare's order, following `links.next` to the end."""
         try:
-            first = httpx.URL(self._updates_url(incident_id), params=_FIRST_PAGE)
+            first = httpx.URL(self._urls.updates(incident_id), params=FIRST_PAGE)
         except InvalidId as error:
             return Refused(None, str(error))
-        trail = PageTrail(
-            first, label=self._vendor.name.label, max_pages=MAX_PAGES, keep=_KEEP_PARAMS
-        )
-        found: dict[str, RemoteUpdate] = {}
-        url: httpx.URL | None = first
-        while url is not None:
-            page = await self._page(url, incident_id)
-            if not isinstance(page, _Page):
-                return page
-            found.update((u.id, u) for u in page.updates if u.id not in found)
-            step = trail.follow(url, page.next_link)
-            if isinstance(step, Retry):
-                return step
-            url = step
-        return list(found.values())
+        return await self._lister().every_page(first, "updates", remote_update, incident_id)
 
-    async def _page(self, url: httpx.URL, incident_id: str) -> _Page | Refused | Retry | Unclear:
-        """One page of the list, or why it could not be read."""
-        headers = self._headers(masked=False)
-        answer = await exchange(self._http, self._vendor, "GET", str(url), headers=headers)
+    def prepare_open(self, opening: Opening, where: str) -> PreparedRequest:
+        """The create-incident request, token masked; raises ValueError for a `where`."""
+        _check_no_place(where)
+        url = self._urls.incidents()
+        return PreparedRequest("POST", url, self._headers(masked=True), opening_body(opening))
+
+    async def open_incident(self, opening: Opening, where: str) -> Outcome:
+        """Create the incident (`POST /uptime/incidents`); Accepted carries its id ("42")."""
+        try:
+            _check_no_place(where)
+        except ValueError as error:
+            return Refused(None, str(error))
+        url, body = self._urls.incidents(), opening_body(opening)
+        return await self._create(url, body, "-", "incident", missing="the incident list")
+
+    async def list_incidents(self, where: str, since: datetime) -> IncidentsResult:
+        """The incidents created at or after `since`, ids written as targets write them.
+
+        Phare documents no order for this list, so every page is read (up to MAX_PAGES);
+        an incident whose creation time is missing or unreadable cannot be ruled out and is kept.
+        """
+        try:
+            _check_no_place(where)
+            if since.utcoffset() is None:
+                raise ValueError("the time to list incidents from has no time zone")
+        except ValueError as error:
+            return Refused(None, str(error))
+        first = httpx.URL(self._urls.incidents(), params=FIRST_PAGE)
+        listed = await self._lister().every_page(first, "incidents", remote_incident, "-")
+        if not isinstance(listed, list):
+            return listed
+        return [i for i in listed if i.created_at is None or i.created_at >= since]
+
+    async def recover(self, incident_id: str) -> Outcome:
+        """Recover the incident; Accepted carries its id.
+
+        Phare documents 204 for a recovery, and a 422 without saying when; nothing particular
+        for an incident already recovered. So any 2xx is Accepted, and after a 422 the incident
+        is read: already recovered, that is Accepted too; else Phare's refusal stands.
+        """
+        try:
+            url = self._urls.recover(incident_id)
+        except InvalidId as error:
+            return Refused(None, str(error))
+        answer = await self._change("POST", url, incident_id)
+        if isinstance(answer, httpx.Response):
+            return Accepted(incident_id)
+        refused = isinstance(answer, Refused) and answer.status == 422
+        if refused and await self._recovered(incident_id):
+            return Accepted(incident_id)
+        return answer
+
+    async def edit_update(self, incident_id: str, update_id: str, update: Update) -> Outcome:
+        """Change the update in place (state, content, publish time); Accepted carries its id."""
+        try:
+            url, body = self._urls.update(incident_id, update_id), update_body(update)
+        except (InvalidId, UnsupportedState, ValueError) as error:
+            return Refused(None, str(error))
+        missing = f"update {update_id} of incident {incident_id}"
+        answer = await self._change("POST", url, incident_id, body=body, missing=missing)
         if not isinstance(answer, httpx.Response):
-            return for_reading(answer)
-        if not answer.is_success:
-            return failure_outcome(self._vendor, answer, incident_id)
-        page = _read_page(json_body(answer))
-        if page is None:
-            where = url.params.get("page", "?")
-            return unreadable(self._vendor, answer, f"page {where} of the updates")
-        return page
+            return answer
+        if not _is_update(json_body(answer), update_id):
+            return unreadable(self._vendor, answer, "the changed update")
+        return Accepted(update_id)
+
+    async def delete_update(self, incident_id: str, update_id: str) -> Outcome:
+        """Delete the update; Accepted (its id) on Phare's documented 204, Unclear on another
+        2xx (what it did cannot be told)."""
+        try:
+            url = self._urls.update(incident_id, update_id)
+        except InvalidId as error:
+            return Refused(None, str(error))
+        missing = f"update {update_id} of incident {incident_id}"
+        answer = await self._change("DELETE", url, incident_id, missing=missing)
+        if not isinstance(answer, httpx.Response):
+            return answer
+        if answer.status_code != 204:
+            return unreadable(self._vendor, answer, "its answer to the deletion")
+        return Accepted(update_id)
+
+    async def list_components(self, where: str) -> ComponentsResult:
+        """None to list: Phare's incidents name monitors, not status-page components."""
+        return Refused(None, NO_COMPONENTS)
 
     async def check_credentials(self) -> Refused | Retry | Unclear | None:
         """List one incident: None when the token (and project header) are accepted."""
-        url = f"{self._settings.api_url.rstrip('/')}/uptime/incidents?per_page=1"
+        url = f"{self._urls.incidents()}?per_page=1"
         return await check_access(self._http, self._vendor, url, self._headers(masked=False))
 
-    def _create_request(self, update: Update, incident_id: str, *, masked: bool) -> PreparedRequest:
-        """The POST that creates an update, with the id parsed and the state in Phare's words."""
-        url = self._updates_url(incident_id)
-        body: dict[str, Any] = {
-            "state": vendor_state(ProviderName.PHARE, update.state),
-            "content": update.content,
-        }
-        if update.published_at is not None:
-            if update.published_at.utcoffset() is None:
-                raise ValueError("the publish time has no time zone")
-            body["published_at"] = update.published_at.isoformat()
-        return PreparedRequest("POST", url, self._headers(masked=masked), body)
+    async def _create(
+        self,
+        url: str,
+        body: dict[str, Any],
+        incident_id: str,
+        what: str,
+        missing: str | None = None,
+    ) -> Outcome:
+        """POST a creation: Accepted with the new id Phare answers, else why not."""
+        answer = await self._change("POST", url, incident_id, body=body, missing=missing)
+        if not isinstance(answer, httpx.Response):
+            return answer
+        created = json_body(answer)
+        new_id = id_text(created.get("id")) if isinstance(created, dict) else None
+        if new_id is None:
+            return unreadable(self._vendor, answer, f"the created {what}")
+        return Accepted(new_id)
 
-    def _updates_url(self, incident_id: str) -> str:
-        """The incident's updates URL; the id is parsed and quoted, never pasted."""
-        segment = quote(parse_phare_id(incident_id), safe="")
-        return f"{self._settings.api_url.rstrip('/')}/uptime/incidents/{segment}/updates"
+    async def _change(
+        self,
+        method: str,
+        url: str,
+        incident_id: str,
+        *,
+        body: dict[str, Any] | None = None,
+        missing: str | None = None,
+    ) -> httpx.Response | Failure:
+        """A request that changes something: the 2xx answer, or the failure as an outcome."""
+        request = PreparedRequest(method, url, self._headers(masked=False), body or {})
+        return await create(self._http, self._vendor, request, incident_id, missing=missing)
+
+    async def _recovered(self, incident_id: str) -> bool:
+        """Whether Phare shows the incident as recovered (False when that cannot be read)."""
+        url, headers = self._urls.incident(incident_id), self._headers(masked=False)
+        answer = await exchange(self._http, self._vendor, "GET", url, headers=headers)
+        if not isinstance(answer, httpx.Response) or not answer.is_success:
+            return False
+        shown = json_body(answer)
+        return isinstance(shown, dict) and shown.get("status") == "recovered"
+
+    def _lister(self) -> Lister:
+        """The list reader, with the real headers."""
+        return Lister(self._http, self._vendor, self._headers(masked=False))
 
     def _headers(self, *, masked: bool) -> dict[str, str]:
         """Bearer token and the optional project headers."""
@@ -140,42 +209,16 @@ class PhareClient:
         return headers
 
 
-def _read_page(body: object) -> _Page | None:
-    """One page as documented (`data`, and `links.next` a URL or null); None if unreadable.
-
-    Nothing else of the page is needed: `meta` and the other links are not read.
-    """
-    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-        return None
-    links = body.get("links")
-    if not isinstance(links, dict) or "next" not in links:
-        return None
-    next_link = links["next"]
-    if next_link is not None and not isinstance(next_link, str):
-        return None
-    updates = [_remote(item) for item in body["data"]]
-    if any(u is None for u in updates):
-        return None
-    return _Page([u for u in updates if u is not None], next_link)
+def _check_no_place(where: str) -> None:
+    """Phare's project comes from the headers: any `where` is a mistake (ValueError)."""
+    if where:
+        raise ValueError(f"Phare opens incidents in the project of its headers, not {where[:80]!r}")
 
 
-def _remote(item: object) -> RemoteUpdate | None:
-    """One listed update; None when it lacks what matching needs: an id, a state, the content.
-
-    A state word Phare did not document yet is kept as None: such an update is not ours.
-    """
-    if not isinstance(item, dict):
-        return None
-    update_id = _id_text(item.get("id"))
-    state_word, content = item.get("state"), item.get("content")
-    if update_id is None or not isinstance(state_word, str) or not isinstance(content, str):
-        return None
-    state = state_from_vendor(ProviderName.PHARE, state_word)
-    return RemoteUpdate(update_id, state, content, parse_timestamp(item.get("created_at")))
-
-
-def _id_text(value: object) -> str | None:
-    """An update id (documented as an integer; a non-empty string is taken too), or None."""
-    if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
-        return None
-    return str(value)
+def _is_update(body: object, update_id: str) -> bool:
+    """Whether an answer reads as the documented update (state and content; its id if any)."""
+    if not isinstance(body, dict):
+        return False
+    if not isinstance(body.get("state"), str) or not isinstance(body.get("content"), str):
+        return False
+    return "id" not in body or id_text(body["id"]) == update_id

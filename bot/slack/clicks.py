@@ -95,16 +95,21 @@ async def open_form(
     notify_default: bool = False,
 ) -> None:
     """Open the update form with the click's trigger; say so privately when Slack refuses."""
+    view = build_view(form, providers_on, FormSeal.of(client), notify_default)
+    await open_view(client, click, view)
+
+
+async def open_view(
+    client: AsyncWebClient, click: Click, view: Mapping[str, Any], name: str = "update form"
+) -> None:
+    """Open a view with the click's trigger; say so privately when Slack refuses."""
     try:
         async with asyncio.timeout(VIEWS_OPEN_TIMEOUT):
-            await client.views_open(
-                trigger_id=click.trigger_id,
-                view=build_view(form, providers_on, FormSeal.of(client), notify_default),
-            )
+            await client.views_open(trigger_id=click.trigger_id, view=dict(view))
     except (SlackApiError, TimeoutError, OSError) as error:
         reason = _code(error) if isinstance(error, SlackApiError) else type(error).__name__
         logger.warning("views.open after a click failed: %s", reason)
-        await tell(client, click, f"The update form could not be opened ({reason}). Try again.")
+        await tell(client, click, f"The {name} could not be opened ({reason}). Try again.")
 
 
 async def edit_message(client: AsyncWebClient, click: Click, kwargs: Mapping[str, Any]) -> None:

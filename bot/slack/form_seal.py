@@ -51,3 +51,10 @@ class FormSeal:
     def _mac(self, body: str) -> str:
         """The hex MAC of a body, shortened (128 bits)."""
         return hmac.new(self._key, body.encode(), hashlib.sha256).hexdigest()[:_MAC_CHARS]
+
+
+def sealed_context(view: Mapping[str, Any], seal: FormSeal, kind: str) -> dict[str, Any] | None:
+    """A view's private_metadata when this bot sealed it for this kind of form; else None."""
+    sealed = view.get("private_metadata")
+    data = seal.open(sealed) if isinstance(sealed, str) else None
+    return data if data is not None and data.get("kind") == kind else None

@@ -1,6 +1,6 @@
 """The update form: what it holds (Form) and its view, opened or redrawn (pure functions)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +41,7 @@ __all__ = [
     "build_view",
     "digest",
     "form_for_update",
+    "modal_view",
     "new_form",
     "parse_submission",
     "shown_providers",
@@ -121,8 +122,8 @@ def build_view(
                 PlainTextObject(text="Goes to the incidents below; clear a field to leave one out.")
             ]
         ),
-        _state_block(form.state),
-        _message_block(form),
+        state_block(form.state),
+        message_block(form),
         preview_block(form.state, form.message, form.targets, providers, form.published_at),
     ]
     blocks.extend(_target_block(p, form.targets.get(p)) for p in providers)
@@ -130,16 +131,33 @@ def build_view(
     if ProviderName.CHECKLY in providers and names_status_page(form.targets):
         checked = form.notify_subscribers
         blocks.append(notify_block(notify_default if checked is None else checked))
+    metadata = {"channel_id": form.channel_id, "inserted": form.inserted, "revision": form.revision}
+    return modal_view(
+        ids.MODAL_CALLBACK_ID,
+        "Incident update",
+        blocks,
+        submit="Publish",
+        sealed=seal.seal(metadata),
+    )
+
+
+def modal_view(
+    callback_id: str,
+    title: str,
+    blocks: Sequence[Block],
+    *,
+    submit: str | None,
+    sealed: str | None,
+) -> dict[str, Any]:
+    """A modal (validated by slack_sdk) with Cancel, or Close when nothing can be submitted."""
     view = View(
         type="modal",
-        callback_id=ids.MODAL_CALLBACK_ID,
-        title=PlainTextObject(text="Incident update"),
-        submit=PlainTextObject(text="Publish"),
-        close=PlainTextObject(text="Cancel"),
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text=submit) if submit is not None else None,
+        close=PlainTextObject(text="Cancel" if submit is not None else "Close"),
         blocks=blocks,
-        private_metadata=seal.seal(
-            {"channel_id": form.channel_id, "inserted": form.inserted, "revision": form.revision}
-        ),
+        private_metadata=sealed,
     )
     return view.to_dict()
 
@@ -149,19 +167,22 @@ def _option(state: State) -> Option:
     return Option(value=state.value, text=PlainTextObject(text=state.value.capitalize()))
 
 
-def _state_block(selected: State) -> InputBlock:
-    """The state select; choosing one redraws the template and the preview."""
+def state_block(
+    selected: State, offered: Sequence[State] = tuple(State), *, redraws: bool = True
+) -> InputBlock:
+    """The state select (none chosen when `selected` is not offered); with `redraws`, choosing
+    one redraws the template and the preview."""
     element = StaticSelectElement(
         action_id=ids.STATE_ACTION,
-        options=[_option(s) for s in State],
-        initial_option=_option(selected),
+        options=[_option(s) for s in offered],
+        initial_option=_option(selected) if selected in offered else None,
     )
     return InputBlock(
-        block_id=ids.STATE_BLOCK, label="State", element=element, dispatch_action=True
+        block_id=ids.STATE_BLOCK, label="State", element=element, dispatch_action=redraws
     )
 
 
-def _message_block(form: Form) -> InputBlock:
+def message_block(form: Form) -> InputBlock:
     """The message, multiline, as long as one Slack field allows."""
     element = PlainTextInputElement(
         action_id=ids.MESSAGE_ACTION,

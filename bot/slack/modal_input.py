@@ -55,7 +55,7 @@ def parse_submission(
     """Read `view.state.values` back; every problem is keyed to the block that shows it.
     A form whose sealed private_metadata does not open is refused whole. Subscribers of a
     status page are notified as its checkbox says, or as `notify_default` when not shown."""
-    values = _values(view)
+    values = view_values(view)
     metadata = _metadata(view, seal)
     if metadata is None:
         return ModalErrors({entered_message(values)[0]: UNVERIFIED})
@@ -80,7 +80,7 @@ def parse_submission(
         for block_id in _blocks_for(error, providers_on, field_blocks):
             errors.setdefault(block_id, []).append(error.message)
     if errors:
-        return ModalErrors({b: _joined(messages) for b, messages in errors.items()})
+        return ModalErrors({b: joined_errors(messages) for b, messages in errors.items()})
     update = with_notify_default(update, targets, notify_default)
     if not any(takes_notify_subscribers(t) for t in targets):
         update = replace(update, notify_subscribers=None)
@@ -92,7 +92,7 @@ def read_form(
 ) -> Form | None:
     """The form as the person left it (nothing validated): to redraw it after a change;
     None when its private_metadata does not open."""
-    values = _values(view)
+    values = view_values(view)
     metadata = _metadata(view, seal)
     if metadata is None:
         return None
@@ -109,13 +109,13 @@ def read_form(
     )
 
 
-def _values(view: Mapping[str, Any]) -> Mapping[str, Any]:
+def view_values(view: Mapping[str, Any]) -> Mapping[str, Any]:
     """`view.state.values`, or nothing."""
     values = (view.get("state") or {}).get("values")
     return values if isinstance(values, Mapping) else {}
 
 
-def _joined(messages: list[str]) -> str:
+def joined_errors(messages: list[str]) -> str:
     """Several problems of one field in one line, within a readable length."""
     text = " ".join(dict.fromkeys(messages))
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
@@ -130,7 +130,7 @@ def _blocks_for(
     return [field_blocks[error.field]]
 
 
-def _entered(values: Mapping[str, Any], block_id: str, action_id: str) -> str | None:
+def entered_text(values: Mapping[str, Any], block_id: str, action_id: str) -> str | None:
     """A text input's value, None when empty or absent."""
     value = values.get(block_id, {}).get(action_id, {}).get("value")
     return value if isinstance(value, str) and value != "" else None
@@ -140,7 +140,7 @@ def entered_message(values: Mapping[str, Any]) -> tuple[str, str]:
     """The message block's current id and its text ("" when empty)."""
     for block_id in values:
         if is_message_block(block_id):
-            return block_id, _entered(values, block_id, ids.MESSAGE_ACTION) or ""
+            return block_id, entered_text(values, block_id, ids.MESSAGE_ACTION) or ""
     return ids.MESSAGE_BLOCK, ""
 
 
@@ -158,7 +158,7 @@ def target_texts(values: Mapping[str, Any]) -> dict[ProviderName, str]:
     """What each target field holds, stripped; fields left empty are absent."""
     texts = {}
     for provider, (block_id, action_id) in TARGET_BLOCKS.items():
-        text = _entered(values, block_id, action_id)
+        text = entered_text(values, block_id, action_id)
         if text is not None and text.strip():
             texts[provider] = text.strip()
     return texts

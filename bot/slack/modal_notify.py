@@ -25,8 +25,11 @@ def names_status_page(target_texts: Mapping[ProviderName, str]) -> bool:
         return False
 
 
-def notify_block(checked: bool) -> InputBlock:
-    """The checkbox, ticked or not."""
+UPDATE_HINT = "Checkly emails the page's subscribers about this update."
+
+
+def notify_block(checked: bool, hint: str = UPDATE_HINT) -> InputBlock:
+    """The checkbox, ticked or not, with a hint saying what ticking it does."""
     element = CheckboxesElement(
         action_id=ids.NOTIFY_ACTION,
         options=[_NOTIFY],
@@ -36,6 +39,6 @@ def notify_block(checked: bool) -> InputBlock:
         block_id=ids.NOTIFY_BLOCK,
         label="Subscribers (Checkly status page)",
         element=element,
-        hint="Checkly emails the page's subscribers about this update.",
+        hint=hint,
         optional=True,
     )

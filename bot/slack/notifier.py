@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import DeliveryStatus
 from bot.domain.records import ChannelStatus, DeliveryReport, StoredUpdate
+from bot.slack.change_reports import CHANGES, ChangeReports
 from bot.slack.messages import SlackMessage, receipt, status_card, update_announcement
 from bot.slack.opening_thread import (
     is_opening,
@@ -17,7 +18,7 @@ from bot.slack.opening_thread import (
     operation_receipt,
     speaks_for,
 )
-from bot.slack.ports import ChannelRepo
+from bot.slack.ports import ChannelRepo, PublishedUpdates
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +34,19 @@ _QUIET = frozenset({DeliveryStatus.IN_FLIGHT})
 class SlackNotifier:
     """A Notifier that keeps one status card per channel and threads everything under it."""
 
-    def __init__(self, client: AsyncWebClient, repo: ChannelRepo) -> None:
+    def __init__(
+        self, client: AsyncWebClient, repo: ChannelRepo, published: PublishedUpdates | None = None
+    ) -> None:
         self._client = client
         self._repo = repo
+        self._changes = ChangeReports(client, published)
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def update_stored(self, update: StoredUpdate) -> None:
         """The first update posts the card; a later one is a thread reply and edits the card."""
         channel = update.submission.channel_id
-        if channel is None:
-            return
+        if channel is None or update.submission.operation in CHANGES:
+            return  # an edit or a deletion is told when its vendor answers
         async with self._lock(channel):
             await self._unless_channel_gone(channel, self._announce(channel, update))
 
@@ -52,7 +56,10 @@ class SlackNotifier:
         if channel is None:
             return
         async with self._lock(channel):
-            await self._unless_channel_gone(channel, self._report(channel, report))
+            if report.operation in CHANGES:
+                await self._unless_channel_gone(channel, self._report_change(channel, report))
+            else:
+                await self._unless_channel_gone(channel, self._report(channel, report))
 
     def _lock(self, channel: str) -> asyncio.Lock:
         """One lock per channel so this process never races itself to post two cards."""
@@ -81,6 +88,17 @@ class SlackNotifier:
             await self._post(channel, told, thread_ts=card_ts)
         if not created:
             await self._edit_card(channel, card_ts, _card_message(status, report.update))
+
+    async def _report_change(self, channel: str, report: DeliveryReport) -> None:
+        """An edit or a deletion: the receipt redrawn and a reply; the card redrawn when the
+        edited update is the one it shows."""
+        status = await self._repo.channel_status(channel)
+        card_ts = status.binding.card_ts if status.binding is not None else None
+        edited = await self._changes.report(channel, report, card_ts)
+        latest = status.last_update
+        if card_ts is None or edited is None or latest is None or latest.id != edited.id:
+            return
+        await self._edit_card(channel, card_ts, _card_message(status, latest))
 
     async def _card(
         self, channel: str, update: StoredUpdate, status: ChannelStatus

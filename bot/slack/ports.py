@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Protocol
 
 from bot.domain.models import Submission, Target, Update
-from bot.domain.records import Binding, ChannelStatus, StoredUpdate
+from bot.domain.records import Binding, ChannelStatus, PublishedUpdate, StoredUpdate
 from bot.domain.states import ProviderName, State
 from bot.domain.templates import DEFAULT_TEMPLATES
 from bot.slack.permissions import Permissions
@@ -56,6 +56,15 @@ class ChannelRepo(Protocol):
     ) -> tuple[Binding | None, StoredUpdate | None]:
         """The channel's binding, and the newest update the author stored in the channel
         within the window with the same words (one read)."""
+        ...
+
+
+class PublishedUpdates(Protocol):
+    """Published updates as edits and deletions left them (the store)."""
+
+    async def published(self, delivery_id: int) -> PublishedUpdate | None:
+        """The delivery that published an update, with its words as last edited; None when
+        no delivery published anything under this id."""
         ...
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -33,22 +34,34 @@ def dedup_key(view: dict[str, Any], parsed: ModalInput) -> str:
     return f"modal:{view.get('id', '')}:{digest}"
 
 
-def register_submissions(app: AsyncApp, deps: SlackDeps, *, permissions: Permissions) -> None:
-    """Listen to submissions of the update form."""
+Save = Callable[[dict[str, Any], dict[str, Any], AsyncWebClient], Awaitable[dict[str, str]]]
 
-    async def incident_update_submitted(
+
+def submission_listener(
+    save: Save, doing: str, store_words: str, **closing: Any
+) -> Callable[..., Awaitable[None]]:
+    """A Bolt listener for a form's submission: field errors (nothing stored) or, once `save`
+    stored it, the form closed (`closing`: how, e.g. response_action="clear")."""
+
+    async def submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         """Answer with field errors (nothing sent) or store, then close the form."""
         try:
-            errors = await submit(body, view, client)
+            errors = await save(body, view, client)
         except Exception as error:
-            reason = explain(error, "form submission", store_words=STORE_FAILED)
+            reason = explain(error, doing, store_words=store_words)
             errors = {ids.MESSAGE_BLOCK: reason}
         if errors:
             await ack(response_action="errors", errors=errors)
         else:
-            await ack()
+            await ack(**closing)
+
+    return submitted
+
+
+def register_submissions(app: AsyncApp, deps: SlackDeps, *, permissions: Permissions) -> None:
+    """Listen to submissions of the update form."""
 
     async def submit(
         body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -74,4 +87,5 @@ def register_submissions(app: AsyncApp, deps: SlackDeps, *, permissions: Permiss
         await bounded(deps.publisher.submit(submission))
         return {}
 
-    app.view(ids.MODAL_CALLBACK_ID)(incident_update_submitted)
+    listener = submission_listener(submit, "form submission", STORE_FAILED)
+    app.view(ids.MODAL_CALLBACK_ID)(listener)

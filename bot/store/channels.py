@@ -8,14 +8,18 @@ from sqlalchemy import RowMapping, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.models import Target
+from bot.domain.operations import Operation
 from bot.domain.records import Binding, ChannelStatus, DeliveryReport
 from bot.domain.states import ProviderName, State
 from bot.store.codec import delivery_report
 from bot.store.database import Queries, insert_for
 from bot.store.known import KnownUpdates
+from bot.store.published import as_last_edited
 from bot.store.schema import binding_targets, bindings, deliveries, seen_events, updates
 
 _STATUS_SCAN = 50
+# Edits and deletions change a published update; they are not updates of the channel.
+_CHANGES = (Operation.EDIT.value, Operation.DELETE.value)
 
 # Built once: building a statement costs more than running it on SQLite.
 _BINDING = select(bindings).where(bindings.c.channel_id == bindparam("channel"))
@@ -27,13 +31,13 @@ _BINDING_TARGETS = (
 _RECENT_DELIVERIES = (
     select(deliveries)
     .join(updates, updates.c.id == deliveries.c.update_id)
-    .where(updates.c.channel_id == bindparam("channel"))
+    .where(updates.c.channel_id == bindparam("channel"), updates.c.operation.not_in(_CHANGES))
     .order_by(deliveries.c.update_id.desc(), deliveries.c.id)
     .limit(_STATUS_SCAN)
 )
 _LAST_UPDATE_ID = (
     select(updates.c.id)
-    .where(updates.c.channel_id == bindparam("channel"))
+    .where(updates.c.channel_id == bindparam("channel"), updates.c.operation.not_in(_CHANGES))
     .order_by(updates.c.id.desc())
     .limit(1)
 )
@@ -124,13 +128,15 @@ class ChannelQueries(Queries):
             last_id = await _last_update_id(conn, channel_id)
             wanted = {row["update_id"] for row in newest} | ({last_id} if last_id else set())
             loaded = {uid: await self._known.load(conn, uid) for uid in wanted}
+            last = loaded[last_id] if last_id else None
+            if last is not None:
+                last = await as_last_edited(conn, last)
         now = self.clock()
         latest: list[DeliveryReport] = []
         for row in newest:
             stored = loaded[row["update_id"]]
             assert stored is not None
             latest.append(delivery_report(stored, row, now))
-        last = loaded[last_id] if last_id else None
         return ChannelStatus(
             binding=binding,
             last_update=last,

@@ -47,7 +47,10 @@ async def test_the_worker_child_leaves_and_gives_back_its_claims_when_serve_is_k
 
     os.kill(bot.process.pid, signal.SIGKILL)
     bot.process.wait(timeout=10)
-    wait_until(lambda: is_gone(child), timeout=5.0)
+    try:
+        wait_until(lambda: is_gone(child), timeout=10.0)
+    except AssertionError as error:
+        raise AssertionError(f"the worker child outlived serve; its log:\n{bot.log()}") from error
     bot.stop()
 
     report = await delivery(store, update_id, PHARE)
@@ -67,6 +70,9 @@ async def test_a_worker_child_that_dies_is_restarted_and_delivers(
 
     stack.command(bot, LINK_BOTH)
     update_id = stack.publish(bot, f"monitoring {TEXT}")
-    await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
+    try:
+        await settles(store, update_id, PHARE, DeliveryStatus.ACCEPTED)
+    except AssertionError as error:
+        raise AssertionError(f"not delivered; serve's log:\n{bot.log()}") from error
     assert "worker child exited (-9); restarting it in 1 s" in bot.log()
     assert bot.process.poll() is None

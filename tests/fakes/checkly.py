@@ -27,39 +27,48 @@ incident; else success: by default 200 with the incident's updates as a list
 (`success_shape="list"`), or 201 with the one created object and its `incidentId`
 (`success_shape="object"`, or `Reply.ok(shape="object")` for one request).
 See tests/fakes/vendor.py for every Reply.
+
+Opening, listing, editing, deleting (tests/fakes/checkly_operations.py, checked as the documents
+say; 404 for an unknown page, incident or update):
+POST `/v3/status-pages/{statusPageId}/incidents` (201, the opened incident with its one update),
+GET `.../incidents` and `.../components` (`limit` 1..100, default 20, and `nextId`; answered
+`{length, entries, nextId}`; incidents most recently updated first, components in display
+order), PUT and DELETE `.../incidents/{incidentId}/incident-updates/{incidentUpdateId}` and
+`/v1/incidents/{incidentId}/updates/{id}` (200 with the edited update; 204; 400 LAST_UPDATE for
+an incident's last update). `add_components(page, ["API", "Web"])` seeds components (returned
+with their ids); `incidents_on(page)`, `is_closed("<page>/<incident>")` (its newest update is
+RESOLVED) and `components(page)` read what Checkly holds.
+
+Scripting a route: `script(*replies, route=...)`, route "publish" (creating an update, the
+default), "open", "incidents", "components", "edit" or "delete": the same Replies, one per
+request to that route, e.g. `script(Reply.apply_then_hang(), route="open")` opens the incident,
+then holds the request open until the client goes away; `script(Reply.server_error(503),
+route="delete")`; `script(Reply.rate_limited(retry_after=5), route="components")`.
 """
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.checkly_pages import (
-    query_problem,
-    status_page,
-    stored_update,
-    update_problem,
-)
+from tests.fakes.checkly_operations import ChecklyOperations
+from tests.fakes.checkly_pages import status_page, update_problem
 from tests.fakes.checkly_rules import (
     CHECKLY_STATUSES,
     boolean_query,
-    canonical,
     dashboard_problem,
-    error_body,
     incident_key,
     stamp,
 )
-from tests.fakes.vendor import Reply, VendorFake
+from tests.fakes.vendor import Reply
 
 __all__ = ["CHECKLY_STATUSES", "ChecklyFake", "Reply"]
 
 
-class ChecklyFake(VendorFake):
-    """Checkly's incident-update endpoints, in memory."""
-
-    validation_status = 400
+class ChecklyFake(ChecklyOperations):
+    """Checkly's incident and status-page endpoints, in memory."""
 
     def __init__(
         self,
@@ -70,43 +79,41 @@ class ChecklyFake(VendorFake):
         success_shape: str = "list",
         page_incidents: Iterable[str] = (),
     ) -> None:
-        super().__init__()
-        self.key = key
-        self.account = account
+        super().__init__(key, account)
         self.success_shape = success_shape
-        self._updates: dict[str, list[dict[str, Any]]] = {str(uuid.UUID(i)): [] for i in incidents}
-        self._last_time = datetime.now(UTC)
-        self._created = stamp(self._last_time)
-        self._pages: set[str] = set()
-        self._opened: dict[str, datetime] = {}
-        for key in page_incidents:
-            self.add_page_incident(key)
+        self._created = stamp(datetime.now(UTC))
+        for incident in incidents:
+            self.add_incident(incident)
+        for page_incident in page_incidents:
+            self.add_page_incident(page_incident)
         v3 = "/v3/status-pages/{statusPageId}"
         self.app.router.add_post(v3 + "/incidents/{incidentId}/incident-updates", self.create)
         self.app.router.add_get(v3 + "/incidents/{incidentId}/incident-updates", self._page_list)
         self.app.router.add_get(v3, self._status_page)
+        self.add_operation_routes()
         self.app.router.add_post("/v1/incidents/{incidentId}/updates", self.create)
         self.app.router.add_get("/v1/incidents/{id}", self._incident)
         self.app.router.add_get("/v1/accounts/me", self._account)
         self.app.router.add_route("*", "/{tail:.*}", self._no_route)
 
     def add_incident(self, incident_id: str) -> None:
-        """Make an incident exist."""
-        with self._lock:
-            self._updates.setdefault(str(uuid.UUID(incident_id)), [])
+        """Make a dashboard incident exist."""
+        self.records.add_dashboard_incident(str(uuid.UUID(incident_id)))
 
-    def add_page_incident(self, key: str, opened_at: datetime | None = None) -> None:
-        """Make a status page and its incident (`<page>/<incident>`) exist."""
-        canonical = incident_key(key)
-        with self._lock:
-            self._pages.add(canonical.partition("/")[0])
-            self._updates.setdefault(canonical, [])
-            self._opened[canonical] = opened_at or datetime.now(UTC) - timedelta(hours=1)
+    def add_page_incident(
+        self, key: str, opened_at: datetime | None = None, name: str = "Checkout is failing"
+    ) -> None:
+        """Make a status page and its incident (`<page>/<incident>`) exist, with no update yet."""
+        when = opened_at or datetime.now(UTC) - timedelta(hours=1)
+        self.records.add_page_incident(incident_key(key), when, name)
 
     def add_status_page(self, page: str) -> None:
         """Make a status page exist (with no incident)."""
-        with self._lock:
-            self._pages.add(str(uuid.UUID(page)))
+        self.records.add_page(str(uuid.UUID(page)))
+
+    def add_components(self, page: str, names: Iterable[str]) -> list[dict[str, Any]]:
+        """Add components to a status page (made to exist), in this order; returns them."""
+        return [self.records.add_component(str(uuid.UUID(page)), name) for name in names]
 
     def add_updates(
         self, incident_id: str, descriptions: Iterable[str], status: str = "INVESTIGATING"
@@ -117,28 +124,27 @@ class ChecklyFake(VendorFake):
 
     def applied(self, incident_id: str) -> list[dict[str, Any]]:
         """The updates stored for an incident, oldest first."""
-        with self._lock:
-            return [dict(u) for u in self._updates.get(incident_key(incident_id), [])]
+        return self.records.updates(incident_key(incident_id))
 
-    def error(
-        self, status: int, message: str | None, errors: Mapping[str, Sequence[str]] | None = None
-    ) -> web.Response:
-        """Checkly's error shape: `{statusCode, error, message}`."""
-        if message is None and errors:
-            message = " ".join(t for ts in errors.values() for t in ts)
-        return web.json_response(error_body(status, message), status=status)
+    def incidents_on(self, page: str) -> list[dict[str, Any]]:
+        """A status page's incidents as Checkly shows each (with its updates, newest first),
+        most recently updated first; the key of one is `f"{page}/{incident['id']}"`."""
+        listed = self.records.page_incidents(str(uuid.UUID(page)))
+        return [self.records.incident(f"{i['statusPageId']}/{i['id']}") for i in listed]
+
+    def is_closed(self, key: str) -> bool:
+        """Whether a status-page incident is closed (its newest update is RESOLVED)."""
+        return self.records.is_closed(incident_key(key))
+
+    def components(self, page: str) -> list[dict[str, Any]]:
+        """A status page's components, in display order."""
+        return self.records.components(str(uuid.UUID(page)))
 
     def refusal(self, incident: str | None, payload: Any) -> web.Response | None:
         """Checkly's 400 with a Joi-style message for an invalid create body."""
-        if incident is not None and incident in self._opened:
-            problem = update_problem(payload, self._opened[incident])
-        else:
-            problem = dashboard_problem(payload)
+        opened = None if incident is None else self.records.opened_at(incident)
+        problem = dashboard_problem(payload) if opened is None else update_problem(payload, opened)
         return self.error(400, problem) if problem is not None else None
-
-    def not_json(self) -> web.Response:
-        """hapi's answer to a payload that does not parse."""
-        return self.error(400, "Invalid request payload JSON format")
 
     def created(self, incident: str, stored: dict[str, Any], reply: Reply | None) -> web.Response:
         """Checkly answers 201 with the update, or 200 with all of them (the chosen shape)."""
@@ -148,6 +154,10 @@ class ChecklyFake(VendorFake):
         if shape == "object":
             return web.json_response({**stored, "incidentId": incident}, status=201)
         return web.json_response(self.applied(incident), status=200)
+
+    def store(self, incident: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Keep a new update with an id and timestamps, as Checkly returns it."""
+        return self.records.add_update(incident, payload)
 
     async def _incident(self, request: web.Request) -> web.StreamResponse:
         """GET the incident with its updates (all of them only when asked)."""
@@ -177,33 +187,22 @@ class ChecklyFake(VendorFake):
         incident, answer = await self.listing(request)
         if answer is not None:
             return answer
-        refusal = self._query_refusal(request)
+        refusal = self.query_refusal(request)
         if refusal is not None:
             return refusal
         return web.json_response(list(reversed(self.applied(incident)))[:100])
 
     async def _status_page(self, request: web.Request) -> web.StreamResponse:
         """GET a status page (as `incident-bot doctor` does to check CHECKLY_STATUS_PAGE_ID)."""
-        refusal = self._credentials_refusal(request) or self._query_refusal(request)
+        page, refusal = self.page_checked(request)
+        refusal = refusal or self.query_refusal(request)
         if refusal is not None:
             return refusal
-        page = canonical(request.match_info["statusPageId"])
-        if page is None:
-            return self.error(400, '"statusPageId" must be a valid GUID')
-        with self._lock:
-            known = page in self._pages
-        if not known:
-            return self.error(404, None)
         return web.json_response(status_page(page, self.account, self._created))
-
-    def _query_refusal(self, request: web.Request) -> web.Response | None:
-        """400 for a query parameter on a route that documents none."""
-        problem = query_problem(request.query)
-        return None if problem is None else self.error(400, problem)
 
     async def _account(self, request: web.Request) -> web.StreamResponse:
         """GET the current account (as `incident-bot doctor` does to check the key)."""
-        refusal = self._credentials_refusal(request)
+        refusal = self.credentials_refusal(request)
         if refusal is not None:
             return refusal
         return web.json_response({"id": self.account, "name": "Fake account", "settings": {}})
@@ -211,48 +210,3 @@ class ChecklyFake(VendorFake):
     async def _no_route(self, request: web.Request) -> web.StreamResponse:
         """Any other path: Checkly's 404."""
         return self.error(404, None)
-
-    def checked(self, request: web.Request) -> tuple[str, web.Response | None]:
-        """The incident of the path, or the refusal Checkly would answer."""
-        refusal = self._credentials_refusal(request)
-        if refusal is not None:
-            return "", refusal
-        names = [n for n in ("statusPageId", "incidentId", "id") if n in request.match_info]
-        parts = [canonical(request.match_info[name]) for name in names]
-        for name, part in zip(names, parts, strict=True):
-            if part is None:
-                return "", self.error(400, f'"{name}" must be a valid GUID')
-        incident = "/".join(p for p in parts if p is not None)
-        with self._lock:
-            known = incident in self._updates
-        return (incident, None) if known else ("", self.error(404, None))
-
-    def _credentials_refusal(self, request: web.Request) -> web.Response | None:
-        """401 for a wrong key or no account header, 403 for another account."""
-        if request.headers.get("Authorization") != f"Bearer {self.key}":
-            return self.error(401, None)
-        account = request.headers.get("x-checkly-account")
-        if not account:
-            return self.error(401, "Missing x-checkly-account header")
-        if account != self.account:
-            return self.error(403, "You do not have access to this account")
-        return None
-
-    def store(self, incident: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        """Keep a new update with an id and timestamps, as Checkly returns it."""
-        with self._lock:
-            self._last_time = max(datetime.now(UTC), self._last_time + timedelta(milliseconds=1))
-            now = stamp(self._last_time)
-            if incident in self._opened:
-                page_update = stored_update(payload, now)
-                self._updates[incident].append(page_update)
-                return dict(page_update)
-            stored = {
-                "id": str(uuid.uuid4()),
-                "status": payload["status"],
-                "description": payload["description"],
-                "created_at": now,
-                "updated_at": None,
-            }
-            self._updates.setdefault(incident, []).append(stored)
-            return dict(stored)

@@ -12,12 +12,20 @@ fake answers Checkly's 400 shape with PREDATES_INCIDENT.
 import re
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tests.fakes.checkly_rules import fields_problem
+from tests.fakes.checkly_rules import fields_problem, stamp
 
 STATUS_PAGE_STATUSES = ("INVESTIGATING", "IDENTIFIED", "MONITORING", "RESOLVED")
+IMPACT_STATUSES = (
+    "OPERATIONAL",
+    "UNDER_MAINTENANCE",
+    "DEGRADED_PERFORMANCE",
+    "PARTIAL_OUTAGE",
+    "MAJOR_OUTAGE",
+)
 PREDATES_INCIDENT = '"publicIncidentUpdateDate" cannot predate the incident'
 _FIELDS = ("description", "status", "publicIncidentUpdateDate", "notifySubscribers")
 _DATE_TIME = re.compile(
@@ -91,3 +99,37 @@ def query_problem(query: Mapping[str, str]) -> str | None:
     for key in query:
         return f'"{key}" is not allowed'
     return None
+
+
+@dataclass
+class PageIncident:
+    """A status-page incident besides its updates: name, times, component impacts."""
+
+    name: str
+    opened_at: datetime
+    touched_at: datetime
+    updated: str | None = None
+    impacts: list[dict[str, Any]] = field(default_factory=list)
+
+    def listed(self, key: str, updates: list[dict[str, Any]]) -> dict[str, Any]:
+        """PublicStatusPageV3IncidentListItem: the newest update gives its status; a RESOLVED
+        one gives `duration` (from the first update) and ends each component's impact."""
+        page, _, incident = key.partition("/")
+        status = updates[-1]["status"] if updates else "INVESTIGATING"
+        resolved = updates[-1]["created_at"] if updates and status == "RESOLVED" else None
+        return {
+            "id": incident,
+            "statusPageId": page,
+            "name": self.name,
+            "lastUpdateStatus": status,
+            "duration": _seconds(updates[0]["created_at"], resolved) if resolved else None,
+            "componentImpacts": [{**impact, "endedAt": resolved} for impact in self.impacts],
+            "created_at": stamp(self.opened_at),
+            "updated_at": self.updated,
+        }
+
+
+def _seconds(start: str, end: str) -> int | None:
+    """Whole seconds between two stamps."""
+    began, ended = read_date_time(start), read_date_time(end)
+    return None if began is None or ended is None else int((ended - began).total_seconds())

@@ -1,55 +1,63 @@
 """PhareFake: a loopback Phare that checks requests as Phare does and can be scripted.
 
     fake = PhareFake(token="phare-token", incidents={42})
-    fake.script(Reply.server_error(503), Reply.ok())     # next two creates: 503, then normal
+    fake.script(Reply.server_error(503), Reply.ok())     # next two update creates: 503, then normal
+    fake.script_to("open", Reply.apply_then_hang())      # next incident is created, never answered
     with LoopbackServer(fake.app) as server:             # PhareSettings(api_url=server.url, ...)
         ...
     fake.applied(42)          # updates stored for incident 42, oldest first (dicts as Phare sends)
+    fake.incident(42)         # the incident as Phare shows it (status "recovered" once recovered)
+    fake.incidents()          # every incident, oldest first
     fake.requests             # every RecordedRequest (method, path, query, headers, json, at)
     fake.latency = 0.3        # seconds added to every answer
 
-Routes: POST and GET `/uptime/incidents/{id}/updates`. Unscripted, the fake behaves like Phare:
-401 `{"message": "Unauthorized"}` for a wrong or missing bearer token; 422 for a non-integer
-X-Phare-Project-Id; 403 when `project_id` is set (organization-scoped key) and no matching project
-header came; 404 for a non-integer or unknown incident; 422 `{message, errors: {field: [...]}}` for
-a missing or bad `state` (exact lower-case enum), `content` (1..10000 characters after trimming),
-`published_at` (ISO date-time); else 201 with the stored update. The list answers exactly the
-documented page (Laravel's simple paginator): `data` newest first; `meta` with current_page, from,
-to, per_page, path; `links` with first, last (null), prev, next (full URLs carrying only `page`;
-next is null on the last page); no total, no last page. `page` (integer >= 1, default 1) and
-`per_page` (integer 1..100, default 20) are checked, else 422.
-`fake.add_updates(42, ["a", "b"])` seeds updates; `fake.script_list(...)` scripts list answers.
+Routes, each scriptable by its name with `script_to(name, ...)` (`script` is "create",
+`script_list` is "list"): GET /uptime/incidents "incidents", POST /uptime/incidents "open",
+GET /uptime/incidents/{id} "incident", POST /uptime/incidents/{id}/recover "recover",
+GET and POST /uptime/incidents/{id}/updates "list" and "create",
+POST and DELETE /uptime/incidents/{id}/updates/{updateId} "edit" and "delete".
+
+Unscripted, the fake behaves like Phare: 401 `{"message": "Unauthorized"}` for a wrong or missing
+bearer token; 422 for a non-integer X-Phare-Project-Id; 403 when `project_id` is set
+(organization-scoped key) and no matching project header came; 404 for a non-integer or unknown
+incident or update; 422 `{message, errors: {field: [...]}}` for a body the document does not
+allow (see phare_rules: missing, invalid or unknown fields). Success is as documented: 201 with
+the created update or incident, 200 with the edited update, 204 without a body for a recovery
+(an incident already recovered too: the document says nothing else) and a deletion.
+Lists answer exactly the documented page (Laravel's simple paginator): `meta` with
+current_page, from, to, per_page, path; `links` with first, last (null), prev, next (full URLs
+carrying only `page`; null on the last page); no total, no last page. Updates are listed newest
+first, incidents newest first too (the document states no order). `page` (integer >= 1) and
+`per_page` (1..100, default 20) are checked, else 422.
 See tests/fakes/vendor.py for every Reply.
 """
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.laravel import simple_page, timestamp, validation_summary
-from tests.fakes.phare_shapes import (
-    PHARE_STATES,
-    incident_record,
-    monitor_errors,
-    page_query,
-    update_errors,
-)
-from tests.fakes.vendor import Reply, VendorFake
+from tests.fakes.laravel import simple_page, validation_summary
+from tests.fakes.phare_checks import PhareChecks
+from tests.fakes.phare_rules import PHARE_STATES, edit_errors, incident_errors, update_errors
+from tests.fakes.phare_shapes import monitor_errors, page_query
+from tests.fakes.phare_state import PhareRecords
+from tests.fakes.vendor import Applied, Reply, VendorFake
 
 FORBIDDEN_MESSAGE = "The platform:write permission is required to perform this action."
-PROJECT_REQUIRED = "A project header is required when using an organization-scoped API key."
 _DEFAULT_MESSAGES = {401: "Unauthorized", 403: FORBIDDEN_MESSAGE, 404: "Resource not found"}
 _DEFAULT_MESSAGES |= {420: "Enhance your calm", 429: "Too Many Attempts.", 422: "Invalid data."}
-_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_INCIDENT = "/uptime/incidents/{incident}"
+_UPDATE = _INCIDENT + "/updates/{update}"
 
 __all__ = ["FORBIDDEN_MESSAGE", "PHARE_STATES", "PhareFake", "Reply"]
 
 
-class PhareFake(VendorFake):
-    """Phare's incident-update endpoints, in memory."""
+class PhareFake(PhareChecks, VendorFake):
+    """Phare's incident and incident-update endpoints, in memory."""
+
+    routes = VendorFake.routes | {"open", "incidents", "incident", "recover", "edit", "delete"}
 
     def __init__(
         self,
@@ -63,19 +71,27 @@ class PhareFake(VendorFake):
         self.token = token
         self.project_id = project_id
         self.project_slug = project_slug
-        self._updates: dict[int, list[dict[str, Any]]] = {int(i): [] for i in incidents}
-        self._last_id = 1000
-        self._last_time = datetime.now(UTC)
-        self._created = timestamp(self._last_time)
-        self.app.router.add_post("/uptime/incidents/{incident}/updates", self.create)
-        self.app.router.add_get("/uptime/incidents/{incident}/updates", self._list)
-        self.app.router.add_get("/uptime/incidents", self._incidents)
-        self.app.router.add_route("*", "/{tail:.*}", self._no_route)
+        self.records = PhareRecords(int(i) for i in incidents)
+        router = self.app.router
+        router.add_get("/uptime/incidents", self._incidents)
+        router.add_post("/uptime/incidents", self._open)
+        router.add_get(_INCIDENT, self._incident)
+        router.add_post(_INCIDENT + "/recover", self._recover)
+        router.add_post(_INCIDENT + "/updates", self.create)
+        router.add_get(_INCIDENT + "/updates", self._list)
+        router.add_post(_UPDATE, self._edit)
+        router.add_delete(_UPDATE, self._delete)
+        router.add_route("*", "/{tail:.*}", self.no_route)
 
-    def add_incident(self, incident_id: int | str) -> None:
-        """Make an incident exist."""
-        with self._lock:
-            self._updates.setdefault(int(incident_id), [])
+    def add_incident(
+        self,
+        incident_id: int | str,
+        *,
+        title: str | None = None,
+        created_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Make an incident exist (created now unless told when); returns it."""
+        return self.records.add_incident(int(incident_id), title=title, created_at=created_at)
 
     def add_updates(
         self, incident_id: int | str, contents: Iterable[str], state: str = "investigating"
@@ -85,8 +101,15 @@ class PhareFake(VendorFake):
 
     def applied(self, incident_id: int | str) -> list[dict[str, Any]]:
         """The updates stored for an incident, oldest first."""
-        with self._lock:
-            return [dict(u) for u in self._updates.get(int(incident_id), [])]
+        return self.records.updates(int(incident_id))
+
+    def incident(self, incident_id: int | str) -> dict[str, Any] | None:
+        """The incident as Phare shows it, or None when Phare has no such incident."""
+        return self.records.incident(int(incident_id))
+
+    def incidents(self) -> list[dict[str, Any]]:
+        """Every incident Phare holds, oldest first."""
+        return self.records.incidents()
 
     def error(
         self, status: int, message: str | None, errors: Mapping[str, Sequence[str]] | None = None
@@ -108,6 +131,10 @@ class PhareFake(VendorFake):
         """Phare answers 201 with the update."""
         return web.json_response(stored, status=201)
 
+    def store(self, incident: int, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Keep a new update with an id and timestamps, as Phare returns it."""
+        return self.records.add_update(incident, payload)
+
     async def _list(self, request: web.Request) -> web.StreamResponse:
         """GET a page of updates, newest first."""
         incident, answer = await self.listing(request)
@@ -116,17 +143,19 @@ class PhareFake(VendorFake):
         return self._page(request, list(reversed(self.applied(incident))))
 
     async def _incidents(self, request: web.Request) -> web.StreamResponse:
-        """GET the incidents (as `incident-bot doctor` does to check the token)."""
-        refusal = self._credentials_refusal(request)
-        if refusal is not None:
-            return refusal
+        """GET a page of incidents, newest first, optionally of some monitors only."""
+        answer = await self.scripted_read(request, "incidents")
+        if answer is None:
+            answer = self.credentials_refusal(request)
+        if answer is not None:
+            return answer
         monitors = request.query.getall("monitor_id", [])
         if errors := monitor_errors(monitors):
             return self.error(422, None, errors)
-        with self._lock:
-            incidents = [incident_record(i, self._created) for i in sorted(self._updates)]
+        incidents = list(reversed(self.incidents()))
         if monitors:
-            incidents = [i for i in incidents if set(i["monitors"]) & {int(m) for m in monitors}]
+            wanted = {int(m) for m in monitors}
+            incidents = [i for i in incidents if set(i.get("monitors", ())) & wanted]
         return self._page(request, incidents)
 
     def _page(self, request: web.Request, items: list[dict[str, Any]]) -> web.Response:
@@ -137,57 +166,62 @@ class PhareFake(VendorFake):
         path = str(request.url.with_query(None))
         return web.json_response(simple_page(items, *asked, path))
 
-    async def _no_route(self, request: web.Request) -> web.StreamResponse:
-        """Any other path: Laravel's 404."""
-        return self.error(404, f"The route {request.path.lstrip('/')} could not be found.")
+    async def _incident(self, request: web.Request) -> web.StreamResponse:
+        """GET one incident."""
+        answer = await self.scripted_read(request, "incident")
+        if answer is not None:
+            return answer
+        incident, refusal = self.checked(request)
+        return refusal or web.json_response(self.records.incident(incident))
 
-    def checked(self, request: web.Request) -> tuple[int, web.Response | None]:
-        """The incident of the path, or the refusal Phare would answer."""
-        refusal = self._credentials_refusal(request)
-        if refusal is not None:
-            return 0, refusal
-        text = request.match_info["incident"]
-        if _DIGITS.fullmatch(text) is None:
-            return 0, self.error(404, f"The route {request.path.lstrip('/')} could not be found.")
-        with self._lock:
-            known = int(text) in self._updates
-        if not known:
-            return 0, self.error(404, None)
-        return int(text), None
+    async def _open(self, request: web.Request) -> web.StreamResponse:
+        """POST an incident: 201 with it as Phare shows it."""
 
-    def _credentials_refusal(self, request: web.Request) -> web.Response | None:
-        """401 for a wrong token, or the project header's refusal."""
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
-            return self.error(401, None)
-        return self._project_refusal(request)
+        async def act(reply: Reply | None) -> Applied:
+            refusal = self.credentials_refusal(request)
+            if refusal is not None:
+                return refusal, False
+            payload = await self.body(request)
+            if errors := incident_errors(payload):
+                return self.error(422, None, errors), False
+            return web.json_response(self.records.open(payload), status=201), True
 
-    def _project_refusal(self, request: web.Request) -> web.Response | None:
-        """422 for a malformed project id header; 403 when an org-scoped key names no project."""
-        header_id = request.headers.get("X-Phare-Project-Id")
-        header_slug = request.headers.get("X-Phare-Project-Slug")
-        if header_id is not None and _DIGITS.fullmatch(header_id) is None:
-            errors = {"X-Phare-Project-Id": ["The X-Phare-Project-Id header must be an integer."]}
-            return self.error(422, None, errors)
-        if self.project_id is None and self.project_slug is None:
-            return None
-        id_ok = self.project_id is not None and header_id == str(self.project_id)
-        slug_ok = self.project_slug is not None and header_slug == self.project_slug
-        return None if id_ok or slug_ok else self.error(403, PROJECT_REQUIRED)
+        return await self.applying(request, "open", act)
 
-    def store(self, incident: int, payload: Mapping[str, Any]) -> dict[str, Any]:
-        """Keep a new update with an id and timestamps, as Phare returns it."""
-        with self._lock:
-            self._last_id += 1
-            self._last_time = max(datetime.now(UTC), self._last_time + timedelta(microseconds=1))
-            now = timestamp(self._last_time)
-            stored = {
-                "id": self._last_id,
-                "state": payload["state"],
-                "content": payload["content"],
-                "published_at": payload.get("published_at") or now,
-                "creator": {"id": 7, "type": "api_key", "label": "incident-bot"},
-                "created_at": now,
-                "updated_at": now,
-            }
-            self._updates.setdefault(incident, []).append(stored)
-            return dict(stored)
+    async def _recover(self, request: web.Request) -> web.StreamResponse:
+        """POST a recovery: 204, for an incident already recovered too."""
+
+        async def act(reply: Reply | None) -> Applied:
+            incident, refusal = self.checked(request)
+            if refusal is not None:
+                return refusal, False
+            self.records.recover(incident)
+            return web.Response(status=204), True
+
+        return await self.applying(request, "recover", act)
+
+    async def _edit(self, request: web.Request) -> web.StreamResponse:
+        """POST changes to an update: 200 with the update as it now is."""
+
+        async def act(reply: Reply | None) -> Applied:
+            (incident, update), refusal = self.update_checked(request)
+            if refusal is not None:
+                return refusal, False
+            payload = await self.body(request)
+            if errors := edit_errors(payload):
+                return self.error(422, None, errors), False
+            return web.json_response(self.records.edit(incident, update, payload)), True
+
+        return await self.applying(request, "edit", act)
+
+    async def _delete(self, request: web.Request) -> web.StreamResponse:
+        """DELETE an update: 204."""
+
+        async def act(reply: Reply | None) -> Applied:
+            (incident, update), refusal = self.update_checked(request)
+            if refusal is not None:
+                return refusal, False
+            self.records.delete(incident, update)
+            return web.Response(status=204), True
+
+        return await self.applying(request, "delete", act)

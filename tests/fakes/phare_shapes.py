@@ -1,14 +1,11 @@
-"""What Phare accepts and answers, as its documents say: the create rules, pages, an incident."""
+"""What Phare answers, as its documents say: page parameters, incidents as Phare shows them."""
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from tests.fakes.laravel import integer_rules
 
-PHARE_STATES = ("unknown", "investigating", "identified", "monitoring", "resolved")
-MAX_CONTENT = 10_000
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
@@ -33,7 +30,7 @@ def monitor_errors(values: list[str]) -> dict[str, list[str]]:
     return {"monitor_id": ["The monitor id field must be an integer."]}
 
 
-def incident_record(incident_id: int, created: str) -> dict[str, Any]:
+def incident_record(incident_id: int, created: str, title: str | None = None) -> dict[str, Any]:
     """An incident as Phare lists it (every documented field)."""
     return {
         "id": incident_id,
@@ -43,7 +40,7 @@ def incident_record(incident_id: int, created: str) -> dict[str, Any]:
         "impact": "major_outage",
         "state": "investigating",
         "status": "ongoing",
-        "title": f"Incident {incident_id}",
+        "title": title or f"Incident {incident_id}",
         "description": "Checkout answers 503.",
         "exclude_from_downtime": False,
         "incident_at": created,
@@ -54,35 +51,27 @@ def incident_record(incident_id: int, created: str) -> dict[str, Any]:
     }
 
 
-def update_errors(payload: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Laravel-style field errors for a create body."""
-    errors: dict[str, list[str]] = {}
-    state = payload.get("state")
-    if state is None or state == "":
-        errors["state"] = ["The state field is required."]
-    elif state not in PHARE_STATES:
-        errors["state"] = ["The selected state is invalid."]
-    content = payload.get("content")
-    if content is None or (isinstance(content, str) and not content.strip()):
-        errors["content"] = ["The content field is required."]
-    elif not isinstance(content, str):
-        errors["content"] = ["The content field must be a string."]
-    elif len(content.strip()) > MAX_CONTENT:
-        errors["content"] = [
-            f"The content field must not be greater than {MAX_CONTENT} characters."
-        ]
-    published_at = payload.get("published_at")
-    if published_at is not None and not is_date_time(published_at):
-        errors["published_at"] = ["The published at field must be a valid date."]
-    return errors
-
-
-def is_date_time(value: object) -> bool:
-    """Whether the value is an ISO 8601 date-time string."""
-    if not isinstance(value, str) or "T" not in value:
-        return False
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
+def opened_record(incident_id: int, payload: Mapping[str, Any], created: str) -> dict[str, Any]:
+    """A manual incident as Phare answers its creation: the body's fields, Phare's own around
+    them (fields the body left out and the document does not require are left out too)."""
+    record: dict[str, Any] = {
+        "id": incident_id,
+        "project_id": 1,
+        "type": "manual",
+        "slug": f"INC-{incident_id}",
+        "impact": payload["impact"].strip(),
+        "state": "unknown",
+        "status": "ongoing",
+        "title": payload["title"].strip(),
+        "exclude_from_downtime": payload["exclude_from_downtime"] in (True, 1, "1"),
+        "incident_at": payload.get("incident_at") or created,
+        "recovery_at": payload.get("recovery_at"),
+        "created_at": created,
+        "updated_at": created,
+    }
+    description, monitors = payload.get("description"), payload.get("monitors")
+    if isinstance(description, str) and description.strip():
+        record["description"] = description.strip()
+    if monitors:
+        record["monitors"] = list(monitors)
+    return record

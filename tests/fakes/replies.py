@@ -99,18 +99,18 @@ class Reply:
 
     @classmethod
     def apply_then_drop(cls) -> "Reply":
-        """Store the update, then close the connection without answering."""
+        """Apply the request (store the update, open the incident...), then close unanswered."""
         return cls("drop", applies=True)
 
     @classmethod
     def apply_then_hang(cls) -> "Reply":
-        """Store the update, then never answer (until the client closes the connection)."""
+        """Apply the request, then never answer (until the client closes the connection)."""
         return cls("hang", applies=True)
 
     @classmethod
     def apply_then_answer(
         cls, status: int, body: str | bytes, content_type: str = "application/json"
     ) -> "Reply":
-        """Store the update, then answer this status and body (say, a 2xx nobody can read)."""
+        """Apply the request, then answer this status and body (say, a 2xx nobody can read)."""
         data = body.encode() if isinstance(body, str) else body
         return cls("raw", status, body=data, content_type=content_type, applies=True)

@@ -12,13 +12,16 @@
     Reply.raw(status, body, content_type)
     Reply.hang()                    never answer; the handler ends once the client gives up
     Reply.drop()                    read the request, close the connection, apply nothing
-    Reply.apply_then_drop()         store the update like ok(), then close without answering
-    Reply.apply_then_hang()         store the update like ok(), then never answer
+    Reply.apply_then_drop()         apply the request like ok(), then close without answering
+    Reply.apply_then_hang()         apply the request like ok(), then never answer
     Reply.apply_then_answer(status, body, content_type)
-                                    store the update like ok(), then answer that (an unreadable 2xx)
+                                    apply the request like ok(), then answer that (unreadable 2xx)
 
-A create is checked against the vendor's document first (path id, headers, body): an invalid
-one gets the vendor's refusal even when an apply_then_* reply is scripted.
+`script(...)` queues replies for update creates, `script_list(...)` for update lists, and
+`script_to(route, ...)` for any route the fake names in `routes` (Phare: open, incidents,
+incident, recover, edit, delete). A request that changes something is checked against the
+vendor's document first (path ids, headers, body): an invalid one gets the vendor's refusal
+even when an apply_then_* reply is scripted.
 
 Every request (to any path) is recorded as a RecordedRequest before it is answered.
 All methods are thread-safe: call them from sync tests or from async tests on another loop.
@@ -58,30 +61,39 @@ class RecordedRequest:
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Applied = tuple[web.StreamResponse, bool]
+"""What a changing request's handler did: its answer, and whether it applied the change."""
+CREATE = "create"
+LIST = "list"
 
 
 class VendorFake(ABC):
     """Scripting, recording and latency shared by the vendor fakes."""
 
     validation_status = 422
+    routes: frozenset[str] = frozenset({CREATE, LIST})
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._create_script: deque[Reply] = deque()
-        self._list_script: deque[Reply] = deque()
+        self._scripts: dict[str, deque[Reply]] = {}
         self._requests: list[RecordedRequest] = []
         self.latency = 0.0
         self.app = web.Application(middlewares=[self._record])
 
     def script(self, *replies: Reply) -> None:
         """Queue answers for the next create requests (then back to normal behaviour)."""
-        with self._lock:
-            self._create_script.extend(replies)
+        self.script_to(CREATE, *replies)
 
     def script_list(self, *replies: Reply) -> None:
         """Queue answers for the next list requests."""
+        self.script_to(LIST, *replies)
+
+    def script_to(self, route: str, *replies: Reply) -> None:
+        """Queue answers for the next requests to one of the fake's `routes`."""
+        if route not in self.routes:
+            raise ValueError(f"no route {route!r}; scriptable: {', '.join(sorted(self.routes))}")
         with self._lock:
-            self._list_script.extend(replies)
+            self._scripts.setdefault(route, deque()).extend(replies)
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -102,18 +114,11 @@ class VendorFake(ABC):
             await asyncio.sleep(0.01)
         return seen
 
-    def _next(self, queue: deque[Reply]) -> Reply | None:
-        """The next scripted answer, if any."""
+    def next_reply(self, route: str) -> Reply | None:
+        """The next scripted answer for a route, if any."""
         with self._lock:
+            queue = self._scripts.get(route)
             return queue.popleft() if queue else None
-
-    def next_create_reply(self) -> Reply | None:
-        """The next scripted answer for a create request, if any."""
-        return self._next(self._create_script)
-
-    def next_list_reply(self) -> Reply | None:
-        """The next scripted answer for a list request, if any."""
-        return self._next(self._list_script)
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -163,29 +168,49 @@ class VendorFake(ABC):
 
     async def create(self, request: web.Request) -> web.StreamResponse:
         """POST an update: a scripted answer, or check, validate, store and answer success."""
-        reply = self.next_create_reply()
+
+        async def act(reply: Reply | None) -> Applied:
+            incident, refusal = self.checked(request)
+            if refusal is not None:
+                return refusal, False
+            try:
+                payload = await request.json()
+            except ValueError:
+                return self.not_json(), False
+            invalid = self.refusal(incident, payload)
+            if invalid is not None:
+                return invalid, False
+            stored = self.store(incident, payload)
+            return self.created(incident, stored, reply), True
+
+        return await self.applying(request, CREATE, act)
+
+    async def applying(
+        self, request: web.Request, route: str, act: Callable[[Reply | None], Awaitable[Applied]]
+    ) -> web.StreamResponse:
+        """Answer a request that changes something: a scripted failure before anything is
+        applied; else `act` (check, validate, apply), with an apply_then_* reply answered in
+        place of its success once the change is applied."""
+        reply = self.next_reply(route)
         if reply is not None and reply.kind != "ok" and not reply.applies:
             return await self.scripted(request, reply)
-        incident, refusal = self.checked(request)
-        if refusal is not None:
-            return refusal
-        try:
-            payload = await request.json()
-        except ValueError:
-            return self.not_json()
-        invalid = self.refusal(incident, payload)
-        if invalid is not None:
-            return invalid
-        stored = self.store(incident, payload)
-        if reply is not None and reply.applies:
+        answer, applied = await act(reply)
+        if applied and reply is not None and reply.applies:
             return await self.scripted(request, reply)
-        return self.created(incident, stored, reply)
+        return answer
+
+    async def scripted_read(self, request: web.Request, route: str) -> web.StreamResponse | None:
+        """The scripted answer to a read on a route, or None to answer normally."""
+        reply = self.next_reply(route)
+        if reply is not None and reply.kind != "ok":
+            return await self.scripted(request, reply)
+        return None
 
     async def listing(self, request: web.Request) -> tuple[Any, web.StreamResponse | None]:
         """A list request's incident, or the answer to give instead (scripted, or a refusal)."""
-        reply = self.next_list_reply()
-        if reply is not None and reply.kind != "ok":
-            return None, await self.scripted(request, reply)
+        answer = await self.scripted_read(request, LIST)
+        if answer is not None:
+            return None, answer
         return self.checked(request)
 
     def not_json(self) -> web.Response:

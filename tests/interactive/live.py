@@ -139,6 +139,10 @@ class LiveBot:
         top = [m for m in self.slack.messages(CHANNEL) if m.get("thread_ts") in (None, m["ts"])]
         return self.slack.thread(CHANNEL, top[0]["ts"]) if top else []
 
+    def told(self, user: str) -> list[str]:
+        """What the user was told privately, oldest first."""
+        return [str(e["text"]) for e in self.slack.ephemeral() if e["user"] == user]
+
     def replies(self, containing: str = "") -> list[JSON]:
         """Thread replies whose shown text contains `containing`."""
         return [m for m in self.thread()[1:] if containing in shown(m)]

@@ -3,7 +3,8 @@
 Phare: phare-incidents-openapi.yaml (GET/POST /uptime/incidents/{incidentId}/updates, GET
 /uptime/incidents, components `meta` and `links`). Checkly: checkly-incidents-v1-openapi.yaml
 (GET /v1/incidents/{id}: Model47, Model45) and checkly-incident-updates-v1-openapi.yaml / the
-create page (IncidentUpdateV1CreateResponse; the 200 list's Model227).
+create page (IncidentUpdateV1CreateResponse; the 200 list's Model227; IncidentUpdateV1Response);
+checkly-status-pages-v3-incidents-openapi.yaml and checkly-status-pages-v3-components-openapi.yaml.
 """
 
 PHARE_PAGE = frozenset({"data", "meta", "links"})
@@ -81,4 +82,38 @@ CHECKLY_STATUS_PAGE_FIELDS = frozenset(
 )
 CHECKLY_STATUS_PAGE_REQUIRED = frozenset(
     {"name", "url", "id", "accountId", "version", "created_at"}
+)
+# PublicStatusPageV3IncidentListItem, PublicStatusPageV3Incident (the item and its updates).
+CHECKLY_PAGE_INCIDENT_ITEM = frozenset(
+    {
+        "id",
+        "statusPageId",
+        "name",
+        "lastUpdateStatus",
+        "duration",
+        "componentImpacts",
+        "created_at",
+        "updated_at",
+    }
+)
+CHECKLY_PAGE_INCIDENT_ITEM_REQUIRED = frozenset(
+    {"id", "statusPageId", "name", "lastUpdateStatus", "created_at"}
+)
+CHECKLY_PAGE_INCIDENT_FIELDS = CHECKLY_PAGE_INCIDENT_ITEM | {"incidentUpdates"}
+CHECKLY_COMPONENT_IMPACT = frozenset({"componentId", "status", "startedAt", "endedAt"})
+# The v3 lists' page, and PublicStatusPageV3Component.
+CHECKLY_V3_PAGE = frozenset({"length", "entries", "nextId"})
+CHECKLY_COMPONENT = frozenset(
+    {
+        "type",
+        "name",
+        "description",
+        "displayOrder",
+        "hidden",
+        "parentId",
+        "id",
+        "statusPageId",
+        "created_at",
+        "updated_at",
+    }
 )

@@ -8,7 +8,8 @@ import pytest
 
 from bot.domain.models import Retry, Unclear
 from bot.domain.states import State
-from bot.providers.phare import MAX_PAGES, PhareClient
+from bot.providers._phare_pages import MAX_PAGES
+from bot.providers.phare import PhareClient
 from tests.fakes.fixtures import PHARE_TOKEN, phare_settings
 from tests.fakes.phare import PhareFake
 from tests.fakes.server import LoopbackServer

@@ -1,10 +1,13 @@
 """The provider router: each target to its configured client; the others answered plainly."""
 
+from datetime import datetime
+
 import httpx
 
 from bot.domain.models import Accepted, Outcome, Refused, Retry, Target, Unclear, Update
+from bot.domain.operations import Opening
 from bot.domain.states import ProviderName, State
-from bot.providers.base import ListResult, PreparedRequest
+from bot.providers.base import ComponentsResult, IncidentsResult, ListResult, PreparedRequest
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
 from bot.providers.router import ProviderRouter
@@ -59,6 +62,34 @@ class _Broken:
         raise httpx.InvalidURL("boom")
 
     async def list_updates(self, incident_id: str) -> ListResult:
+        """Not used."""
+        raise NotImplementedError
+
+    def prepare_open(self, opening: Opening, where: str) -> PreparedRequest:
+        """Not used."""
+        raise NotImplementedError
+
+    async def open_incident(self, opening: Opening, where: str) -> Outcome:
+        """Not used."""
+        raise NotImplementedError
+
+    async def list_incidents(self, where: str, since: datetime) -> IncidentsResult:
+        """Not used."""
+        raise NotImplementedError
+
+    async def recover(self, incident_id: str) -> Outcome:
+        """Not used."""
+        raise NotImplementedError
+
+    async def edit_update(self, incident_id: str, update_id: str, update: Update) -> Outcome:
+        """Not used."""
+        raise NotImplementedError
+
+    async def delete_update(self, incident_id: str, update_id: str) -> Outcome:
+        """Not used."""
+        raise NotImplementedError
+
+    async def list_components(self, where: str) -> ComponentsResult:
         """Not used."""
         raise NotImplementedError
 

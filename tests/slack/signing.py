@@ -121,6 +121,7 @@ _ELEMENT_VALUE_KEYS = {
     "plain_text_input": "value",
     "static_select": "selected_option",
     "checkboxes": "selected_options",
+    "multi_static_select": "selected_options",
     "datetimepicker": "selected_date_time",
     "datepicker": "selected_date",
     "timepicker": "selected_time",
@@ -137,8 +138,8 @@ def view_state_values(
 
     `entries` maps an action_id to the entered value: text for text inputs, an option
     value for a static_select (looked up in the element's options), a list of option values
-    for checkboxes, epoch seconds for a datetimepicker. Elements absent from `entries` keep
-    their initial value, as in Slack.
+    for checkboxes and multi-selects, epoch seconds for a datetimepicker. Elements absent
+    from `entries` keep their initial value, as in Slack.
     """
     values: dict[str, dict[str, dict[str, Any]]] = {}
     for block in blocks:
@@ -150,7 +151,7 @@ def view_state_values(
         entered = entries[action_id] if action_id in entries else _initial(element)
         if kind == "static_select" and isinstance(entered, str):
             entered = _option(element, entered)
-        if kind == "checkboxes" and action_id in entries:
+        if kind in ("checkboxes", "multi_static_select") and action_id in entries:
             entered = [_option(element, value) for value in entered]
         key = _ELEMENT_VALUE_KEYS.get(kind, "value")
         values.setdefault(block["block_id"], {})[action_id] = {"type": kind, key: entered}
@@ -162,7 +163,7 @@ def _initial(element: Mapping[str, Any]) -> Any:
     for key in ("initial_value", "initial_option", "initial_date_time", "initial_date"):
         if key in element:
             return element[key]
-    if element.get("type") == "checkboxes":
+    if element.get("type") in ("checkboxes", "multi_static_select"):
         return list(element.get("initial_options", ()))
     return None
 

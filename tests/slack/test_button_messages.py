@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry
+from bot.domain.models import DeliveryStatus, Refused, Retry
 from bot.domain.states import State
 from bot.slack.blocks import SlackMessage
 from bot.slack.nudges import nudge, reminders_off, snoozed
@@ -47,11 +47,11 @@ def test_refused_and_failed_receipts_offer_retry_and_edit(
     assert_valid(message)
 
 
-def test_other_receipts_have_no_buttons() -> None:
-    accepted = report(stored(), PHARE, DeliveryStatus.ACCEPTED, Accepted("9"))
+def test_pending_and_skipped_receipts_have_no_buttons() -> None:
     retrying = report(stored(), PHARE, DeliveryStatus.PENDING, Retry("429"), next_attempt_in=5)
-    assert action_ids(receipt(accepted)) == []
+    skipped = report(stored(), PHARE, DeliveryStatus.SKIPPED, skipped_reason="no such state")
     assert action_ids(receipt(retrying)) == []
+    assert action_ids(receipt(skipped)) == []
 
 
 def test_a_used_receipt_says_so_instead_of_offering_buttons() -> None:
