@@ -6,6 +6,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from tests.fakes.fixtures import CHECKLY_ACCOUNT, CHECKLY_KEY, PHARE_TOKEN
+
 _OURS = ("SLACK_", "PHARE_", "CHECKLY_", "INCIDENT_BOT_", "DATABASE_URL", "PORT")
 
 
@@ -30,3 +32,15 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def vendors_env(phare_url: str, checkly_url: str, **extra: str) -> dict[str, str]:
+    """The variables pointing the bot at loopback vendors holding the fixtures' credentials."""
+    return {
+        "PHARE_API_TOKEN": PHARE_TOKEN,
+        "PHARE_API_URL": phare_url,
+        "CHECKLY_API_KEY": CHECKLY_KEY,
+        "CHECKLY_ACCOUNT_ID": CHECKLY_ACCOUNT,
+        "CHECKLY_API_URL": checkly_url,
+        **extra,
+    }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.process import run_cli
+from tests.cli.process import run_cli, vendors_env
 from tests.fakes.checkly import ChecklyFake
 from tests.fakes.fixtures import CHECKLY_ACCOUNT, CHECKLY_KEY, CHECKLY_PAGE, PHARE_TOKEN
 from tests.fakes.phare import PhareFake
@@ -25,19 +25,8 @@ def fakes() -> Iterator[Fakes]:
     checkly = ChecklyFake(key=CHECKLY_KEY, account=CHECKLY_ACCOUNT, incidents=())
     checkly.add_status_page(CHECKLY_PAGE)
     with LoopbackServer(phare.app) as p, LoopbackServer(checkly.app) as c:
-        yield (
-            phare,
-            checkly,
-            {
-                "PHARE_API_TOKEN": PHARE_TOKEN,
-                "PHARE_API_URL": p.url,
-                "PHARE_MONITOR_IDS": "7",
-                "CHECKLY_API_KEY": CHECKLY_KEY,
-                "CHECKLY_ACCOUNT_ID": CHECKLY_ACCOUNT,
-                "CHECKLY_API_URL": c.url,
-                "CHECKLY_STATUS_PAGE_ID": CHECKLY_PAGE,
-            },
-        )
+        env = vendors_env(p.url, c.url, PHARE_MONITOR_IDS="7", CHECKLY_STATUS_PAGE_ID=CHECKLY_PAGE)
+        yield phare, checkly, env
 
 
 def test_both_vendors_open_and_each_incident_is_printed_as_a_target(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.process import run_cli
+from tests.cli.process import run_cli, vendors_env
 from tests.fakes.checkly import ChecklyFake
 from tests.fakes.fixtures import (
     CHECKLY_ACCOUNT,
@@ -24,14 +24,7 @@ def fakes() -> Iterator[tuple[PhareFake, ChecklyFake, dict[str, str]]]:
     phare = PhareFake(token=PHARE_TOKEN, incidents={42})
     checkly = ChecklyFake(key=CHECKLY_KEY, account=CHECKLY_ACCOUNT, incidents={CHECKLY_INCIDENT})
     with LoopbackServer(phare.app) as p, LoopbackServer(checkly.app) as c:
-        env = {
-            "PHARE_API_TOKEN": PHARE_TOKEN,
-            "PHARE_API_URL": p.url,
-            "CHECKLY_API_KEY": CHECKLY_KEY,
-            "CHECKLY_ACCOUNT_ID": CHECKLY_ACCOUNT,
-            "CHECKLY_API_URL": c.url,
-        }
-        yield phare, checkly, env
+        yield phare, checkly, vendors_env(p.url, c.url)
 
 
 def test_dry_run_prints_both_requests_as_the_vendors_specify(tmp_path: Path) -> None:
