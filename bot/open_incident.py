@@ -32,7 +32,10 @@ def build_opening(args: OpenArguments, settings: Settings) -> Submission:
     UsageError naming every problem at once."""
     problems: list[str] = []
     places = _places(args, settings, problems)
-    problems += [f"--title: {problem}" for problem in title_problems(args.title, places)]
+    problems += [
+        f"--title: {problem}"
+        for problem in title_problems(args.title, (p.provider for p in places))
+    ]
     impact = _impact(args.impact, problems)
     if args.message is not None:
         bad = forbidden_character(args.message)

@@ -1,6 +1,6 @@
 """Where `open` opens an incident, whether its title fits there, and the submission it makes."""
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from bot.domain.models import Source, Submission, Target, Update
 from bot.domain.operations import CHECKLY_TITLE_LIMIT, PHARE_TITLE_LIMIT, Opening, Operation
@@ -39,8 +39,8 @@ def nowhere_to_open(providers_on: Collection[ProviderName]) -> str:
     return f"No vendor on this bot can open an incident. {'; '.join(ways)}."
 
 
-def title_problems(title: str, places: Sequence[Target]) -> list[str]:
-    """Everything wrong with a title for these places: empty, invalid, too long for a vendor
+def title_problems(title: str, vendors: Iterable[ProviderName]) -> list[str]:
+    """Everything wrong with a title for these vendors: empty, invalid, too long for a vendor
     (naming the vendor and its limit)."""
     problems = []
     if not has_visible_text(title):
@@ -48,10 +48,10 @@ def title_problems(title: str, places: Sequence[Target]) -> list[str]:
     bad = forbidden_character(title)
     if bad is not None:
         problems.append(f"The title contains {bad}; remove it.")
-    too_long = [p.provider for p in places if len(title) > TITLE_LIMITS[p.provider]]
+    too_long = [p for p in dict.fromkeys(vendors) if len(title) > TITLE_LIMITS[p]]
     if too_long:
         limits = "; ".join(f"{p.label} takes at most {TITLE_LIMITS[p]}" for p in too_long)
-        problems.append(f"The title has {len(title):,} characters; {limits}.")
+        problems.append(f"This title has {len(title):,} characters; {limits}.")
     return problems
 
 

@@ -22,7 +22,7 @@ async def open_incident(
     places = options.open_at
     if not places:
         return open_replies.nowhere(options.providers_on)
-    problems = title_problems(title, places)
+    problems = title_problems(title, (p.provider for p in places))
     if problems:
         return open_replies.bad_title(problems)
     binding = await bounded(deps.repo.get_binding(channel_id))

@@ -4,13 +4,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.open_at import title_problems
 from bot.domain.operations import Impact, Opening
 from bot.domain.states import ProviderName
 from bot.domain.text import forbidden_character, has_visible_text
 from bot.slack import ids
 from bot.slack.form_seal import UNVERIFIED, FormSeal, sealed_context
 from bot.slack.modal_input import entered_text, joined_errors, notify_choice, view_values
-from bot.slack.open_modal import OPEN_KIND, TITLE_LIMITS
+from bot.slack.open_modal import OPEN_KIND
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,9 @@ def read_open_submission(
     errors: dict[str, list[str]] = {}
     chosen = _chosen_vendors(values, vendors, errors)
     title = entered_text(values, ids.OPEN_TITLE_BLOCK, ids.OPEN_TITLE_ACTION) or ""
-    title_problems = _title_problems(title, chosen)
-    if title_problems:
-        errors[ids.OPEN_TITLE_BLOCK] = title_problems
+    problems = title_problems(title, chosen)
+    if problems:
+        errors[ids.OPEN_TITLE_BLOCK] = problems
     message = _first_message(values, errors)
     impact = _impact(values, errors)
     if errors:
@@ -78,21 +79,6 @@ def _chosen_vendors(
     if not chosen:
         errors.setdefault(ids.OPEN_VENDORS_BLOCK, []).append("Choose where to open the incident.")
     return chosen
-
-
-def _title_problems(title: str, chosen: tuple[ProviderName, ...]) -> list[str]:
-    """Empty, invalid, or longer than a chosen vendor takes (naming that vendor)."""
-    problems = []
-    if not has_visible_text(title):
-        problems.append("Give the incident a title: it is empty.")
-    bad = forbidden_character(title)
-    if bad is not None:
-        problems.append(f"The title contains {bad}; remove it.")
-    exceeded = [p for p in chosen if len(title) > TITLE_LIMITS[p]]
-    if exceeded:
-        limits = "; ".join(f"{p.label} takes at most {TITLE_LIMITS[p]}" for p in exceeded)
-        problems.append(f"This title has {len(title):,} characters; {limits}.")
-    return problems
 
 
 def _first_message(values: Mapping[str, Any], errors: dict[str, list[str]]) -> str | None:

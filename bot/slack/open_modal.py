@@ -16,7 +16,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.blocks.blocks import Block
 
-from bot.domain.operations import CHECKLY_TITLE_LIMIT, PHARE_TITLE_LIMIT, Component, Impact
+from bot.domain.open_at import TITLE_LIMITS
+from bot.domain.operations import Component, Impact
 from bot.domain.states import ProviderName
 from bot.domain.text import shorten
 from bot.slack import ids
@@ -38,10 +39,6 @@ _NOTE_MAX = 3000
 _VENDOR_LABELS = {
     ProviderName.PHARE: "Phare",
     ProviderName.CHECKLY: "Checkly status page",
-}
-TITLE_LIMITS = {
-    ProviderName.PHARE: PHARE_TITLE_LIMIT,
-    ProviderName.CHECKLY: CHECKLY_TITLE_LIMIT,
 }
 NOWHERE = (
     "There is nowhere to open an incident: neither Phare (PHARE_API_TOKEN) nor a Checkly "

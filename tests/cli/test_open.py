@@ -79,7 +79,7 @@ def test_bad_arguments_exit_2_each_named_and_nothing_is_sent(
     result = run_cli(["open", "--title", "x" * 251, "--to", "phare"], cwd=tmp_path, env=env)
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "incident-bot open: --title: The title has 251 characters; Phare takes at most 250."
+        "incident-bot open: --title: This title has 251 characters; Phare takes at most 250."
     )
     assert fake.requests_to("POST") == []
 

@@ -14,6 +14,7 @@ from bot.domain.states import ProviderName, State
 PAGE = "0b9d5d2e-6f8e-4c55-9d55-1c1f6a2b3c4d"
 PHARE_PLACE = Target(ProviderName.PHARE, "")
 CHECKLY_PLACE = Target(ProviderName.CHECKLY, PAGE)
+BOTH = (ProviderName.PHARE, ProviderName.CHECKLY)
 
 
 def test_every_vendor_that_can_open_is_a_place() -> None:
@@ -38,19 +39,23 @@ def test_nowhere_to_open_names_the_variables_still_missing() -> None:
 
 
 def test_a_title_too_long_names_each_vendor_and_its_limit() -> None:
-    assert title_problems("x" * 250, (PHARE_PLACE, CHECKLY_PLACE)) == []
-    assert title_problems("x" * 251, (PHARE_PLACE, CHECKLY_PLACE)) == [
-        "The title has 251 characters; Phare takes at most 250."
+    assert title_problems("x" * 250, BOTH) == []
+    assert title_problems("x" * 251, BOTH) == [
+        "This title has 251 characters; Phare takes at most 250."
     ]
-    assert title_problems("x" * 251, (CHECKLY_PLACE,)) == []
-    assert title_problems("x" * 256, (PHARE_PLACE, CHECKLY_PLACE)) == [
-        "The title has 256 characters; Phare takes at most 250; Checkly takes at most 255."
+    assert title_problems("x" * 251, (ProviderName.CHECKLY,)) == []
+    assert title_problems("x" * 256, BOTH) == [
+        "This title has 256 characters; Phare takes at most 250; Checkly takes at most 255."
     ]
 
 
 def test_an_empty_or_invalid_title_is_named() -> None:
-    assert title_problems(" \u200b ", (PHARE_PLACE,)) == ["Give the incident a title: it is empty."]
-    assert title_problems("Down\x00", (PHARE_PLACE,)) == ["The title contains NUL; remove it."]
+    assert title_problems(" \u200b ", (ProviderName.PHARE,)) == [
+        "Give the incident a title: it is empty."
+    ]
+    assert title_problems("Down\x00", (ProviderName.PHARE,)) == [
+        "The title contains NUL; remove it."
+    ]
 
 
 def test_the_submission_opens_at_each_place_with_a_first_update_investigating() -> None:

@@ -202,7 +202,7 @@ async def test_a_title_too_long_for_phare_says_whose_limit() -> None:
         async for bot in start_bot(slack, options(open_at=OPEN_AT)):
             answer = await bot.reply("open " + "x" * 251)
             assert answer == (
-                "Nothing was opened:\n• The title has 251 characters; Phare takes at most 250."
+                "Nothing was opened:\n• This title has 251 characters; Phare takes at most 250."
             )
             assert bot.publisher.submissions == []
             assert (await bot.reply("open")).startswith("Give the incident a title: ")
