@@ -18,6 +18,9 @@ import httpx
 
 from tests.e2e.harness import wait_until
 from tests.e2e.slack_flows import JSON, RESPONDER, WAIT_SECONDS, Room, SlackSession, shown
+from tests.fakes.checkly import ChecklyFake
+from tests.fakes.phare import PhareFake
+from tests.fakes.vendor import RecordedRequest
 from tests.interactive.live import button_action
 from tests.slack.signing import block_actions_payload, interaction
 
@@ -172,10 +175,28 @@ def publish(session: SlackSession, where: str, *commands: str) -> Published:
     return Published(room, vendor, incident, receipts, held(session, vendor, incident))
 
 
+def fake_of(session: SlackSession, vendor: str) -> PhareFake | ChecklyFake:
+    """The vendor's fake ("Phare" or "Checkly")."""
+    return session.stack.phare if vendor == "Phare" else session.stack.checkly
+
+
 def held(session: SlackSession, vendor: str, incident: str) -> list[dict[str, Any]]:
     """The updates a vendor holds for an incident now, oldest first."""
-    fake = session.stack.phare if vendor == "Phare" else session.stack.checkly
-    return fake.applied(incident)
+    return fake_of(session, vendor).applied(incident)
+
+
+def lists_of(session: SlackSession, published: Published) -> list[RecordedRequest]:
+    """The requests that read the incident's updates (the bot looking at what it did)."""
+    incident = published.incident
+    if published.vendor == "Phare":
+        path = f"/uptime/incidents/{incident}/updates"
+    elif "/" not in incident:
+        path = f"/v1/incidents/{incident}"
+    else:
+        page, _, number = incident.partition("/")
+        path = f"/v3/status-pages/{page}/incidents/{number}/incident-updates"
+    requests = fake_of(session, published.vendor).requests
+    return [r for r in requests if (r.method, r.path) == ("GET", path)]
 
 
 def update_path(published: Published, update_id: object) -> str:
