@@ -113,12 +113,14 @@ Outcome = Accepted | Refused | Retry | Unclear
 
 @dataclass(frozen=True)
 class RemoteUpdate:
-    """An update as a provider lists it, used to reconcile unclear deliveries."""
+    """An update as a provider lists it, used to reconcile unclear deliveries and to keep
+    what an edit does not change (`published_at`: when it is shown as posted, if listed)."""
 
     id: str
     state: State | None
     content: str
     created_at: datetime | None
+    published_at: datetime | None = None
 
 
 class DeliveryStatus(StrEnum):

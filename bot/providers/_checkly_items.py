@@ -29,4 +29,7 @@ def remote_update(item: object) -> RemoteUpdate | None:
         return None
     word = item.get("status")
     state = state_from_vendor(ProviderName.CHECKLY, word) if isinstance(word, str) else None
-    return RemoteUpdate(update_id, state, description, created_at(item.get("created_at")))
+    published = parse_timestamp(item.get("publicIncidentUpdateDate"))
+    return RemoteUpdate(
+        update_id, state, description, created_at(item.get("created_at")), published
+    )

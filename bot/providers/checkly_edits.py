@@ -6,8 +6,8 @@ from typing import Any
 import httpx
 
 from bot.domain.ids import InvalidId, parse_checkly_id
-from bot.domain.models import Accepted, Outcome, Refused, Retry, Unclear, Update
-from bot.domain.states import ProviderName, State, UnsupportedState, vendor_state
+from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
+from bot.domain.states import ProviderName, UnsupportedState, vendor_state
 from bot.providers import checkly_pages
 from bot.providers._checkly_http import ChecklyLine, parse_uuid
 from bot.providers._checkly_items import id_of
@@ -34,8 +34,9 @@ def _parsed(incident_id: str, update_id: str) -> tuple[str, str]:
 async def edit_update(
     line: ChecklyLine, listing: Lister, incident_id: str, update_id: str, update: Update
 ) -> Outcome:
-    """PUT the update's new text (and, on a status page, its status, publish time and
-    notification); a dashboard update keeps its status, so changing it is refused unsent."""
+    """PUT the update's new text (and, on a status page, its status, notification and publish
+    time, its own unless the edit sets one); a dashboard update keeps its status, so changing
+    it is refused unsent."""
     try:
         incident, update_id = _parsed(incident_id, update_id)
         body: dict[str, Any] = (
@@ -46,11 +47,11 @@ async def edit_update(
         vendor_state(ProviderName.CHECKLY, update.state)
     except (InvalidId, UnsupportedState, ValueError) as error:
         return Refused(None, str(error))
-    if "/" not in incident:
-        kept = await _status_kept(listing, incident, update_id, update.state)
-        if kept is not None:
-            return kept
-    answer = await line.send(line.request("PUT", _update_url(line, incident, update_id), body))
+    completed = await _completed(listing, incident, update_id, update, body)
+    if not isinstance(completed, dict):
+        return completed
+    request = line.request("PUT", _update_url(line, incident, update_id), completed)
+    answer = await line.send(request)
     if not isinstance(answer, httpx.Response):
         return answer
     if not answer.is_success:
@@ -61,10 +62,28 @@ async def edit_update(
     return Accepted(update_id)
 
 
-async def _status_kept(
-    listing: Lister, incident: str, update_id: str, wanted: State
-) -> Refused | Retry | None:
-    """None when the dashboard update already has the wanted status; else why not to edit."""
+async def _completed(
+    listing: Lister, incident: str, update_id: str, update: Update, body: dict[str, Any]
+) -> dict[str, Any] | Refused | Retry:
+    """The body to PUT, given the update as Checkly lists it: a dashboard update's status
+    must stay; a status-page update keeps its publish time unless the edit sets one (Checkly
+    reads a missing one as now). Else why not to edit."""
+    if "/" in incident and update.published_at is not None:
+        return body
+    current = await _current(listing, incident, update_id)
+    if not isinstance(current, RemoteUpdate):
+        return current
+    if "/" not in incident:
+        return body if current.state is update.state else _status_kept(current)
+    if current.published_at is None:
+        return body
+    return body | {"publicIncidentUpdateDate": checkly_pages.public_date(current.published_at)}
+
+
+async def _current(
+    listing: Lister, incident: str, update_id: str
+) -> RemoteUpdate | Refused | Retry:
+    """The update as Checkly lists it now, or why it cannot be read."""
     listed = await listing(incident)
     if isinstance(listed, Unclear):
         return Retry(listed.reason)
@@ -73,8 +92,11 @@ async def _status_kept(
     current = next((u for u in listed if u.id == update_id), None)
     if current is None:
         return Refused(404, f"{_missing(incident, update_id)} was not found at Checkly")
-    if current.state is wanted:
-        return None
+    return current
+
+
+def _status_kept(current: RemoteUpdate) -> Refused:
+    """A dashboard update's status cannot be changed: only its text."""
     shown = current.state.value if current.state is not None else "an unknown status"
     return Refused(
         None,

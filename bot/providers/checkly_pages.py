@@ -1,6 +1,6 @@
 """Checkly status-page incidents (v3): the create request's URL and body, and the answers."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -29,13 +29,19 @@ def create_body(update: Update, canonical_id: str) -> dict[str, Any]:
         "description": update.content,
     }
     if update.published_at is not None:
-        if update.published_at.utcoffset() is None:
-            raise ValueError("the publish time has no time zone")
-        when = update.published_at.astimezone(UTC).isoformat(timespec="milliseconds")
-        body["publicIncidentUpdateDate"] = when.replace("+00:00", "Z")
+        body["publicIncidentUpdateDate"] = public_date(update.published_at)
     if update.notify_subscribers is not None:
         body["notifySubscribers"] = update.notify_subscribers
     return body
+
+
+def public_date(moment: datetime) -> str:
+    """`publicIncidentUpdateDate` as Checkly writes it (milliseconds, Z); raises ValueError
+    for a time without a time zone."""
+    if moment.utcoffset() is None:
+        raise ValueError("the publish time has no time zone")
+    when = moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    return when.replace("+00:00", "Z")
 
 
 def created_id(body: object) -> str | None:

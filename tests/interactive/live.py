@@ -119,16 +119,11 @@ class LiveBot:
 
     async def click(self, message: Mapping[str, Any], action_id: str, user: str = USER) -> int:
         """Click a button of a message in the channel; the HTTP status of the ack."""
-        button = find_button(message, action_id)
-        action = {
-            "type": "button",
-            "block_id": button["block_id"],
-            "action_id": action_id,
-            "value": button.get("value", ""),
-            "text": button["text"],
-        }
         payload = signing.block_actions_payload(
-            [action], user_id=user, channel_id=CHANNEL, message_ts=str(message["ts"])
+            [button_action(message, action_id)],
+            user_id=user,
+            channel_id=CHANNEL,
+            message_ts=str(message["ts"]),
         )
         payload["trigger_id"] = self.slack.issue_trigger_id()
         status, _ = await self.interact(payload)
@@ -155,6 +150,18 @@ def find_button(message: Mapping[str, Any], action_id: str) -> JSON:
             if element.get("action_id") == action_id:
                 return {**element, "block_id": block.get("block_id")}
     raise AssertionError(f"no {action_id} button in {shown(message)!r}")
+
+
+def button_action(message: Mapping[str, Any], action_id: str) -> JSON:
+    """The `actions` entry Slack sends when that button of the message is clicked."""
+    button = find_button(message, action_id)
+    return {
+        "type": "button",
+        "block_id": button["block_id"],
+        "action_id": action_id,
+        "value": button.get("value", ""),
+        "text": button["text"],
+    }
 
 
 def buttons(message: Mapping[str, Any]) -> list[str]:

@@ -4,17 +4,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.models import Accepted, Refused, Update
+from bot.domain.models import Accepted, Refused, Retry, Update
 from bot.domain.states import State
 from bot.providers.checkly import ChecklyClient
 from tests.fakes.checkly import ChecklyFake
-from tests.fakes.checkly_rules import LAST_UPDATE
+from tests.fakes.checkly_rules import LAST_UPDATE, stamp
 from tests.fakes.fixtures import CHECKLY_INCIDENT, CHECKLY_PAGE_INCIDENT
+from tests.fakes.replies import Reply
 
 PAGE, _, INCIDENT = CHECKLY_PAGE_INCIDENT.partition("/")
 PAGE_UPDATES = f"/v3/status-pages/{PAGE}/incidents/{INCIDENT}/incident-updates"
 DASHBOARD_UPDATES = f"/v1/incidents/{CHECKLY_INCIDENT}/updates"
 UNKNOWN = "11111111-2222-4333-8444-555555555555"
+NOT_FOUND = "was not found at Checkly"
 
 
 async def test_a_status_page_update_is_edited_with_the_documented_body(
@@ -43,6 +45,72 @@ async def test_a_status_page_update_is_edited_with_the_documented_body(
         "MONITORING",
         "Fix rolled out.",
     )
+
+
+async def test_a_status_page_update_edited_without_a_publish_time_keeps_its_own(
+    checkly_client: ChecklyClient, checkly_fake: ChecklyFake
+) -> None:
+    posted = stamp(datetime.now(UTC) - timedelta(minutes=30))
+    shown = {
+        "status": "INVESTIGATING",
+        "description": "Looking.",
+        "publicIncidentUpdateDate": posted,
+    }
+    update = checkly_fake.store(CHECKLY_PAGE_INCIDENT, shown)
+
+    outcome = await checkly_client.edit_update(
+        CHECKLY_PAGE_INCIDENT, update["id"], Update(State.IDENTIFIED, "Found it.")
+    )
+
+    assert outcome == Accepted(update["id"])
+    read, put = checkly_fake.requests
+    assert (read.method, read.raw_path) == ("GET", PAGE_UPDATES)
+    assert (put.method, put.raw_path) == ("PUT", f"{PAGE_UPDATES}/{update['id']}")
+    assert put.json == {
+        "status": "IDENTIFIED",
+        "description": "Found it.",
+        "publicIncidentUpdateDate": posted,
+    }
+    (held,) = checkly_fake.applied(CHECKLY_PAGE_INCIDENT)
+    assert (held["description"], held["publicIncidentUpdateDate"]) == ("Found it.", posted)
+
+
+@pytest.mark.parametrize(
+    ("listed", "update_id", "expected"),
+    [
+        (
+            Reply.server_error(503, retry_after=7),
+            None,
+            Retry(
+                "Checkly had a server error (HTTP 503). It said: “Service Unavailable”", 7.0, 503
+            ),
+        ),
+        (
+            None,
+            UNKNOWN,
+            Refused(404, f"incident {CHECKLY_PAGE_INCIDENT} or its update {UNKNOWN} {NOT_FOUND}"),
+        ),
+    ],
+    ids=["list-503", "not-listed"],
+)
+async def test_a_status_page_edit_whose_update_cannot_be_read_is_not_sent(
+    checkly_client: ChecklyClient,
+    checkly_fake: ChecklyFake,
+    listed: Reply | None,
+    update_id: str | None,
+    expected: Refused | Retry,
+) -> None:
+    (update,) = checkly_fake.add_updates(CHECKLY_PAGE_INCIDENT, ["Looking."])
+    if listed is not None:
+        checkly_fake.script_list(listed)
+
+    outcome = await checkly_client.edit_update(
+        CHECKLY_PAGE_INCIDENT, update_id or update["id"], Update(State.IDENTIFIED, "Found it.")
+    )
+
+    assert outcome == expected
+    assert [r.method for r in checkly_fake.requests] == ["GET"]
+    assert checkly_fake.applied(CHECKLY_PAGE_INCIDENT) == [update]
 
 
 async def test_a_dashboard_update_is_edited_in_its_text_only(
