@@ -82,6 +82,19 @@ class Binding:
     card_ts: str | None = None
     current_state: State | None = None
 
+    @property
+    def unresolved(self) -> bool:
+        """Whether the channel is bound to an incident not yet resolved."""
+        return bool(self.targets) and self.current_state is not State.RESOLVED
+
+
+class ChannelStillOpen(Exception):
+    """An opening refused: its channel is bound to an incident not yet resolved."""
+
+    def __init__(self, binding: Binding) -> None:
+        super().__init__(f"channel {binding.channel_id} is bound to an unresolved incident")
+        self.binding = binding
+
 
 @dataclass(frozen=True)
 class ChannelStatus:

@@ -3,8 +3,7 @@
 from bot.domain.models import Source
 from bot.domain.open_at import opening_submission, title_problems
 from bot.domain.operations import Opening
-from bot.domain.records import Binding
-from bot.domain.states import State
+from bot.domain.records import ChannelStillOpen
 from bot.slack import open_replies
 from bot.slack.failures import bounded
 from bot.slack.ports import SlackDeps
@@ -15,8 +14,9 @@ async def open_incident(
 ) -> str:
     """Store the opening (the caller may publish), or say why not; the caller's reply.
 
-    A channel still bound to an unresolved incident is refused, naming it. `key` is the
-    request's dedup key: a replayed command is not stored twice, and is told so.
+    A channel still bound to an unresolved incident is refused, naming it: the store checks
+    in the transaction that would store the opening, so two openings at once store one.
+    `key` is the request's dedup key: a replayed command is not stored twice, and is told so.
     """
     options = deps.options
     places = options.open_at
@@ -25,11 +25,6 @@ async def open_incident(
     problems = title_problems(title, (p.provider for p in places))
     if problems:
         return open_replies.bad_title(problems)
-    binding = await bounded(deps.repo.get_binding(channel_id))
-    if binding is not None and _unresolved(binding):
-        replayed = await bounded(deps.repo.stored_under(key))
-        if not replayed:
-            return open_replies.still_open(binding)
     opening = Opening(
         title=title,
         monitor_ids=options.phare_monitor_ids,
@@ -38,9 +33,8 @@ async def open_incident(
     submission = opening_submission(
         opening, places, Source.INLINE, user_id, channel_id=channel_id, dedup_key=key
     )
-    return open_replies.opening(await bounded(deps.publisher.submit(submission)))
-
-
-def _unresolved(binding: Binding) -> bool:
-    """Whether the channel is bound to an incident not yet resolved."""
-    return bool(binding.targets) and binding.current_state is not State.RESOLVED
+    try:
+        stored = await bounded(deps.publisher.submit(submission))
+    except ChannelStillOpen as refused:
+        return open_replies.still_open(refused.binding)
+    return open_replies.opening(stored)

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.models import DeliveryStatus, Submission, Target
 from bot.domain.operations import Operation, awaiting_opening, opening_awaited
+from bot.domain.records import ChannelStillOpen
 from bot.domain.states import ProviderName, State
 from bot.domain.targets import recovers_after_resolve
+from bot.store.binding_rows import load_binding
 from bot.store.database import insert_for
 from bot.store.schema import binding_targets, bindings, deliveries
 
@@ -65,6 +67,31 @@ async def add_recoveries(
     ]
     if recoveries:
         await conn.execute(deliveries.insert(), recoveries)
+
+
+async def refuse_opening_if_bound(
+    conn: AsyncConnection, channel_id: str | None, now: datetime
+) -> None:
+    """Raise ChannelStillOpen when the channel is bound to an unresolved incident.
+
+    Checked in the transaction that stores the opening, so two openings at once take turns:
+    SQLite's writers begin IMMEDIATE (one at a time); on PostgreSQL the channel's bindings
+    row, inserted first when absent (a refusal rolls it back), is locked FOR UPDATE until
+    the transaction ends, and the check after the lock reads what the other one committed.
+    """
+    if channel_id is None:
+        return
+    if conn.dialect.name == "postgresql":
+        row = insert_for(conn.engine, bindings).values(channel_id=channel_id, updated_at=now)
+        await conn.execute(row.on_conflict_do_nothing(index_elements=["channel_id"]))
+        await conn.execute(
+            select(bindings.c.channel_id)
+            .where(bindings.c.channel_id == channel_id)
+            .with_for_update()
+        )
+    binding = await load_binding(conn, channel_id)
+    if binding is not None and binding.unresolved:
+        raise ChannelStillOpen(binding)
 
 
 async def bind_openings(

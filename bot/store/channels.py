@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.models import Target
 from bot.domain.operations import Operation
 from bot.domain.records import Binding, ChannelStatus, DeliveryReport
-from bot.domain.states import ProviderName, State
+from bot.domain.states import ProviderName
+from bot.store.binding_rows import load_binding
 from bot.store.codec import delivery_report
 from bot.store.database import Queries, insert_for
 from bot.store.known import KnownUpdates
@@ -22,12 +23,6 @@ _STATUS_SCAN = 50
 _CHANGES = (Operation.EDIT.value, Operation.DELETE.value)
 
 # Built once: building a statement costs more than running it on SQLite.
-_BINDING = select(bindings).where(bindings.c.channel_id == bindparam("channel"))
-_BINDING_TARGETS = (
-    select(binding_targets)
-    .where(binding_targets.c.channel_id == bindparam("channel"))
-    .order_by(binding_targets.c.provider)
-)
 _RECENT_DELIVERIES = (
     select(deliveries)
     .join(updates, updates.c.id == deliveries.c.update_id)
@@ -155,20 +150,6 @@ class ChannelQueries(Queries):
             channel_id=channel_id, updated_at=self.clock()
         )
         await conn.execute(statement.on_conflict_do_nothing(index_elements=["channel_id"]))
-
-
-async def load_binding(conn: AsyncConnection, channel_id: str) -> Binding | None:
-    """The channel's binding as a record."""
-    found = await conn.execute(_BINDING, {"channel": channel_id})
-    row = found.mappings().one_or_none()
-    if row is None:
-        return None
-    target_rows = await conn.execute(_BINDING_TARGETS, {"channel": channel_id})
-    targets = tuple(
-        Target(ProviderName(t["provider"]), t["incident_id"]) for t in target_rows.mappings()
-    )
-    state = State(row["current_state"]) if row["current_state"] else None
-    return Binding(channel_id, targets, row["card_ts"], state)
 
 
 async def _recent_deliveries(conn: AsyncConnection, channel_id: str) -> Sequence[RowMapping]:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.models import Update
 from bot.domain.records import Binding, StoredUpdate
-from bot.store.channels import load_binding
+from bot.store.binding_rows import load_binding
 from bot.store.database import Queries
 from bot.store.schema import updates
 from bot.store.updates import load_update

@@ -14,7 +14,12 @@ from bot.domain.models import DeliveryStatus, Submission, Target
 from bot.domain.operations import Operation
 from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName
-from bot.store.chains import add_recoveries, bind_openings, resolve_awaited
+from bot.store.chains import (
+    add_recoveries,
+    bind_openings,
+    refuse_opening_if_bound,
+    resolve_awaited,
+)
 from bot.store.codec import delivery_report, details_of, stored_update
 from bot.store.database import Queries, insert_for, notify_workers
 from bot.store.schema import bindings, deliveries, updates
@@ -42,7 +47,8 @@ class UpdateQueries(Queries):
         """Store the update and one delivery row per target in one committed transaction.
 
         On PostgreSQL the same transaction notifies the workers listening (on commit). A dedup
-        key seen before returns the stored update marked duplicate and adds nothing.
+        key seen before returns the stored update marked duplicate and adds nothing. An opening
+        in a channel bound to an unresolved incident raises ChannelStillOpen, storing nothing.
         """
         now = self.clock()
         async with self.begin() as conn:
@@ -50,6 +56,8 @@ class UpdateQueries(Queries):
             if update_id is None:
                 existing = await self._find_by_dedup_key(conn, submission.dedup_key or "")
                 return replace(existing, duplicate=True)
+            if submission.operation is Operation.OPEN:
+                await refuse_opening_if_bound(conn, submission.channel_id, now)
             rows = _delivery_rows(update_id, submission, skipped_reasons, now)
             rows = await resolve_awaited(conn, rows, now)
             await conn.execute(deliveries.insert(), rows)
