@@ -21,8 +21,10 @@ class Target:
 
     @property
     def on_status_page(self) -> bool:
-        """Whether this is a Checkly status-page incident (`checkly:<page>/<incident>`)."""
-        return self.provider is ProviderName.CHECKLY and "/" in self.incident_id
+        """Whether this is a Checkly status-page incident (`checkly:<page>/<incident>`, or one
+        being opened: Checkly opens incidents on status pages only)."""
+        named = "/" in self.incident_id or self.awaited_opening is not None
+        return self.provider is ProviderName.CHECKLY and named
 
     @property
     def awaited_opening(self) -> int | None:

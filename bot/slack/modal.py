@@ -17,6 +17,7 @@ from slack_sdk.models.blocks.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.domain.models import Target, Update
+from bot.domain.operations import opening_awaited
 from bot.domain.records import Binding
 from bot.domain.states import NEXT_STATE, ProviderName, State
 from bot.domain.templates import DEFAULT_TEMPLATES
@@ -52,6 +53,10 @@ MESSAGE_MAX = 3000
 _TARGET_LABELS = {
     ProviderName.PHARE: "Phare incident id",
     ProviderName.CHECKLY: "Checkly incident",
+}
+_VENDOR_NAMES = {
+    ProviderName.PHARE: "Phare",
+    ProviderName.CHECKLY: "Checkly status page",
 }
 _TARGET_EXAMPLES = {
     ProviderName.PHARE: "e.g. 42",
@@ -126,12 +131,22 @@ def build_view(
         message_block(form),
         preview_block(form.state, form.message, form.targets, providers, form.published_at),
     ]
-    blocks.extend(_target_block(p, form.targets.get(p)) for p in providers)
+    awaited = {p: t for p, t in form.targets.items() if opening_awaited(t) is not None}
+    blocks.extend(
+        _being_opened_block(p) if p in awaited else _target_block(p, form.targets.get(p))
+        for p in providers
+    )
     blocks.append(_published_at_block(form.published_at))
     if ProviderName.CHECKLY in providers and names_status_page(form.targets):
         checked = form.notify_subscribers
         blocks.append(notify_block(notify_default if checked is None else checked))
-    metadata = {"channel_id": form.channel_id, "inserted": form.inserted, "revision": form.revision}
+    metadata: dict[str, Any] = {
+        "channel_id": form.channel_id,
+        "inserted": form.inserted,
+        "revision": form.revision,
+    }
+    if awaited:
+        metadata["awaited"] = {p.value: t for p, t in awaited.items()}
     return modal_view(
         ids.MODAL_CALLBACK_ID,
         "Incident update",
@@ -214,6 +229,15 @@ def _target_block(provider: ProviderName, incident_id: str | None) -> InputBlock
         optional=True,
         dispatch_action=True,
     )
+
+
+def _being_opened_block(provider: ProviderName) -> ContextBlock:
+    """A vendor whose incident is still being opened: no id to edit; the update waits for it."""
+    text = (
+        f"{_VENDOR_NAMES[provider]}: the incident is being opened. This update goes to it "
+        "as soon as it is open."
+    )
+    return ContextBlock(elements=[PlainTextObject(text=text)])
 
 
 def _published_at_block(published_at: datetime | None) -> InputBlock:

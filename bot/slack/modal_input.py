@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.domain.ids import InvalidId, parse_incident_id
 from bot.domain.models import Target, Update
+from bot.domain.operations import opening_awaited
 from bot.domain.states import ProviderName, State
 from bot.domain.targets import takes_notify_subscribers, with_notify_default
 from bot.domain.validation import Field, FieldError, validate
@@ -65,6 +66,9 @@ def parse_submission(
         errors.setdefault(ids.STATE_BLOCK, []).append("Choose a state.")
     message_block, content = entered_message(values)
     targets = _targets(values, providers_on, errors)
+    targets.extend(
+        form_target(p, t) for p, t in awaited_texts(metadata).items() if p in providers_on
+    )
     when = published_at(values)
     if when is None and _picked_seconds(values) is not None:
         errors.setdefault(ids.PUBLISHED_AT_BLOCK, []).append(IMPOSSIBLE_TIME)
@@ -101,7 +105,7 @@ def read_form(
         channel_id=metadata.get("channel_id"),
         state=selected_state(values) or fallback,
         message=entered_message(values)[1],
-        targets=target_texts(values),
+        targets=target_texts(values) | awaited_texts(metadata),
         published_at=published_at(values),
         notify_subscribers=notify_choice(values),
         inserted=str(metadata.get("inserted") or ""),
@@ -169,6 +173,27 @@ def parse_target_text(provider: ProviderName, text: str) -> Target:
     prefix = f"{provider.value}:"
     bare = text[len(prefix) :] if text.lower().startswith(prefix) else text
     return Target(provider, parse_incident_id(provider, bare.strip()))
+
+
+def form_target(provider: ProviderName, text: str) -> Target:
+    """A target the form holds: an incident being opened as the bot named it, else parsed
+    as typed (InvalidId when it does not parse)."""
+    if opening_awaited(text) is not None:
+        return Target(provider, text)
+    return parse_target_text(provider, text)
+
+
+def awaited_texts(metadata: Mapping[str, Any]) -> dict[ProviderName, str]:
+    """The incidents being opened that the form goes to (sealed in its metadata)."""
+    awaited = metadata.get("awaited")
+    if not isinstance(awaited, Mapping):
+        return {}
+    return {
+        provider: text
+        for provider in ProviderName
+        if isinstance(text := awaited.get(provider.value), str)
+        and opening_awaited(text) is not None
+    }
 
 
 def _targets(

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import CheckboxesElement, InputBlock, Option, Plain
 from bot.domain.ids import InvalidId
 from bot.domain.states import ProviderName
 from bot.slack import ids
-from bot.slack.modal_input import parse_target_text
+from bot.slack.modal_input import form_target
 
 _NOTIFY = Option(
     value=ids.NOTIFY_VALUE, text=PlainTextObject(text="Notify the status page's subscribers")
@@ -20,7 +20,7 @@ def names_status_page(target_texts: Mapping[ProviderName, str]) -> bool:
     if text is None:
         return False
     try:
-        return parse_target_text(ProviderName.CHECKLY, text).on_status_page
+        return form_target(ProviderName.CHECKLY, text).on_status_page
     except InvalidId:
         return False
 

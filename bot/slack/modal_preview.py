@@ -12,7 +12,7 @@ from bot.domain.states import ProviderName, State
 from bot.domain.targets import states_of, takes_publish_time
 from bot.slack import ids
 from bot.slack.blocks import safe
-from bot.slack.modal_input import parse_target_text
+from bot.slack.modal_input import form_target
 
 HEADING = "*Preview* · refreshed when you change the state, or press Enter in an incident field"
 NO_TARGET = "Nothing will be sent until an incident is filled in below."
@@ -40,7 +40,7 @@ def _line(
 ) -> str:
     """One incident's line: what it receives, or why it cannot."""
     try:
-        target = parse_target_text(provider, text)
+        target = form_target(provider, text)
     except InvalidId:
         return f":warning: {provider.label}: `{safe(text, 100)}` is not an incident id."
     [shown] = preview(state, message, [target])
@@ -60,7 +60,10 @@ def _shown_time(target: Target, published_at: datetime | None) -> str:
 
 def describe(shown: TargetPreview) -> str:
     """`Phare incident `42` receives `monitoring` · 42 / 10,000 characters`."""
-    label = f"{shown.target.kind} `{safe(shown.target.incident_id, 100)}`"
+    named = f"`{safe(shown.target.incident_id, 100)}`"
+    if shown.target.awaited_opening is not None:
+        named = "(being opened)"
+    label = f"{shown.target.kind} {named}"
     if shown.state_word is None:
         offered = ", ".join(s.value for s in states_of(shown.target))
         return f":no_entry: {label} has no such state (it has: {offered}): nothing is sent there."

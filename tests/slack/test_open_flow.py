@@ -165,7 +165,7 @@ async def test_an_unresolved_incident_refuses_open_until_resolved_then_a_new_car
 async def test_an_update_typed_while_opening_reaches_the_new_incidents(flow: Flow) -> None:
     await flow.bot.reply("open Checkout is failing")
     stored = await flow.bot.reply("identified Bad deploy, rolling back")
-    assert "Phare incident (being opened), Checkly incident (being opened)" in stored
+    assert "Phare incident (being opened), Checkly status-page incident (being opened)" in stored
     await flow.deliver()
     phare_id = flow.phare.incidents[""][0].id
     assert [(call.incident_id, call.update.content) for call in flow.phare.sends] == [

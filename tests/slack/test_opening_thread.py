@@ -162,7 +162,7 @@ def test_a_target_being_opened_is_named_so() -> None:
     binding = Binding(CHANNEL, (stand_in, Target(ProviderName.CHECKLY, awaiting_opening(13))))
     assert linked(binding) == (
         "This channel now publishes to Phare incident (being opened), "
-        "Checkly incident (being opened)."
+        "Checkly status-page incident (being opened)."
     )
 
 
