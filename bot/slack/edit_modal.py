@@ -15,11 +15,11 @@ from bot.slack import ids
 from bot.slack.blocks import safe
 from bot.slack.form import Form
 from bot.slack.form_seal import UNVERIFIED, FormSeal, sealed_context
+from bot.slack.form_targets import parse_target_text
 from bot.slack.modal import MESSAGE_MAX, message_block, modal_view, state_block
 from bot.slack.modal_input import (
     entered_message,
     joined_errors,
-    parse_target_text,
     selected_state,
     view_values,
 )

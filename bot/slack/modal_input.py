@@ -5,15 +5,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain.ids import InvalidId, parse_incident_id
+from bot.domain.ids import InvalidId
 from bot.domain.models import Target, Update
-from bot.domain.operations import opening_awaited
 from bot.domain.states import ProviderName, State
 from bot.domain.targets import takes_notify_subscribers, with_notify_default
 from bot.domain.validation import Field, FieldError, validate
 from bot.slack import ids
 from bot.slack.form import Form, is_message_block
 from bot.slack.form_seal import UNVERIFIED, FormSeal
+from bot.slack.form_targets import awaited_texts, form_target, parse_target_text
 
 ERROR_MAX = 300
 
@@ -166,34 +166,6 @@ def target_texts(values: Mapping[str, Any]) -> dict[ProviderName, str]:
         if text is not None and text.strip():
             texts[provider] = text.strip()
     return texts
-
-
-def parse_target_text(provider: ProviderName, text: str) -> Target:
-    """A target from what its field holds (`phare:42` or `42`); InvalidId when it does not parse."""
-    prefix = f"{provider.value}:"
-    bare = text[len(prefix) :] if text.lower().startswith(prefix) else text
-    return Target(provider, parse_incident_id(provider, bare.strip()))
-
-
-def form_target(provider: ProviderName, text: str) -> Target:
-    """A target the form holds: an incident being opened as the bot named it, else parsed
-    as typed (InvalidId when it does not parse)."""
-    if opening_awaited(text) is not None:
-        return Target(provider, text)
-    return parse_target_text(provider, text)
-
-
-def awaited_texts(metadata: Mapping[str, Any]) -> dict[ProviderName, str]:
-    """The incidents being opened that the form goes to (sealed in its metadata)."""
-    awaited = metadata.get("awaited")
-    if not isinstance(awaited, Mapping):
-        return {}
-    return {
-        provider: text
-        for provider in ProviderName
-        if isinstance(text := awaited.get(provider.value), str)
-        and opening_awaited(text) is not None
-    }
 
 
 def _targets(

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import CheckboxesElement, InputBlock, Option, Plain
 from bot.domain.ids import InvalidId
 from bot.domain.states import ProviderName
 from bot.slack import ids
-from bot.slack.modal_input import form_target
+from bot.slack.form_targets import form_target
 
 _NOTIFY = Option(
     value=ids.NOTIFY_VALUE, text=PlainTextObject(text="Notify the status page's subscribers")

@@ -12,7 +12,7 @@ from bot.domain.states import ProviderName, State
 from bot.domain.targets import states_of, takes_publish_time
 from bot.slack import ids
 from bot.slack.blocks import safe
-from bot.slack.modal_input import form_target
+from bot.slack.form_targets import form_target
 
 HEADING = "*Preview* · refreshed when you change the state, or press Enter in an incident field"
 NO_TARGET = "Nothing will be sent until an incident is filled in below."
