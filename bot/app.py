@@ -238,6 +238,7 @@ def _slack_app(
     settings: Settings, core: Core, client: "AsyncWebClient", wake: Callable[[], None] | None
 ) -> SlackApp:
     """The Bolt and web apps around the core and a Web API client."""
+    from bot.providers.components import PageComponents
     from bot.slack.app import build_bolt_app
     from bot.slack.changes import register_change_buttons
     from bot.slack.modal_refresh import register_form_refresh
@@ -263,7 +264,9 @@ def _slack_app(
         phare_monitor_ids=settings.phare.monitor_ids if settings.phare is not None else (),
     )
     publisher: Publisher = core.engine if wake is None else WakingPublisher(core.engine, wake)
-    deps = SlackDeps(publisher=publisher, repo=core.repo, options=options)
+    page = settings.checkly.status_page_id if settings.checkly is not None else None
+    components = PageComponents(core.router, page)
+    deps = SlackDeps(publisher=publisher, repo=core.repo, options=options, components=components)
     secret = settings.slack.signing_secret
     signing = secret.get_secret_value() if secret is not None else None
     socket_mode = settings.slack.socket_mode

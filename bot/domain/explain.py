@@ -25,8 +25,8 @@ def explain(
     if isinstance(outcome, Refused):
         return _refused(label, outcome, _REFUSED[operation])
     if isinstance(outcome, Retry):
-        return _sentence(outcome.reason + _wait(label, outcome.after_seconds))
-    return _sentence(f"{outcome.reason}; the {operation.label} may or may not have been applied")
+        return sentence(outcome.reason + _wait(label, outcome.after_seconds))
+    return sentence(f"{outcome.reason}; the {operation.label} may or may not have been applied")
 
 
 def _accepted(provider: ProviderName, remote_id: str, operation: Operation) -> str:
@@ -41,18 +41,18 @@ def _accepted(provider: ProviderName, remote_id: str, operation: Operation) -> s
 def _refused(label: str, outcome: Refused, refused: str) -> str:
     """A refusal: not sent at all (no status), or the vendor's own words and field errors."""
     if outcome.status is None:
-        return _sentence(f"Not sent to {label}: {outcome.message}")
+        return sentence(f"Not sent to {label}: {outcome.message}")
     details = _field_errors(outcome.field_errors)
     message = outcome.message.strip()
     if details and any(message.startswith(d.split(": ", 1)[1]) for d in details):
         message = ""
-    parts = [p for p in (_sentence(message) if message else "", *details) if p]
+    parts = [p for p in (sentence(message) if message else "", *details) if p]
     return f"{label} {refused} (HTTP {outcome.status}): " + " ".join(parts)
 
 
 def _field_errors(errors: Mapping[str, tuple[str, ...]]) -> list[str]:
     """Each field error as `field: message`, ending with a full stop."""
-    return [_sentence(f"{name}: {text}") for name, texts in errors.items() for text in texts]
+    return [sentence(f"{name}: {text}") for name, texts in errors.items() for text in texts]
 
 
 def _wait(label: str, seconds: float | None) -> str:
@@ -71,7 +71,7 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     """Text ending with sentence punctuation."""
     text = text.strip()
     return text if not text or text[-1] in '.!?…”"' else text + "."

@@ -16,6 +16,7 @@ from bot.redaction import Redactor
 from bot.slack.bolt_quiet import quiet_bolt
 from bot.slack.commands import register_commands
 from bot.slack.masked import MaskedApp, MaskedWebClient
+from bot.slack.open_form import register_open_submission
 from bot.slack.ports import SlackDeps
 from bot.slack.submissions import register_submissions
 from bot.slack.workspace import AppIdentity, WorkspaceGuard
@@ -105,6 +106,7 @@ def build_bolt_app(
     background = TrackedTasks()
     register_commands(app, deps, permissions=permissions, background=background)
     register_submissions(app, deps, permissions=permissions)
+    register_open_submission(app, deps, permissions=permissions, background=background)
     for register in register_extra:
         register(app, deps)
     return app

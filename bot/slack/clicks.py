@@ -1,6 +1,5 @@
 """A button click on a bot message, and the answers it can get: a private note, the form."""
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.states import ProviderName
 from bot.slack import replies
+from bot.slack.caller import open_with_trigger
 from bot.slack.failures import explain
 from bot.slack.form import Form
 from bot.slack.form_seal import FormSeal
@@ -19,8 +19,6 @@ from bot.slack.modal import build_view
 from bot.tasks import TrackedTasks
 
 logger = logging.getLogger(__name__)
-
-VIEWS_OPEN_TIMEOUT = 3.0
 
 
 @dataclass(frozen=True)
@@ -81,10 +79,15 @@ async def _guarded(work: Work, click: "Click", client: AsyncWebClient, name: str
 
 async def tell(client: AsyncWebClient, click: Click, text: str) -> None:
     """A message only the person who clicked sees (failures are logged, not raised)."""
+    await tell_privately(client, click.channel_id, click.user_id, text)
+
+
+async def tell_privately(client: AsyncWebClient, channel_id: str, user_id: str, text: str) -> None:
+    """A message in the channel only this person sees (failures are logged, not raised)."""
     try:
-        await client.chat_postEphemeral(channel=click.channel_id, user=click.user_id, text=text)
+        await client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
     except SlackApiError as error:
-        logger.warning("could not answer a click privately: %s", _code(error))
+        logger.warning("could not answer privately: %s", _code(error))
 
 
 async def open_form(
@@ -103,12 +106,8 @@ async def open_view(
     client: AsyncWebClient, click: Click, view: Mapping[str, Any], name: str = "update form"
 ) -> None:
     """Open a view with the click's trigger; say so privately when Slack refuses."""
-    try:
-        async with asyncio.timeout(VIEWS_OPEN_TIMEOUT):
-            await client.views_open(trigger_id=click.trigger_id, view=dict(view))
-    except (SlackApiError, TimeoutError, OSError) as error:
-        reason = _code(error) if isinstance(error, SlackApiError) else type(error).__name__
-        logger.warning("views.open after a click failed: %s", reason)
+    reason = await open_with_trigger(client, click.trigger_id, view)
+    if reason is not None:
         await tell(client, click, f"The {name} could not be opened ({reason}). Try again.")
 
 

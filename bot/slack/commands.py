@@ -1,14 +1,11 @@
 """`/incident-update` and its subcommands: every path answers Slack within its 3 seconds."""
 
-import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import Source, Submission, Update
@@ -16,6 +13,7 @@ from bot.domain.records import Binding
 from bot.domain.targets import with_notify_default
 from bot.domain.validation import validate
 from bot.slack import ids, replies
+from bot.slack.caller import Caller, open_with_trigger
 from bot.slack.command_text import (
     Link,
     Malformed,
@@ -33,7 +31,7 @@ from bot.slack.failures import StoreDown, bounded, explain
 from bot.slack.form_seal import FormSeal
 from bot.slack.modal import build_modal
 from bot.slack.open_command import open_incident
-from bot.slack.open_replies import open_usage
+from bot.slack.open_form import OpenFormFlow
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
 from bot.tasks import TrackedTasks
@@ -41,17 +39,7 @@ from bot.tasks import TrackedTasks
 logger = logging.getLogger(__name__)
 
 BINDING_TIMEOUT_FOR_MODAL = 1.0
-VIEWS_OPEN_TIMEOUT = 3.0
 RETYPE_WINDOW = 60.0
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who typed the command, where, and the trigger to open a modal with."""
-
-    user_id: str
-    channel_id: str
-    trigger_id: str
 
 
 class CommandHandler:
@@ -88,11 +76,9 @@ class CommandHandler:
             left = await bounded(self._deps.repo.unbind(caller.channel_id, parsed.provider))
             return replies.unlinked(parsed.provider, left)
         if isinstance(parsed, OpenIncident):
-            if parsed.title is None:
-                return open_usage()
             key = f"command:{caller.trigger_id}"
             return await open_incident(
-                self._deps, parsed.title, caller.user_id, caller.channel_id, key
+                self._deps, parsed.title or "", caller.user_id, caller.channel_id, key
             )
         return await self._publish(parsed, caller)
 
@@ -165,12 +151,8 @@ class CommandHandler:
             templates=options.templates,
             notify_default=options.notify_subscribers,
         )
-        try:
-            async with asyncio.timeout(VIEWS_OPEN_TIMEOUT):
-                await client.views_open(trigger_id=caller.trigger_id, view=view)
-        except (SlackApiError, TimeoutError, OSError) as error:
-            reason = _api_error(error)
-            logger.warning("views.open failed: %s", reason)
+        reason = await open_with_trigger(client, caller.trigger_id, view)
+        if reason is not None:
             await respond(text=replies.modal_failed(reason), response_type="ephemeral")
 
     async def _binding_for_modal(self, channel_id: str) -> Binding | None:
@@ -181,23 +163,17 @@ class CommandHandler:
             return None
 
 
-def _api_error(error: Exception) -> str:
-    """Slack's error code, or the kind of failure."""
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or "unknown_error")
-    return "timeout" if isinstance(error, TimeoutError) else "connection_error"
-
-
 def register_commands(
     app: AsyncApp, deps: SlackDeps, *, permissions: Permissions, background: TrackedTasks
 ) -> None:
     """Listen to `/incident-update`."""
     handler = CommandHandler(deps, permissions)
+    forms = OpenFormFlow(deps, permissions, background)
 
     async def incident_update(
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        """The modal opens in a task after an empty ack; any other reply is the ack's own text."""
+        """A form opens in a task after an empty ack; any other reply is the ack's own text."""
         caller = Caller(
             user_id=str(command.get("user_id", "")),
             channel_id=str(command.get("channel_id", "")),
@@ -207,6 +183,10 @@ def register_commands(
         if isinstance(parsed, OpenModal):
             await ack()
             background.spawn(handler.open_modal(client, caller, respond), name="views.open")
+            return
+        if isinstance(parsed, OpenIncident) and parsed.title is None:
+            await ack()
+            background.spawn(forms.show(client, caller, respond), name="open form")
             return
         await ack(text=await handler.answer(parsed, caller, client), response_type="ephemeral")
 

@@ -1,6 +1,8 @@
-"""`/incident-update open <title>`: open an incident at every vendor set up for it."""
+"""Opening an incident from Slack, typed (`/incident-update open <title>`) or from the form."""
 
-from bot.domain.models import Source
+from collections.abc import Sequence
+
+from bot.domain.models import Source, Target
 from bot.domain.open_at import opening_submission, title_problems
 from bot.domain.operations import Opening
 from bot.domain.records import ChannelStillOpen
@@ -30,11 +32,41 @@ async def open_incident(
         monitor_ids=options.phare_monitor_ids,
         notify_subscribers=options.notify_subscribers,
     )
+    return await store_opening(
+        deps, opening, places, source=Source.INLINE, user_id=user_id, channel_id=channel_id, key=key
+    )
+
+
+async def store_opening(
+    deps: SlackDeps,
+    opening: Opening,
+    places: Sequence[Target],
+    *,
+    source: Source,
+    user_id: str,
+    channel_id: str,
+    key: str,
+) -> str:
+    """Store an opening at these places unless the channel is still bound; the caller's reply."""
     submission = opening_submission(
-        opening, places, Source.INLINE, user_id, channel_id=channel_id, dedup_key=key
+        opening, places, source, user_id, channel_id=channel_id, dedup_key=key
     )
     try:
         stored = await bounded(deps.publisher.submit(submission))
     except ChannelStillOpen as refused:
         return open_replies.still_open(refused.binding)
     return open_replies.opening(stored)
+
+
+async def still_open(
+    deps: SlackDeps, channel_id: str, key: str | None = None, seconds: float | None = None
+) -> str | None:
+    """The refusal naming the unresolved incident the channel is bound to; None when it may
+    open one (asked before showing the form; storing checks again, atomically). A request
+    already stored under `key` (a replay) is never refused."""
+    binding = await bounded(deps.repo.get_binding(channel_id), seconds)
+    if binding is None or not binding.unresolved:
+        return None
+    if key is not None and await bounded(deps.repo.stored_under(key), seconds):
+        return None
+    return open_replies.still_open(binding)

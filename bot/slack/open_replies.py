@@ -8,15 +8,16 @@ from bot.domain.states import ProviderName
 from bot.domain.text import escape_mrkdwn, shorten
 from bot.slack.ids import COMMAND
 from bot.slack.receipts import target_label
+from bot.slack.replies import why_not_opened
 
 _SHOWN_TITLE = 300
 
 
-def open_usage() -> str:
-    """`open` without a title."""
+def form_failed(reason: str) -> str:
+    """The "Open an incident" form could not be opened; nothing was opened."""
     return (
-        f"Give the incident a title: `{COMMAND} open &lt;title&gt;` opens it at every vendor "
-        "set up for it, binds this channel to it and posts its status card."
+        f"The “Open an incident” form could not open ({why_not_opened(reason)}). Run "
+        f"`{COMMAND} open` again, or open it directly with `{COMMAND} open &lt;title&gt;`."
     )
 
 

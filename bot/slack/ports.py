@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import Protocol
 
 from bot.domain.models import Submission, Target, Update
+from bot.domain.operations import Component
 from bot.domain.records import Binding, ChannelStatus, PublishedUpdate, StoredUpdate
 from bot.domain.states import ProviderName, State
 from bot.domain.templates import DEFAULT_TEMPLATES
@@ -68,6 +69,15 @@ class PublishedUpdates(Protocol):
         ...
 
 
+class StatusPageComponents(Protocol):
+    """The components of the Checkly status page incidents are opened on."""
+
+    async def components(self) -> Sequence[Component] | str | None:
+        """The components in display order; or why they could not be read, in the vendor's
+        words; None when no status page is set up to open incidents on."""
+        ...
+
+
 @dataclass(frozen=True)
 class SlackOptions:
     """The settings the Slack layer reads."""
@@ -93,6 +103,8 @@ class SlackDeps:
     publisher: Publisher
     repo: ChannelRepo
     options: SlackOptions
+    components: StatusPageComponents | None = None
+    """The status page's components offered by the "Open an incident" form (None: none)."""
 
     @cached_property
     def permissions(self) -> Permissions:

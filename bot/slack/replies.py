@@ -205,11 +205,14 @@ def _delivery_state(report: DeliveryReport) -> str:
 
 def modal_failed(reason: str) -> str:
     """The form could not be opened."""
-    if reason in {"expired_trigger_id", "exchanged_trigger_id", "timeout"}:
-        why = "Slack allows only 3 seconds to open it and that passed"
-    else:
-        why = f"Slack answered `{escape_mrkdwn(reason)}`"
     return (
-        f"The update form could not open ({why}). Run `{COMMAND}` again, "
+        f"The update form could not open ({why_not_opened(reason)}). Run `{COMMAND}` again, "
         f"or publish directly with `{COMMAND} &lt;state&gt; &lt;message&gt;`."
     )
+
+
+def why_not_opened(reason: str) -> str:
+    """Why Slack did not open a form, from its error code (or `timeout`)."""
+    if reason in {"expired_trigger_id", "exchanged_trigger_id", "timeout"}:
+        return "Slack allows only 3 seconds to open it and that passed"
+    return f"Slack answered `{escape_mrkdwn(reason)}`"

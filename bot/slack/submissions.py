@@ -38,10 +38,16 @@ Save = Callable[[dict[str, Any], dict[str, Any], AsyncWebClient], Awaitable[dict
 
 
 def submission_listener(
-    save: Save, doing: str, store_words: str, **closing: Any
+    save: Save,
+    doing: str,
+    store_words: str,
+    *,
+    error_block: str = ids.MESSAGE_BLOCK,
+    **closing: Any,
 ) -> Callable[..., Awaitable[None]]:
     """A Bolt listener for a form's submission: field errors (nothing stored) or, once `save`
-    stored it, the form closed (`closing`: how, e.g. response_action="clear")."""
+    stored it, the form closed (`closing`: how, e.g. response_action="clear"). A failure of
+    `save` itself is shown under `error_block`."""
 
     async def submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -51,7 +57,7 @@ def submission_listener(
             errors = await save(body, view, client)
         except Exception as error:
             reason = explain(error, doing, store_words=store_words)
-            errors = {ids.MESSAGE_BLOCK: reason}
+            errors = {error_block: reason}
         if errors:
             await ack(response_action="errors", errors=errors)
         else:

@@ -71,12 +71,15 @@ async def start_bot(
     publisher: Any = None,
     repo: Any = None,
     register_extra: Sequence[Registrar] = (),
+    components: Any = None,
 ) -> AsyncIterator[Bot]:
-    """Serve the bot on 127.0.0.1 with a collector for response_url posts."""
+    """Serve the bot on 127.0.0.1 with a collector for response_url posts; `components` is
+    the status page's components the open form lists (a StatusPageComponents)."""
     repo = repo or MemoryRepo()
     publisher = publisher or RecordingPublisher(repo)
     client = build_web_client(token=SecretStr(slack.token), base_url=slack.api_url)
-    deps = SlackDeps(publisher=publisher, repo=repo, options=slack_options or options())
+    chosen = slack_options or options()
+    deps = SlackDeps(publisher=publisher, repo=repo, options=chosen, components=components)
     bolt = build_bolt_app(client=client, deps=deps, register_extra=register_extra)
 
     async def healthy() -> bool:
