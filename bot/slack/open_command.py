@@ -47,7 +47,13 @@ async def store_opening(
     channel_id: str,
     key: str,
 ) -> str:
-    """Store an opening at these places unless the channel is still bound; the caller's reply."""
+    """Store an opening at these places unless the channel is still bound; the caller's reply.
+
+    The binding read first answers most refusals without a write; the store's own check, in
+    the transaction that stores the opening, settles two openings at the same instant."""
+    refusal = await still_open(deps, channel_id, key)
+    if refusal is not None:
+        return refusal
     submission = opening_submission(
         opening, places, source, user_id, channel_id=channel_id, dedup_key=key
     )
