@@ -1,6 +1,5 @@
 """The bench's world: loopback fakes with fixed latencies, the real bot process, the null server."""
 
-import os
 import subprocess
 import sys
 import time
@@ -67,33 +66,6 @@ def wait_healthy(url: str, limit: float = START_LIMIT_SECONDS) -> float:
                 pass
             time.sleep(POLL_SECONDS)
     raise BenchError(f"{url} did not answer /healthz within {limit} s")
-
-
-def _status_kb(pid: int, field: str) -> int:
-    """A `kB` figure from /proc/<pid>/status."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise BenchError(f"no {field} for process {pid}")
-
-
-def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident set (VmHWM), in MB."""
-    return _status_kb(pid, "VmHWM") / 1024
-
-
-def pss_mb(pid: int) -> float:
-    """The process's proportional set size now (pages shared with other processes split), MB."""
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / 1024
-    raise BenchError(f"no Pss for process {pid}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class NullServer:

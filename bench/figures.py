@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from bench.processes import Memory
 from bench.scenarios.ack import AckFigures, AckPair
 from bench.scenarios.fanout import FanOut
 from bench.scenarios.modal import ModalOpens
@@ -29,20 +30,6 @@ class Load:
     modal: ModalOpens
     deliveries: Deliveries
     throughput: Throughput
-
-
-@dataclass(frozen=True)
-class Memory:
-    """One kind of bot process: its highest peak RSS, and its highest PSS at a phase's end."""
-
-    peak_rss_mb: float
-    pss_mb: float
-
-    def max(self, other: "Memory | None") -> "Memory":
-        """The higher of each figure."""
-        if other is None:
-            return self
-        return Memory(max(self.peak_rss_mb, other.peak_rss_mb), max(self.pss_mb, other.pss_mb))
 
 
 @dataclass(frozen=True)

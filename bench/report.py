@@ -5,7 +5,8 @@ import os
 import platform
 
 from bench.figures import NO_POSTGRES, Figures
-from bench.rows import Row, rows
+from bench.processes import Memory
+from bench.rows import SERVE, WEB, WORKER, Row, processes_of, rows
 from bench.scenarios.ack import AckFigures
 from bench.scenarios.fanout import FanOut
 from bench.scenarios.modal import ModalOpens
@@ -67,6 +68,7 @@ def json_line(f: Figures) -> str:
             name: {"peak_rss": round(m.peak_rss_mb, 1), "pss": round(m.pss_mb, 1)}
             for name, m in f.memory.items()
         },
+        "memory_peak_rss_all_mb": _memory_totals(f.memory),
         "start_seconds": {
             "empty_db": round(f.start_fresh_seconds, 3),
             "at_head": round(f.start_at_head_seconds, 3),
@@ -99,7 +101,19 @@ def _throughput_json(t: Throughput) -> dict[str, object]:
         "lost": t.lost,
         "doubled": t.doubled,
         "bot_cpu_ms_per_update": round(t.cpu_ms_per_update, 2),
-        "bot_cpu_ms_per_update_each_process": [round(ms, 2) for ms in t.cpu_ms_per_update_each],
+        "bot_cpu_ms_per_update_each_process": {
+            name: round(ms, 2) for name, ms in t.cpu_ms_per_update_each.items()
+        },
+    }
+
+
+def _memory_totals(memory: dict[str, Memory]) -> dict[str, float]:
+    """The peak RSS of each way of running, summed over its processes (children included)."""
+    return {
+        " + ".join(roots): round(
+            sum(m.peak_rss_mb for m in processes_of(memory, roots).values()), 1
+        )
+        for roots in ((SERVE,), (WEB, WORKER))
     }
 
 

@@ -20,12 +20,11 @@ from bench.environment import (
     BenchStack,
     NullServer,
     make_channels,
-    peak_rss_mb,
-    pss_mb,
 )
-from bench.figures import Apart, Deliveries, Figures, Load, Memory, Takeovers
+from bench.figures import Apart, Deliveries, Figures, Load, Takeovers
 from bench.postgres import postgres_base_url
 from bench.probe import StoredFirstProbe
+from bench.processes import Memory, MemoryWatch
 from bench.report import json_line, table
 from bench.scenarios.ack import (
     AckFigures,
@@ -77,7 +76,9 @@ class Phases:
             bot.stop()
             bot, seconds = self.stack.start_bot()
             at_head.append(seconds)
-        self._finish([bot])
+        watch = MemoryWatch([bot])
+        watch.sample()
+        self._finish([bot], watch)
         return fresh, statistics.median(at_head)
 
     def run(self, name: str, measure: Callable[[BotProcess], Awaitable[T]]) -> T:
@@ -93,32 +94,35 @@ class Phases:
         measure: Callable[[list[BotProcess]], Awaitable[T]],
     ) -> T:
         """Start a bot process per command on the stack's database, bind the channels through
-        the first, measure, record memory, kill them."""
+        the first, measure while watching the memory of the processes and their children,
+        kill them."""
         say(name)
         bots = [self.stack.start_bot(command)[0] for command in commands]
+        watch = MemoryWatch(bots)
         try:
-            await self.stack.link_all(bots[0].url)
-            return await measure(bots)
+            with watch:
+                await self.stack.link_all(bots[0].url)
+                return await measure(bots)
         except BaseException:
             for bot in bots:
                 print(bot.log()[-3000:], file=sys.stderr)
             raise
         finally:
-            self._finish(bots)
+            self._finish(bots, watch)
 
-    def _finish(self, bots: list[BotProcess]) -> None:
-        """Keep the highest memory figures seen for each command, then kill the bots (their
-        backlog is of no interest). A bot that died during the phase fails the run.
-
-        PSS is read at the end of the phase: CPython seldom gives memory back, so the end of
-        a phase is close to its peak.
+    def _finish(self, bots: list[BotProcess], watch: MemoryWatch) -> None:
+        """Keep the highest memory figures seen for each kind of process, then kill the bots
+        (their backlog is of no interest). A bot that died during the phase fails the run; a
+        child restarted during it is said.
         """
+        for label, memory in watch.seen.items():
+            self.memory[label] = memory.max(self.memory.get(label))
+        for label, pids in watch.child_pids.items():
+            if len(pids) > 1:
+                say(f"`{label}` ran as {len(pids)} processes (restarted); all are counted")
         for bot in bots:
             if bot.process.poll() is not None:
                 raise BenchError(f"a bot process died:\n{bot.log()[-3000:]}")
-            name = " ".join(bot.command)
-            seen = Memory(peak_rss_mb(bot.process.pid), pss_mb(bot.process.pid))
-            self.memory[name] = seen.max(self.memory.get(name))
             bot.kill()
 
 

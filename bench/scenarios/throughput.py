@@ -4,7 +4,8 @@ import time
 from dataclasses import dataclass
 
 from bench.driver import Driver, RequestFactory
-from bench.environment import BenchStack, cpu_seconds
+from bench.environment import BenchStack
+from bench.processes import cpu_by_process
 from bench.scenarios.delivered import created, lost_or_doubled, wait_for_creates
 from tests.e2e.harness import BotProcess
 from tests.slack.signing import SignedRequest
@@ -20,17 +21,17 @@ class Throughput:
     seconds: float
     lost: int
     doubled: int
-    cpu_seconds: list[float]
+    cpu_seconds: dict[str, float]
 
     @property
     def cpu_ms_per_update(self) -> float:
         """The bot's CPU time (user + system, all its processes) per update offered, in ms."""
-        return sum(self.cpu_seconds) * 1000 / self.updates
+        return sum(self.cpu_seconds.values()) * 1000 / self.updates
 
     @property
-    def cpu_ms_per_update_each(self) -> list[float]:
-        """The same for each of the bot's processes, in the order they were given."""
-        return [seconds * 1000 / self.updates for seconds in self.cpu_seconds]
+    def cpu_ms_per_update_each(self) -> dict[str, float]:
+        """The same for each of the bot's processes (a started one, or its children), in ms."""
+        return {name: seconds * 1000 / self.updates for name, seconds in self.cpu_seconds.items()}
 
     @property
     def per_second(self) -> float:
@@ -44,20 +45,20 @@ async def measure_throughput(
     """Offer `count` updates from `workers` clients as fast as acks come back; time until the
     last one reached both providers (the rate the engine sustains, not the rate offered).
 
-    The requests go to the first of `bots`; CPU is counted for each of them.
+    The requests go to the first of `bots`; CPU is counted for each of them and their children.
     """
     fakes = [stack.phare, stack.checkly]
     before = [len(created(f)) for f in fakes]
     texts = [f"{tag} throughput update {i}" for i in range(count)]
-    cpu_before = [cpu_seconds(bot.process.pid) for bot in bots]
+    cpu_before = _cpu(bots)
     async with Driver(bots[0].url, workers) as driver:
         started = time.monotonic()
         await driver.concurrent(_updates(stack, texts), count, workers)
     await wait_for_creates(fakes, [b + count for b in before], DRAIN_LIMIT_SECONDS)
     last = max(r.at + f.latency for f in fakes for r in created(f)[-1:])
     last = max(last, started + 1e-3)
-    cpu_after = [cpu_seconds(bot.process.pid) for bot in bots]
-    cpu = [after - before for after, before in zip(cpu_after, cpu_before, strict=True)]
+    cpu_after = _cpu(bots)
+    cpu = {name: after - cpu_before.get(name, 0.0) for name, after in cpu_after.items()}
     losses = [lost_or_doubled(f, texts) for f in fakes]
     return Throughput(
         updates=count,
@@ -66,6 +67,14 @@ async def measure_throughput(
         doubled=max(doubled for _, doubled in losses),
         cpu_seconds=cpu,
     )
+
+
+def _cpu(bots: list[BotProcess]) -> dict[str, float]:
+    """CPU seconds so far of each bot process and of its children."""
+    figures: dict[str, float] = {}
+    for bot in bots:
+        figures |= cpu_by_process(" ".join(bot.command), bot.process.pid)
+    return figures
 
 
 def _updates(stack: BenchStack, texts: list[str]) -> RequestFactory:
