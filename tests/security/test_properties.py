@@ -7,7 +7,7 @@ validated, and sent by the real provider client, arrives at the provider byte fo
 import asyncio
 import json
 import uuid
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,19 +23,9 @@ from bot.domain.text import escape_mrkdwn, forbidden_character, has_visible_text
 from bot.domain.validation import validate
 from bot.providers.checkly import ChecklyClient
 from bot.providers.phare import PhareClient
-from bot.slack.command_text import (
-    Link,
-    Malformed,
-    OpenModal,
-    Publish,
-    ShowHelp,
-    ShowStatus,
-    UnknownWord,
-    Unlink,
-    parse_command_text,
-)
+from bot.slack.command_text import Link, Malformed, Parsed, Publish, parse_command_text
 
-PARSED_KINDS = (OpenModal, ShowHelp, ShowStatus, Link, Unlink, Publish, UnknownWord, Malformed)
+PARSED_KINDS = get_args(Parsed)
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ROUND_TRIPS = settings(FUZZ, max_examples=100)
 
