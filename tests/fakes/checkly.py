@@ -184,7 +184,9 @@ class ChecklyFake(VendorFake):
 
     async def _status_page(self, request: web.Request) -> web.StreamResponse:
         """GET a status page (as `incident-bot doctor` does to check CHECKLY_STATUS_PAGE_ID)."""
-        refusal = self._credentials_refusal(request) or self._query_refusal(request)
+        refusal = self._credentials_refusal(request)
+        if refusal is None:
+            refusal = self._query_refusal(request)
         if refusal is not None:
             return refusal
         page = canonical(request.match_info["statusPageId"])
