@@ -34,13 +34,19 @@ class TrackedTasks:
             log.error("background work %s failed", task.get_name(), exc_info=task.exception())
 
     async def finish(self, grace_seconds: float = 5.0) -> None:
-        """Let running tasks end for up to `grace_seconds`, then cancel the rest."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        """Let running tasks, and those they start meanwhile, end for up to `grace_seconds`,
+        then cancel the rest."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace_seconds
+        while self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=max(deadline - loop.time(), 0.0))
+            if loop.time() >= deadline:
+                break
+        while self._tasks:
+            pending = set(self._tasks)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
 async def cancelled(task: "asyncio.Task[None] | None") -> None:

@@ -195,7 +195,8 @@ class ChecklyFake(ChecklyOperations):
     async def _status_page(self, request: web.Request) -> web.StreamResponse:
         """GET a status page (as `incident-bot doctor` does to check CHECKLY_STATUS_PAGE_ID)."""
         page, refusal = self.page_checked(request)
-        refusal = refusal or self.query_refusal(request)
+        if refusal is None:
+            refusal = self.query_refusal(request)
         if refusal is not None:
             return refusal
         return web.json_response(status_page(page, self.account, self._created))

@@ -44,7 +44,8 @@ class ChecklyOperations(ChecklyBase):
     async def _open(self, request: web.Request) -> web.StreamResponse:
         """POST an incident: 201 with the opened PublicStatusPageV3Incident."""
         page, refusal = self.page_checked(request)
-        refusal = refusal or self.query_refusal(request)
+        if refusal is None:
+            refusal = self.query_refusal(request)
         if refusal is not None:
             return refusal
         components = self.records.component_ids(page)

@@ -172,7 +172,9 @@ class PhareFake(PhareChecks, VendorFake):
         if answer is not None:
             return answer
         incident, refusal = self.checked(request)
-        return refusal or web.json_response(self.records.incident(incident))
+        if refusal is not None:
+            return refusal
+        return web.json_response(self.records.incident(incident))
 
     async def _open(self, request: web.Request) -> web.StreamResponse:
         """POST an incident: 201 with it as Phare shows it."""

@@ -22,7 +22,7 @@ from bot.slack.modal import (
 from tests.slack.signing import view_submission_payload
 
 SEAL = FormSeal("xoxb-test-modal-token")
-BOTH = frozenset(ProviderName)
+BOTH: frozenset[ProviderName] = frozenset(ProviderName)
 PAGE_INCIDENT = "5a7e3c1d-2b4f-4e6a-9c8d-0f1e2d3c4b5a/c4e2a9b7-1d3f-4a5b-8c6d-7e8f9a0b1c2d"
 DASHBOARD = "0b9e1c52-6d2f-4a3b-9c1d-2e8f7a6b5c4d"
 ON_PAGE = Binding(
