@@ -3,10 +3,15 @@
 import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from bot.delivery.policy import AttemptResult
-from bot.delivery.reconcile import candidates, deletion_applied, edit_applied, opened_candidates
+from bot.delivery.reconcile import (
+    candidates,
+    deletion_applied,
+    earliest_first,
+    edit_applied,
+    opened_candidates,
+)
 from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear
 from bot.domain.operations import Operation, RemoteIncident
 from bot.domain.records import Claim
@@ -89,10 +94,7 @@ async def _check(
         case Operation.DELETE:
             return subject if deletion_applied(listed, subject) else None
     matches = candidates(listed, claim.update, claim.first_attempt_at, skew_seconds)
-    far_future = datetime.max.replace(tzinfo=UTC)
-    return await _first_not_taken(
-        claim, sorted(matches, key=lambda r: r.created_at or far_future), queue
-    )
+    return await _first_not_taken(claim, earliest_first(matches), queue)
 
 
 async def _first_not_taken(
