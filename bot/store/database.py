@@ -94,6 +94,16 @@ def _sqlite_engine(target: URL, options: dict[str, Any]) -> AsyncEngine:
         reading = connection.get_execution_options().get(READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
+    @event.listens_for(sync_engine, "invalidate")
+    def _on_invalidate(dbapi_connection: Any, _record: Any, _error: BaseException | None) -> None:
+        """End the transaction of a connection given up mid-statement (a cancelled task).
+
+        SQLite closes a connection whose statement is still open only once that statement is
+        collected, and keeps its write lock until then; a rollback releases it at once.
+        """
+        with contextlib.suppress(Exception):
+            dbapi_connection.rollback()
+
     return engine
 
 
