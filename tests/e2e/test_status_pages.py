@@ -148,7 +148,9 @@ def test_the_form_shows_the_checkbox_and_sends_the_publish_time_and_choice(
     )
 
     assert answer.status_code == 200, answer.text
-    assert block_of(view, NOTIFY_ACTION)  # shown, since a status-page incident is named
+    block_of(view, NOTIFY_ACTION)  # shown, since a status-page incident is named
+    [box] = [b["element"] for b in view["blocks"] if b.get("block_id") == "notify_subscribers"]
+    assert [o["value"] for o in box["initial_options"]] == ["notify"]  # as configured
     session.wait_receipts(room.channel, "Checkly")
     stamp = when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     assert page_bodies(session, incident) == [
