@@ -102,21 +102,27 @@ async def _checkly(settings: Settings, http: httpx.AsyncClient) -> Check:
 
 
 async def _checkly_status_page(settings: Settings, http: httpx.AsyncClient) -> Check | None:
-    """CHECKLY_STATUS_PAGE_ID, when set: the page exists and the key may read it."""
+    """CHECKLY_STATUS_PAGE_ID, when set: the page exists and the key may read it (or why not)."""
     checkly = settings.checkly
     if checkly is None or checkly.status_page_id is None:
         return None
     page = checkly.status_page_id
     outcome = await ChecklyClient(http, checkly).check_status_page(page)
-    return _verdict("checkly", outcome, f"status page {page} is readable")
+    if outcome is None or (isinstance(outcome, Refused) and outcome.status == 404):
+        return _verdict("checkly", outcome, f"status page {page} is readable")
+    return Check("FAIL", "checkly", f"status page {page} could not be read: {_reason(outcome)}")
 
 
 def _verdict(name: str, outcome: Refused | Retry | Unclear | None, success: str) -> Check:
     """A credential check's line."""
     if outcome is None:
         return Check("ok", name, success)
-    reason = outcome.message if isinstance(outcome, Refused) else outcome.reason
-    return Check("FAIL", name, reason)
+    return Check("FAIL", name, _reason(outcome))
+
+
+def _reason(outcome: Refused | Retry | Unclear) -> str:
+    """Why a check failed, as the provider client words it."""
+    return outcome.message if isinstance(outcome, Refused) else outcome.reason
 
 
 async def _database(settings: Settings) -> Check:

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.domain.models import Target, Update
@@ -107,4 +107,8 @@ def parse_published_at(text: str) -> datetime:
         raise ValueError(f"{text!r} is not an ISO 8601 time (e.g. {example})") from None
     if value.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone (add Z or +01:00)")
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range (years 1 to 9999 in UTC)") from None
     return value

@@ -241,7 +241,8 @@ def _being_opened_block(provider: ProviderName) -> ContextBlock:
 
 
 def _published_at_block(published_at: datetime | None) -> InputBlock:
-    """The optional publish time (Phare incidents, Checkly status-page incidents)."""
+    """The optional publish time (Phare incidents, Checkly status-page incidents); picking
+    one redraws the preview, which says where it shows."""
     initial = int(published_at.timestamp()) if published_at is not None else None
     element = DateTimePickerElement(action_id=ids.PUBLISHED_AT_ACTION, initial_date_time=initial)
     hint = (
@@ -254,4 +255,5 @@ def _published_at_block(published_at: datetime | None) -> InputBlock:
         element=element,
         hint=hint,
         optional=True,
+        dispatch_action=True,
     )

@@ -14,7 +14,10 @@ from bot.slack import ids
 from bot.slack.blocks import safe
 from bot.slack.form_targets import form_target
 
-HEADING = "*Preview* · refreshed when you change the state, or press Enter in an incident field"
+HEADING = (
+    "*Preview* · refreshed when you change the state or the publish time, or press Enter in an "
+    "incident field"
+)
 NO_TARGET = "Nothing will be sent until an incident is filled in below."
 
 

@@ -1,4 +1,5 @@
-"""Redraws the open update form when its state or an incident changes: template and preview."""
+"""Redraws the open update form when its state, an incident or the publish time changes:
+template and preview."""
 
 import asyncio
 import logging
@@ -21,7 +22,7 @@ from bot.tasks import TrackedTasks
 logger = logging.getLogger(__name__)
 
 VIEWS_UPDATE_TIMEOUT = 5.0
-FORM_ACTIONS = (ids.STATE_ACTION, ids.PHARE_ACTION, ids.CHECKLY_ACTION)
+FORM_ACTIONS = (ids.STATE_ACTION, ids.PHARE_ACTION, ids.CHECKLY_ACTION, ids.PUBLISHED_AT_ACTION)
 
 
 def redrawn_view(
@@ -57,7 +58,7 @@ async def redraw(client: AsyncWebClient, view: Mapping[str, Any], options: Slack
 def register_form_refresh(
     app: AsyncApp, deps: SlackDeps, *, background: TrackedTasks | None = None
 ) -> None:
-    """Listen to the form's state select and incident fields (dispatch_action)."""
+    """Listen to the form's state select, incident fields and publish time (dispatch_action)."""
     options = deps.options
     tasks = background or TrackedTasks()
 

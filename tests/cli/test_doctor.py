@@ -240,6 +240,35 @@ def test_an_unknown_status_page_fails_its_line(tmp_path: Path, environment: dict
     assert f"status page {unknown} was not found" in checkly[1]
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("CHECKLY_API_KEY", "wrong-secret-value", "the API key was refused; check CHECKLY_API_KEY"),
+        (
+            "CHECKLY_ACCOUNT_ID",
+            "11111111-2222-4333-8444-555555555555",
+            "You do not have access to this account",
+        ),
+        ("CHECKLY_API_URL", "http://127.0.0.1:9", "Could not connect to Checkly"),
+    ],
+    ids=["401", "403", "unreachable"],
+)
+def test_a_status_page_that_cannot_be_read_says_why(
+    tmp_path: Path, environment: dict[str, str], variable: str, value: str, said: str
+) -> None:
+    environment["CHECKLY_STATUS_PAGE_ID"] = STATUS_PAGE
+    environment[variable] = value
+    result = run_cli(["doctor"], cwd=tmp_path, env=environment)
+    assert result.returncode == 1
+    checkly = _lines(result.stdout)["checkly"]
+    assert len(checkly) == 2, result.stdout
+    page_line = checkly[1]
+    assert page_line.startswith("FAIL")
+    assert f"status page {STATUS_PAGE} could not be read: " in page_line
+    assert said in page_line
+    assert "wrong-secret-value" not in result.stdout + result.stderr
+
+
 def test_without_a_status_page_id_doctor_prints_no_line_for_it(
     tmp_path: Path, environment: dict[str, str]
 ) -> None:

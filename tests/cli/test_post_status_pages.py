@@ -9,7 +9,7 @@ from bot.cli_delivery import UsageError
 from bot.domain.models import Target
 from bot.domain.states import ProviderName
 from bot.post import PostArguments, build_submission
-from tests.cli.process import run_cli
+from tests.cli.process import run_cli, vendors_env
 from tests.fakes.fixtures import CHECKLY_PAGE_INCIDENT
 
 PAGE, _, INCIDENT = CHECKLY_PAGE_INCIDENT.partition("/")
@@ -79,3 +79,23 @@ def test_the_dry_run_prints_the_status_page_request(tmp_path: Path) -> None:
         "publicIncidentUpdateDate": "2026-11-22T10:30:00.000Z",
         "notifySubscribers": True,
     }
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"])
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "sent"])
+def test_a_publish_time_beyond_utc_is_a_bad_argument(
+    tmp_path: Path, when: str, dry_run: bool
+) -> None:
+    target = f"checkly:{CHECKLY_PAGE_INCIDENT}"
+    args = ["post", "--to", target, "--state", "monitoring", "--message", "x"]
+    nowhere = "http://127.0.0.1:9"
+
+    result = run_cli(
+        [*args, "--published-at", when, *(["--dry-run"] if dry_run else ["--wait", "0"])],
+        cwd=tmp_path,
+        env=vendors_env(nowhere, nowhere),
+    )
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"--published-at: {when!r} is out of range" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -84,3 +84,5 @@ def test_parse_published_at() -> None:
         parse_published_at("2026-11-22T10:30:00")
     with pytest.raises(ValueError, match="not an ISO 8601 time"):
         parse_published_at("tomorrow")
+    with pytest.raises(ValueError, match="out of range"):
+        parse_published_at("0001-01-01T00:30:00+01:00")

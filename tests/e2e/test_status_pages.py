@@ -4,6 +4,7 @@ with a body the Checkly fake checks against Checkly's document; failures read as
 incidents. The bot runs with CHECKLY_NOTIFY_SUBSCRIBERS=true.
 """
 
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -53,6 +54,11 @@ def page_bodies(session: SlackSession, incident: str) -> list[dict[str, Any]]:
     page, _, number = incident.partition("/")
     path = f"/v3/status-pages/{page}/incidents/{number}/incident-updates"
     return [r.json for r in session.stack.checkly.requests_to("POST", path)]
+
+
+def alike(receipt: str) -> str:
+    """A receipt with what differs between two updates (its number, a jittered delay) blanked."""
+    return re.sub(r"update #[0-9]+|in [0-9]+ s", "#", receipt)
 
 
 def linked_to_page(session: SlackSession) -> tuple[Room, str]:
@@ -142,7 +148,9 @@ def test_the_form_shows_the_checkbox_and_sends_the_publish_time_and_choice(
     )
 
     assert answer.status_code == 200, answer.text
-    assert block_of(view, NOTIFY_ACTION)  # shown, since a status-page incident is named
+    block_of(view, NOTIFY_ACTION)  # shown, since a status-page incident is named
+    [box] = [b["element"] for b in view["blocks"] if b.get("block_id") == "notify_subscribers"]
+    assert [o["value"] for o in box["initial_options"]] == ["notify"]  # as configured
     session.wait_receipts(room.channel, "Checkly")
     stamp = when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     assert page_bodies(session, incident) == [
@@ -221,7 +229,7 @@ def test_reactions_publish_there_and_skip_maintenance_with_the_reason(
     [
         (Reply.forbidden(FORBIDDEN), f"Checkly refused the update (HTTP 403): {FORBIDDEN}"),
         (Reply.not_found(), "was not found at Checkly"),
-        (Reply.rate_limited(retry_after=1), "Checkly is limiting requests (HTTP 429)"),
+        (Reply.rate_limited(), "Checkly is limiting requests (HTTP 429)"),
     ],
     ids=["403", "404", "429"],
 )
@@ -231,11 +239,20 @@ def test_failures_there_read_as_for_dashboard_incidents(
     room, incident = page_room(session)
     session.command(room.channel, f"link checkly:{incident}")
     session.stack.checkly.script(reply)
+    dashboard = session.new_room()
+    session.command(dashboard.channel, f"link {dashboard.checkly_target}")
 
     session.command(room.channel, "investigating Checkout is failing")
-
     (receipt, *_) = session.wait_receipts(room.channel, "Checkly")
+    session.stack.checkly.script(reply)
+    session.command(dashboard.channel, "investigating Checkout is failing")
+    (plain, *_) = session.wait_receipts(dashboard.channel, "Checkly")
+
     assert said in receipt
+    page_words = receipt.replace(f"status-page incident `{incident}`", "incident `X`")
+    assert alike(page_words.replace(incident, "X")) == alike(
+        plain.replace(dashboard.checkly_id, "X")
+    )
     if reply.code == 404:
         assert f"incident {incident} was not found at Checkly" in receipt
 

@@ -1,5 +1,6 @@
 """What the loopback Checkly fake checks as Checkly (hapi and Joi) does: ids, bodies, stamps."""
 
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -16,6 +17,7 @@ _ERRORS = {
     502: "Bad Gateway",
     503: "Service Unavailable",
 }
+_GUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _DEFAULT_MESSAGES = {401: "Bad Token", 500: "An internal server error occurred"}
 # checkly-status-pages-v3-incidents-openapi.yaml, deleting an incident update: "The last remaining
 # update cannot be deleted." (a dashboard incident, too, always has one: Model46, minItems 1).
@@ -35,13 +37,8 @@ def error_body(status: int, message: str | None) -> dict[str, object]:
 
 
 def canonical(text: str) -> str | None:
-    """A UUID in canonical form, or None for anything else."""
-    if len(text) != 36:
-        return None
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        return None
+    """A GUID written 8-4-4-4-12 (either case) in canonical form; None for anything else."""
+    return str(uuid.UUID(text)) if _GUID.fullmatch(text) is not None else None
 
 
 def incident_key(incident_id: str) -> str:

@@ -16,6 +16,7 @@ from tests.interactive.live import LiveBot, live_bot, shown, wait_for
 STATE = "state_select"
 MESSAGE = "message_input"
 PHARE = "phare_incident_input"
+PUBLISHED_AT = "published_at_picker"
 LINK = f"link phare:{PHARE_INCIDENT} checkly:{CHECKLY_INCIDENT}"
 
 
@@ -122,6 +123,23 @@ async def test_changing_an_incident_redraws_the_preview(bot: LiveBot) -> None:
     assert "receives `INVESTIGATING`" in preview
     form = await change(bot, form, PHARE, "not-a-number")
     assert ":warning: Phare: `not-a-number` is not an incident id." in preview_of(form)
+
+
+async def test_picking_a_publish_time_redraws_the_preview_saying_where_it_shows(
+    bot: LiveBot,
+) -> None:
+    form = await open_form(bot)
+    assert "shown as posted" not in preview_of(form)
+
+    form = await change(bot, form, PUBLISHED_AT, 1_795_343_400)  # 2026-11-22 10:30 UTC
+
+    lines = preview_of(form).splitlines()
+    phare = next(line for line in lines if line.startswith("Phare incident"))
+    checkly = next(line for line in lines if line.startswith("Checkly incident"))
+    assert " · shown as posted <!date^1795343400^" in phare
+    assert phare.endswith("|2026-11-22 10:30 UTC>")
+    assert checkly.endswith(" · takes no publish time: shown as posted now")
+    assert form.block("published_at")["element"]["initial_date_time"] == 1_795_343_400
 
 
 async def test_errors_after_a_redraw_are_shown_under_the_redrawn_message(bot: LiveBot) -> None:

@@ -47,6 +47,12 @@ EARLY = "2020-01-01T00:00:00.000Z"
             '"notifySubscribers" must be a boolean',
         ),
         (UPDATES.replace(INCIDENT, "42"), GOOD, 400, '"incidentId" must be a valid GUID'),
+        (
+            UPDATES.replace(INCIDENT, f"--{INCIDENT.replace('-', '')}--"),
+            GOOD,
+            400,
+            '"incidentId" must be a valid GUID',
+        ),
         (UPDATES.replace(CHECKLY_PAGE, "x"), GOOD, 400, '"statusPageId" must be a valid GUID'),
         (UPDATES.replace(INCIDENT, UNKNOWN), GOOD, 404, "Not Found"),
         (UPDATES.replace(CHECKLY_PAGE, UNKNOWN), GOOD, 404, "Not Found"),
