@@ -70,6 +70,11 @@ class RetryPolicy:
         deadline = claim.first_attempt_at + timedelta(seconds=self.budget_seconds)
         if claim.attempts >= self.max_attempts or next_at > deadline:
             return Disposition(DeliveryStatus.FAILED, outcome)
-        # Unclear: the update may have arrived. A failed check (nothing sent) must be redone.
-        reconcile = isinstance(outcome, Unclear) or (claim.needs_reconcile and not result.sent)
+        # Unclear or a 5xx: the update may have arrived. A failed check (nothing sent) is redone.
+        maybe_applied = isinstance(outcome, Retry) and outcome.maybe_applied and result.sent
+        reconcile = (
+            isinstance(outcome, Unclear)
+            or maybe_applied
+            or (claim.needs_reconcile and not result.sent)
+        )
         return Disposition(DeliveryStatus.PENDING, outcome, next_at, reconcile)

@@ -96,11 +96,18 @@ class Refused:
 
 @dataclass(frozen=True)
 class Retry:
-    """A passing failure (429, 5xx, connection refused): safe to send again later."""
+    """A passing failure (429, 5xx, connection refused): safe to try again later; after a 5xx
+    that `maybe_applied`, only once the provider was checked for what the request did."""
 
     reason: str
     after_seconds: float | None = None
     status: int | None = None
+
+    @property
+    def maybe_applied(self) -> bool:
+        """Whether the provider may have applied the request: a 500, or a gateway's 502 or 504,
+        can come after it did; 501 and 503 say the request was not taken up."""
+        return self.status is not None and self.status >= 500 and self.status not in (501, 503)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.delivery.policy import AttemptResult, RetryPolicy
 from bot.delivery.reconcile import candidates
 from bot.domain.models import (
@@ -60,6 +62,27 @@ def test_retry_is_scheduled_and_unclear_asks_for_a_check() -> None:
     )
     unclear = policy.decide(_claim(), AttemptResult(Unclear("timeout"), True), T0, MaxJitter())
     assert unclear.needs_reconcile
+
+
+@pytest.mark.parametrize(
+    ("status", "checked"),
+    [
+        (500, True),
+        (502, True),
+        (504, True),
+        (599, True),
+        (503, False),
+        (501, False),
+        (429, False),
+        (None, False),
+    ],
+)
+def test_a_server_error_that_may_have_been_applied_asks_for_a_check(
+    status: int | None, checked: bool
+) -> None:
+    policy = RetryPolicy()
+    answered = AttemptResult(Retry("server error", status=status), sent=True)
+    assert policy.decide(_claim(), answered, T0, MaxJitter()).needs_reconcile is checked
 
 
 def test_a_failed_check_keeps_asking_for_a_check() -> None:

@@ -1,10 +1,10 @@
 """Reconciliation against the documented vendor fakes: an unclear send is found, never doubled.
 
-The vendor applies the update and then hangs, drops the connection or answers a 2xx nobody can
-read; the next attempt lists the incident's updates as the vendor documents them (Phare: every
-page by `links.next`; Checkly: the incident with `includeAllIncidentUpdates=true`) and reports
-the vendor's own update id without sending again. When the first request never arrived, the
-listing finds nothing and the update is sent once more.
+The vendor applies the update and then hangs, drops the connection, answers a 2xx nobody can
+read or a 5xx; the next attempt lists the incident's updates as the vendor documents them
+(Phare: every page by `links.next`; Checkly: the incident with `includeAllIncidentUpdates=true`)
+and reports the vendor's own update id without sending again. When the first request never
+arrived, the listing finds nothing and the update is sent once more.
 """
 
 import asyncio
@@ -36,7 +36,7 @@ from tests.fakes.fixtures import (
     phare_settings,
 )
 from tests.fakes.phare import PhareFake
-from tests.fakes.replies import Reply
+from tests.fakes.replies import PROXY_HTML, Reply
 from tests.fakes.server import LoopbackServer
 
 PHARE = Target(ProviderName.PHARE, PHARE_INCIDENT)
@@ -121,21 +121,29 @@ async def _reported(notifier: RecordingNotifier, target: Target) -> DeliveryRepo
         (Reply.apply_then_hang(), 1),
         (Reply.apply_then_drop(), 1),
         (Reply.apply_then_answer(201, '{"id": "'), 1),
+        (Reply.apply_then_answer(502, PROXY_HTML, "text/html"), 1),
+        (Reply.apply_then_answer(500, '{"message": "Server Error"}'), 1),
         (Reply.hang(), 2),
         (Reply.drop(), 2),
+        (Reply.server_error(500), 2),
     ],
     ids=[
         "applied-then-hang",
         "applied-then-dropped",
         "applied-then-unreadable-2xx",
+        "applied-then-gateway-502",
+        "applied-then-500",
         "never-arrived-hang",
         "never-arrived-dropped",
+        "never-arrived-500",
     ],
 )
 async def test_an_unclear_send_ends_with_exactly_one_update_at_the_vendor(
     engine: DeliveryEngine, notifier: RecordingNotifier, vendor: Vendor, reply: Reply, posts: int
 ) -> None:
-    """Applied: found by listing, not resent. Never arrived: the listing is empty, sent again."""
+    """Applied: found by listing, not resent. Never arrived: the listing is empty, sent again.
+
+    A 5xx is checked like a timeout: a gateway may answer it after the vendor applied it."""
     vendor.fake.script(reply)
 
     report = await _deliver(engine, "Checkout errors; a fix is rolling out", vendor.target)
