@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
+# Slack's deepest body (a view's rich text in a submission) nests far less than this; deeper
+# JSON is refused before anything (Bolt, the listeners) walks it recursively.
+MAX_JSON_DEPTH = 64
 # A `%` not followed by two hex digits: Slack never sends one.
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
@@ -207,9 +210,25 @@ def _json_object(text: str, what: str) -> dict[str, Any] | Refusal:
         found = json.loads(text)
     except ValueError:
         return Refusal(400, f"{what} is not JSON")
+    except RecursionError:
+        return Refusal(400, f"{what} is JSON nested past the parser's stack")
+    if _depth(found) > MAX_JSON_DEPTH:
+        return Refusal(400, f"{what} is JSON nested more than {MAX_JSON_DEPTH} deep")
     if not isinstance(found, dict):
         return Refusal(400, f"{what} is JSON but not an object ({type(found).__name__})")
     return found
+
+
+def _depth(value: Any) -> int:
+    """How deep objects and arrays nest in a parsed JSON value (without recursion)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        found, level = pending.pop()
+        children = list(found.values()) if isinstance(found, dict) else found
+        if isinstance(children, list):
+            deepest = max(deepest, level)
+            pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _checked(shape: type[_Shape], body: dict[str, Any], kind: str) -> dict[str, Any] | Refusal:

@@ -76,7 +76,13 @@ def envelope(**fields: Any) -> str:
     return json.dumps(replaced(json.loads(event()), fields))
 
 
+def nested(depth: int) -> str:
+    """A JSON array inside itself `depth` times."""
+    return "[" * depth + "]" * depth
+
+
 FORM, JSON = signing.FORM, signing.JSON
+DEEP_PAYLOAD = '{"type": "block_actions", "x": ' + nested(20_000) + "}"
 
 # (case, Content-Type, body, status)
 MALFORMED: list[tuple[str, str, str, int]] = [
@@ -118,6 +124,9 @@ MALFORMED: list[tuple[str, str, str, int]] = [
     ("command-without-channel", FORM, drop(command(), "channel_id"), 400),
     ("form-neither-command-nor-payload", FORM, "a=1&b=2", 400),
     ("interaction-bad-percent", FORM, "payload=%7B%ZZ", 400),
+    ("json-nested-past-the-stack", JSON, nested(100_000), 400),
+    ("payload-nested-past-the-stack", FORM, interaction(DEEP_PAYLOAD), 400),
+    ("event-nested-deeply", JSON, envelope()[:-1] + ', "x": ' + nested(200) + "}", 400),
 ]
 
 
