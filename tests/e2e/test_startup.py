@@ -89,6 +89,18 @@ def test_a_placeholder_token_from_the_example_env_is_refused(
     assert "Traceback" not in result.stderr
 
 
+def test_a_token_with_a_line_break_inside_stops_serve_naming_the_variable(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    broken = slack.token[:9] + "\n" + slack.token[9:]
+    result = run_serve(serve_commands()[0], tmp_path, serve_env(tmp_path, slack.api_url, broken))
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN: holds a space, a line break" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert slack.token[9:] not in result.stderr + result.stdout
+    assert slack.calls() == []
+
+
 def test_an_unreachable_slack_is_said_and_serve_starts(
     tmp_path: Path, serving: list[ServeProcess]
 ) -> None:
