@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
+from pydantic import ValidationError
+
+from bot.slack.slack_shapes import (
+    EVENTS,
+    INTERACTIONS,
+    Command,
+    EventCallback,
+    Shape,
+    UrlVerification,
+)
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -27,104 +36,6 @@ COMMAND_UNREADABLE = (
     "The command could not be read: its text is not valid percent-encoded UTF-8. "
     "Nothing was published; type it again."
 )
-
-
-class _Shape(BaseModel):
-    """Strict types for the fields named; anything else passes untouched."""
-
-    model_config = ConfigDict(extra="allow", strict=True)
-
-
-class _Id(_Shape):
-    id: StrictStr
-
-
-class Command(_Shape):
-    """A slash command form."""
-
-    command: StrictStr
-    text: StrictStr = ""
-    team_id: StrictStr
-    user_id: StrictStr
-    channel_id: StrictStr
-
-
-class _Action(_Shape):
-    action_id: StrictStr
-
-
-class BlockActions(_Shape):
-    """Buttons or inputs used in a message or a view."""
-
-    type: StrictStr
-    user: _Id
-    team: _Id | None = None
-    actions: list[_Action]
-    view: dict[str, Any] | None = None
-
-
-class _State(_Shape):
-    values: dict[str, dict[str, dict[str, Any]]]
-
-
-class _View(_Shape):
-    id: StrictStr
-    callback_id: StrictStr
-    private_metadata: StrictStr = ""
-    state: _State
-
-
-class ViewSubmission(_Shape):
-    """A modal submitted."""
-
-    type: StrictStr
-    user: _Id
-    team: _Id | None = None
-    view: _View
-
-
-class _Item(_Shape):
-    type: StrictStr
-    channel: StrictStr | None = None
-    ts: StrictStr | None = None
-
-
-class _Event(_Shape):
-    type: StrictStr
-
-
-class ReactionAdded(_Event):
-    """The one event the bot acts on."""
-
-    user: StrictStr
-    reaction: StrictStr
-    item: _Item
-    item_user: StrictStr | None = None
-    event_ts: StrictStr
-
-
-class EventCallback(_Shape):
-    """An Events API envelope."""
-
-    type: StrictStr
-    team_id: StrictStr
-    api_app_id: StrictStr
-    event_id: StrictStr
-    event: _Event
-
-
-class UrlVerification(_Shape):
-    """Slack checking the request URL."""
-
-    type: StrictStr
-    challenge: StrictStr
-
-
-_INTERACTIONS: dict[str, type[_Shape]] = {
-    "block_actions": BlockActions,
-    "view_submission": ViewSubmission,
-}
-_EVENTS: dict[str, type[_Shape]] = {"reaction_added": ReactionAdded}
 
 
 @dataclass(frozen=True)
@@ -177,7 +88,7 @@ def _read_interaction(payload: str) -> dict[str, Any] | Refusal:
     if isinstance(found, Refusal):
         return found
     kind = found.get("type")
-    shape = _INTERACTIONS.get(kind) if isinstance(kind, str) else None
+    shape = INTERACTIONS.get(kind) if isinstance(kind, str) else None
     if shape is None:
         return found if isinstance(kind, str) else Refusal(400, "an interaction without a type")
     return _checked(shape, found, str(kind))
@@ -197,7 +108,7 @@ def _read_events(text: str) -> dict[str, Any] | Refusal:
     if isinstance(checked, Refusal):
         return checked
     event = checked["event"]
-    shape = _EVENTS.get(event["type"])
+    shape = EVENTS.get(event["type"])
     if shape is None:
         return checked
     inner = _checked(shape, event, event["type"])
@@ -231,7 +142,7 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _checked(shape: type[_Shape], body: dict[str, Any], kind: str) -> dict[str, Any] | Refusal:
+def _checked(shape: type[Shape], body: dict[str, Any], kind: str) -> dict[str, Any] | Refusal:
     """The body when it has the shape; else the first problem, by field path (no values)."""
     try:
         shape.model_validate(body)
