@@ -17,6 +17,7 @@ from bot.providers.router import ProviderRouter
 from bot.redaction import Redactor
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_WAIT_SECONDS = 86_400
 
 Preview = Callable[[ProviderRouter, Target], PreparedRequest | None]
 
@@ -29,6 +30,17 @@ def print_usage_error(error: UsageError, command: str, out: TextIO = sys.stderr)
     """A usage problem on stderr, each line naming the command."""
     for line in str(error).splitlines():
         print(f"incident-bot {command}: {line}", file=out)
+
+
+def wait_problem(text: str) -> str | None:
+    """Why --wait is not a number of seconds from 0 to a day, or None."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        return f"--wait: {text!r} is not a number of seconds"
+    if not 0 <= seconds <= MAX_WAIT_SECONDS:
+        return f"--wait: must be between 0 and {MAX_WAIT_SECONDS} seconds"
+    return None
 
 
 def author() -> str:

@@ -111,6 +111,17 @@ class Settings(BaseModel):
     log_format: LogFormat = LogFormat.TEXT
 
 
+# Every value that goes into an HTTP header (tokens, keys, the account id) or an HMAC.
+_CREDENTIALS = (
+    "slack_bot_token",
+    "slack_signing_secret",
+    "slack_app_token",
+    "phare_api_token",
+    "checkly_api_key",
+    "checkly_account_id",
+)
+
+
 class _Environment(BaseModel):
     """The variables of PRODUCT.md, one typed field each."""
 
@@ -143,6 +154,20 @@ class _Environment(BaseModel):
     @classmethod
     def _log_format_any_case(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator(*_CREDENTIALS, mode="before")
+    @classmethod
+    def _credential_as_pasted(cls, value: object) -> object:
+        """Spaces and line breaks around a pasted credential are dropped; inside, refused."""
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if not all(" " < char < "\x7f" for char in value):
+            raise ValueError(
+                "holds a space, a line break or a character that is not plain ASCII; "
+                "copy it again without them"
+            )
+        return value
 
     @field_validator("slack_bot_token")
     @classmethod

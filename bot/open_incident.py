@@ -23,7 +23,7 @@ class OpenArguments:
     impact: str | None
     message: str | None
     vendors: tuple[str, ...]
-    wait: float
+    wait: str
     dry_run: bool
 
 
@@ -43,6 +43,7 @@ def build_opening(args: OpenArguments, settings: Settings) -> Submission:
             problems.append("--message: Write a message: it is empty.")
         elif bad is not None:
             problems.append(f"--message: The message contains {bad}; remove it.")
+    problems += filter(None, [shared.wait_problem(args.wait)])
     if problems:
         raise UsageError("\n".join(problems))
     phare = settings.phare
@@ -114,6 +115,6 @@ async def run_open(settings: Settings, args: OpenArguments) -> int:
     except UsageError as error:
         shared.print_usage_error(error, "open")
         return shared.EXIT_USAGE
-    reports = await shared.deliver(settings, submission, args.wait)
+    reports = await shared.deliver(settings, submission, float(args.wait))
     shared.print_results(settings, [format_opening(r) for r in reports])
     return shared.exit_status(reports)

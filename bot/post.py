@@ -15,13 +15,14 @@ from bot.cli_delivery import (
     print_results,
     print_usage_error,
     result_line,
+    wait_problem,
 )
 from bot.config import Settings
 from bot.domain.ids import InvalidId, parse_target
 from bot.domain.models import Source, Submission, Target, Update
 from bot.domain.operations import Operation
 from bot.domain.records import DeliveryReport
-from bot.domain.states import State, parse_state
+from bot.domain.states import ProviderName, State, parse_state
 from bot.domain.targets import takes_notify_subscribers, with_notify_default
 from bot.domain.validation import parse_published_at, validate
 
@@ -34,7 +35,7 @@ class PostArguments:
     state: str
     message: str
     published_at: str | None
-    wait: float
+    wait: str
     dry_run: bool
     notify_subscribers: bool | None = None
 
@@ -65,6 +66,7 @@ def build_submission(args: PostArguments, notify_default: bool = False) -> Submi
         shown = _option(e.field.value)
         if not (state is None and shown == "state") and not (bad_targets and shown == "to"):
             problems.append(f"--{shown}: {e.message}")
+    problems += filter(None, [wait_problem(args.wait)])
     if problems:
         raise UsageError("\n".join(problems))
     return Submission(update=update, targets=targets, source=Source.CLI, author=author())
@@ -101,25 +103,34 @@ def format_report(report: DeliveryReport) -> str:
 
 
 async def run_post(settings: Settings, args: PostArguments) -> int:
-    """Publish (or preview) one update and print one line per target; return the exit status."""
+    """Publish (or preview) one update and print one line per target; return the exit status.
+    Every problem with the arguments is named at once, a provider without credentials too."""
+    problems = [] if args.dry_run else _unconfigured(settings, args.targets)
     try:
         checkly = settings.checkly
         submission = build_submission(args, checkly is not None and checkly.notify_subscribers)
-        if args.dry_run:
-            return await print_requests(
-                settings, submission.targets, lambda router, t: router.prepare(t, submission.update)
-            )
-        _require_configured(settings, submission.targets)
     except UsageError as error:
-        print_usage_error(error, "post")
+        problems.insert(0, str(error))
+    if problems:
+        print_usage_error(UsageError("\n".join(problems)), "post")
         return EXIT_USAGE
-    reports = await deliver(settings, submission, args.wait)
+    if args.dry_run:
+        return await print_requests(
+            settings, submission.targets, lambda router, t: router.prepare(t, submission.update)
+        )
+    reports = await deliver(settings, submission, float(args.wait))
     print_results(settings, [format_report(r) for r in sorted(reports, key=lambda r: r.target)])
     return exit_status(reports)
 
 
-def _require_configured(settings: Settings, targets: Sequence[Target]) -> None:
-    """Refuse a target whose provider has no credentials, before anything is stored."""
-    for target in targets:
-        if not configured(settings, target.provider):
-            raise UsageError(f"--to {target}: {not_configured(target.provider)}")
+def _unconfigured(settings: Settings, texts: Sequence[str]) -> list[str]:
+    """Each --to whose provider has no credentials (a bad one is named by build_submission)."""
+    found: dict[ProviderName, str] = {}
+    for text in texts:
+        try:
+            target = parse_target(text)
+        except InvalidId:
+            continue
+        if not configured(settings, target.provider) and target.provider not in found:
+            found[target.provider] = f"--to {target}: {not_configured(target.provider)}"
+    return list(found.values())

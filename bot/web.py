@@ -103,6 +103,9 @@ def _events_handler(
         problem = check.problem_with_headers(timestamp, signature)
         if problem is not None or timestamp is None or signature is None:
             return _refuse(401, problem or "missing signature headers")
+        encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding != "identity":
+            return _refuse(415, f"unsupported Content-Encoding {encoding[:40]!r}")
         body = await _read_limited(request)
         if isinstance(body, web.Response):
             return body
@@ -179,11 +182,13 @@ def quiet_server_logs() -> None:
 
 
 def build_runner(app: web.Application) -> web.AppRunner:
-    """How `serve` runs the app: header limits and timeouts, no access log, quiet faults."""
+    """How `serve` runs the app: header limits and timeouts, no access log, quiet faults,
+    bodies left as sent (Slack never compresses one; a compressed one is refused unread)."""
     quiet_server_logs()
     return web.AppRunner(
         app,
         access_log=None,
+        auto_decompress=False,
         keepalive_timeout=HEADER_TIMEOUT_SECONDS,
         lingering_time=LINGER_SECONDS,
         max_line_size=MAX_HEADER_LINE_BYTES,

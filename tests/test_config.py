@@ -119,6 +119,42 @@ def test_each_bad_variable_is_named(variables: dict[str, str], named: str) -> No
     assert [p.split(":")[0] for p in raised.value.problems] == [named]
 
 
+CREDENTIALS = {
+    "SLACK_BOT_TOKEN": "xoxb-1-secret",
+    "SLACK_SIGNING_SECRET": "signing-secret",
+    "SLACK_APP_TOKEN": "xapp-1-secret",
+    "PHARE_API_TOKEN": "17|phare-secret",
+    "CHECKLY_API_KEY": "cu_checkly-secret",
+    "CHECKLY_ACCOUNT_ID": "acc-0001-0002",
+}
+
+
+@pytest.mark.parametrize("name", list(CREDENTIALS))
+@pytest.mark.parametrize("inside", ["\n", "\r\n", " ", "\t", "\x00", "\x7f", "\u2028"], ids=repr)
+def test_a_credential_with_a_break_or_space_inside_is_named(name: str, inside: str) -> None:
+    value = CREDENTIALS[name]
+    broken = value[:6] + inside + value[6:]
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**CREDENTIALS, name: broken})
+    assert [p.split(":")[0] for p in raised.value.problems] == [name]
+    assert value[6:] not in str(raised.value)
+
+
+def test_a_credential_pasted_with_a_line_break_or_spaces_around_is_used_without_them() -> None:
+    settings = load_settings({k: f" {v}\r\n" for k, v in CREDENTIALS.items()})
+    assert settings.slack.bot_token is not None
+    assert settings.slack.bot_token.get_secret_value() == "xoxb-1-secret"
+    assert settings.slack.signing_secret is not None
+    assert settings.slack.signing_secret.get_secret_value() == "signing-secret"
+    assert settings.slack.app_token is not None
+    assert settings.slack.app_token.get_secret_value() == "xapp-1-secret"
+    assert settings.phare is not None
+    assert settings.phare.api_token.get_secret_value() == "17|phare-secret"
+    assert settings.checkly is not None
+    assert settings.checkly.api_key.get_secret_value() == "cu_checkly-secret"
+    assert settings.checkly.account_id == "acc-0001-0002"
+
+
 def test_the_env_file_is_read_and_the_environment_wins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

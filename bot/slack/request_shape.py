@@ -13,10 +13,22 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
+from pydantic import ValidationError
+
+from bot.slack.slack_shapes import (
+    EVENTS,
+    INTERACTIONS,
+    Command,
+    EventCallback,
+    Shape,
+    UrlVerification,
+)
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
+# Slack's deepest body (a view's rich text in a submission) nests far less than this; deeper
+# JSON is refused before anything (Bolt, the listeners) walks it recursively.
+MAX_JSON_DEPTH = 64
 # A `%` not followed by two hex digits: Slack never sends one.
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
@@ -24,104 +36,6 @@ COMMAND_UNREADABLE = (
     "The command could not be read: its text is not valid percent-encoded UTF-8. "
     "Nothing was published; type it again."
 )
-
-
-class _Shape(BaseModel):
-    """Strict types for the fields named; anything else passes untouched."""
-
-    model_config = ConfigDict(extra="allow", strict=True)
-
-
-class _Id(_Shape):
-    id: StrictStr
-
-
-class Command(_Shape):
-    """A slash command form."""
-
-    command: StrictStr
-    text: StrictStr = ""
-    team_id: StrictStr
-    user_id: StrictStr
-    channel_id: StrictStr
-
-
-class _Action(_Shape):
-    action_id: StrictStr
-
-
-class BlockActions(_Shape):
-    """Buttons or inputs used in a message or a view."""
-
-    type: StrictStr
-    user: _Id
-    team: _Id | None = None
-    actions: list[_Action]
-    view: dict[str, Any] | None = None
-
-
-class _State(_Shape):
-    values: dict[str, dict[str, dict[str, Any]]]
-
-
-class _View(_Shape):
-    id: StrictStr
-    callback_id: StrictStr
-    private_metadata: StrictStr = ""
-    state: _State
-
-
-class ViewSubmission(_Shape):
-    """A modal submitted."""
-
-    type: StrictStr
-    user: _Id
-    team: _Id | None = None
-    view: _View
-
-
-class _Item(_Shape):
-    type: StrictStr
-    channel: StrictStr | None = None
-    ts: StrictStr | None = None
-
-
-class _Event(_Shape):
-    type: StrictStr
-
-
-class ReactionAdded(_Event):
-    """The one event the bot acts on."""
-
-    user: StrictStr
-    reaction: StrictStr
-    item: _Item
-    item_user: StrictStr | None = None
-    event_ts: StrictStr
-
-
-class EventCallback(_Shape):
-    """An Events API envelope."""
-
-    type: StrictStr
-    team_id: StrictStr
-    api_app_id: StrictStr
-    event_id: StrictStr
-    event: _Event
-
-
-class UrlVerification(_Shape):
-    """Slack checking the request URL."""
-
-    type: StrictStr
-    challenge: StrictStr
-
-
-_INTERACTIONS: dict[str, type[_Shape]] = {
-    "block_actions": BlockActions,
-    "view_submission": ViewSubmission,
-}
-_EVENTS: dict[str, type[_Shape]] = {"reaction_added": ReactionAdded}
 
 
 @dataclass(frozen=True)
@@ -174,7 +88,7 @@ def _read_interaction(payload: str) -> dict[str, Any] | Refusal:
     if isinstance(found, Refusal):
         return found
     kind = found.get("type")
-    shape = _INTERACTIONS.get(kind) if isinstance(kind, str) else None
+    shape = INTERACTIONS.get(kind) if isinstance(kind, str) else None
     if shape is None:
         return found if isinstance(kind, str) else Refusal(400, "an interaction without a type")
     return _checked(shape, found, str(kind))
@@ -194,7 +108,7 @@ def _read_events(text: str) -> dict[str, Any] | Refusal:
     if isinstance(checked, Refusal):
         return checked
     event = checked["event"]
-    shape = _EVENTS.get(event["type"])
+    shape = EVENTS.get(event["type"])
     if shape is None:
         return checked
     inner = _checked(shape, event, event["type"])
@@ -207,12 +121,28 @@ def _json_object(text: str, what: str) -> dict[str, Any] | Refusal:
         found = json.loads(text)
     except ValueError:
         return Refusal(400, f"{what} is not JSON")
+    except RecursionError:
+        return Refusal(400, f"{what} is JSON nested past the parser's stack")
+    if _depth(found) > MAX_JSON_DEPTH:
+        return Refusal(400, f"{what} is JSON nested more than {MAX_JSON_DEPTH} deep")
     if not isinstance(found, dict):
         return Refusal(400, f"{what} is JSON but not an object ({type(found).__name__})")
     return found
 
 
-def _checked(shape: type[_Shape], body: dict[str, Any], kind: str) -> dict[str, Any] | Refusal:
+def _depth(value: Any) -> int:
+    """How deep objects and arrays nest in a parsed JSON value (without recursion)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        found, level = pending.pop()
+        children = list(found.values()) if isinstance(found, dict) else found
+        if isinstance(children, list):
+            deepest = max(deepest, level)
+            pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _checked(shape: type[Shape], body: dict[str, Any], kind: str) -> dict[str, Any] | Refusal:
     """The body when it has the shape; else the first problem, by field path (no values)."""
     try:
         shape.model_validate(body)

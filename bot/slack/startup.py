@@ -95,4 +95,10 @@ async def token_problem(settings: Settings) -> str | None:
             settings.slack.api_url,
             type(error).__name__,
         )
+    except (AttributeError, TypeError, ValueError) as error:  # slack_sdk reading a non-Slack body
+        logger.warning(
+            "%s did not answer as Slack does when checking SLACK_BOT_TOKEN (%s); starting anyway",
+            settings.slack.api_url,
+            type(error).__name__,
+        )
     return None

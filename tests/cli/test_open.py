@@ -84,6 +84,19 @@ def test_bad_arguments_exit_2_each_named_and_nothing_is_sent(
     assert fake.requests_to("POST") == []
 
 
+@pytest.mark.parametrize("wait", ["-1", "soon", "nan", "inf", "86401"])
+def test_a_bad_wait_is_named_with_every_other_problem(
+    tmp_path: Path, phare_env: tuple[PhareFake, dict[str, str]], wait: str
+) -> None:
+    fake, env = phare_env
+    args = ["open", "--title", " ", "--impact", "catastrophic", "--wait", wait]
+    result = run_cli(args, cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    problems = [line.split(":", 2)[1].split()[0] for line in result.stderr.splitlines()]
+    assert problems == ["--title", "--impact", "--wait"]
+    assert fake.requests_to("POST") == []
+
+
 def test_a_missing_title_or_bad_wait_is_a_usage_error(tmp_path: Path) -> None:
     assert run_cli(["open"], cwd=tmp_path).returncode == 2
     result = run_cli(["open", "--title", "x", "--wait", "-1"], cwd=tmp_path)

@@ -154,6 +154,27 @@ def test_bad_arguments_exit_2_with_a_clear_reason(
     assert phare.requests == []
 
 
+EVERY_PROBLEM = [
+    "--to: Phare incident id 'abc' is not a positive whole number",
+    "--state 'sleeping' is not a state (valid: unknown, investigating, identified, monitoring, "
+    "resolved, maintenance)",
+    "--message: Write a message: it is empty.",
+    "--wait: 'soon' is not a number of seconds",
+    f"--to checkly:{CHECKLY_INCIDENT}: Checkly is not configured (set CHECKLY_API_KEY and "
+    "CHECKLY_ACCOUNT_ID)",
+    "--to phare:7: Phare is not configured (set PHARE_API_TOKEN)",
+]
+
+
+def test_several_bad_arguments_are_all_named_at_once(tmp_path: Path) -> None:
+    targets = ["--to", "phare:abc", "--to", f"checkly:{CHECKLY_INCIDENT}", "--to", "phare:7"]
+    args = [*targets, "--state", "sleeping", "--message", " ", "--wait", "soon"]
+    result = run_cli(["post", *args], cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [f"incident-bot post: {p}" for p in EVERY_PROBLEM]
+    assert not (tmp_path / "cli.db").exists()
+
+
 def test_a_provider_without_credentials_is_refused_before_anything_is_stored(
     tmp_path: Path,
 ) -> None:

@@ -16,7 +16,7 @@ PAGE, _, INCIDENT = CHECKLY_PAGE_INCIDENT.partition("/")
 
 
 def _args(*targets: str, state: str = "monitoring", notify: bool | None = None) -> PostArguments:
-    return PostArguments(targets, state, "Watching", None, 0.0, False, notify)
+    return PostArguments(targets, state, "Watching", None, "0", False, notify)
 
 
 @pytest.mark.parametrize(

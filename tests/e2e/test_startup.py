@@ -5,11 +5,12 @@ print no library noise (Bolt's token warning, SQLAlchemy's pool lines, Bolt's su
 """
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from aiohttp import web
 
 from tests.e2e.harness import free_port
 from tests.e2e.test_make_run import (
@@ -18,6 +19,7 @@ from tests.e2e.test_make_run import (
     run_serve,
     serve_commands,
 )
+from tests.fakes.server import LoopbackServer
 from tests.fakes.slack import FakeSlack
 from tests.slack import signing
 
@@ -89,6 +91,18 @@ def test_a_placeholder_token_from_the_example_env_is_refused(
     assert "Traceback" not in result.stderr
 
 
+def test_a_token_with_a_line_break_inside_stops_serve_naming_the_variable(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    broken = slack.token[:9] + "\n" + slack.token[9:]
+    result = run_serve(serve_commands()[0], tmp_path, serve_env(tmp_path, slack.api_url, broken))
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN: holds a space, a line break" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert slack.token[9:] not in result.stderr + result.stdout
+    assert slack.calls() == []
+
+
 def test_an_unreachable_slack_is_said_and_serve_starts(
     tmp_path: Path, serving: list[ServeProcess]
 ) -> None:
@@ -99,6 +113,41 @@ def test_an_unreachable_slack_is_said_and_serve_starts(
     assert process.stop() == 0
     output = process.output()
     assert f"could not reach Slack at {closed} to check SLACK_BOT_TOKEN" in output
+    assert [n for n in NOISE if n in output] == []
+
+
+def not_slack(answer: Callable[[], web.Response]) -> web.Application:
+    """A server at SLACK_API_URL that is not Slack: every path gets the same answer."""
+
+    async def any_path(request: web.Request) -> web.Response:
+        return answer()
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", any_path)
+    return app
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda: web.json_response([1, 2]),
+        lambda: web.json_response("ok"),
+        lambda: web.Response(text="<html>sign in</html>", content_type="text/html"),
+        lambda: web.Response(text="{cut", content_type="application/json"),
+    ],
+    ids=["json-array", "json-string", "html", "broken-json"],
+)
+def test_a_slack_api_url_that_is_not_slack_is_said_and_serve_starts(
+    tmp_path: Path, serving: list[ServeProcess], answer: Callable[[], web.Response]
+) -> None:
+    with LoopbackServer(not_slack(answer)) as elsewhere:
+        env = serve_env(tmp_path, f"{elsewhere.url}/api/", "xoxb-unchecked-token")
+        serving.append(process := ServeProcess(serve_commands()[0], tmp_path, env))
+        assert process.healthz().status_code == 200
+        assert process.stop() == 0
+    output = process.output()
+    assert "SLACK_BOT_TOKEN" in output
+    assert "starting anyway" in output
     assert [n for n in NOISE if n in output] == []
 
 

@@ -38,6 +38,10 @@ ECHOES: list[tuple[str, str, str]] = [
     ("rotated-token", f"got {ROTATED}", "rotatedTokenValue55"),
     ("upper-case-token", f"got {DEFAULT_TOKEN.upper()}", DEFAULT_TOKEN.upper()),
     ("key-cut-by-a-limit", PADDING + CHECKLY_KEY, CHECKLY_KEY[: len(CHECKLY_KEY) // 2]),
+    ("secret-split-in-two", f"got {SECRET[:14]}, then {SECRET[14:]}", SECRET[14:]),
+    ("key-without-its-prefix", f"key {CHECKLY_KEY[3:]} unknown", CHECKLY_KEY[3:]),
+    ("token-tail-only", f"token ending {PHARE_TOKEN[-12:]} revoked", PHARE_TOKEN[-12:]),
+    ("bot-token-in-the-middle", f"value=({DEFAULT_TOKEN[5:]})", DEFAULT_TOKEN[5:]),
 ]
 
 
@@ -81,7 +85,7 @@ async def test_a_quoted_secret_is_masked_in_thread_replies_and_log(
 def test_posts_output_masks_every_secret_a_vendor_quotes(tmp_path: Path) -> None:
     phare = PhareFake(token=PHARE_TOKEN, incidents={42})
     checkly = ChecklyFake(key=CHECKLY_KEY, account=CHECKLY_ACCOUNT, incidents={CHECKLY_INCIDENT})
-    quoted = " ".join(c[1] for c in ECHOES[:-1])
+    quoted = " ".join(c[1] for c in ECHOES if c[0] != "key-cut-by-a-limit")
     phare.script(Reply.invalid({"content": [quoted]}, message=quoted))
     checkly.script(Reply.forbidden(f"not with {DEFAULT_TOKEN} or {SECRET}"))
     with (

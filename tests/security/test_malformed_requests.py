@@ -47,9 +47,27 @@ def interaction(payload: Any) -> str:
 
 def submission(**view: Any) -> dict[str, Any]:
     """A view_submission payload with the view's fields replaced."""
-    base = signing.view_submission_payload({"callback_id": "incident_update_modal"}, {})
+    opened = {"type": "modal", "callback_id": "incident_update_modal"}
+    base = signing.view_submission_payload(opened, {})
     base["view"].update(view)
     return base
+
+
+def without(payload: dict[str, Any], *path: str) -> dict[str, Any]:
+    """The payload without the field at `path` (Bolt reads it without a check)."""
+    copied: dict[str, Any] = json.loads(json.dumps(payload))
+    *parents, last = path
+    inner = copied
+    for name in parents:
+        inner = inner[name]
+    del inner[last]
+    return copied
+
+
+def entered(key: str, value: Any) -> dict[str, Any]:
+    """A view_submission whose one input holds `key: value` (a type Slack never sends there)."""
+    element = {"type": "static_select", key: value}
+    return submission(state={"values": {"state": {"state_select": element}}})
 
 
 def actions(**fields: Any) -> dict[str, Any]:
@@ -76,7 +94,13 @@ def envelope(**fields: Any) -> str:
     return json.dumps(replaced(json.loads(event()), fields))
 
 
+def nested(depth: int) -> str:
+    """A JSON array inside itself `depth` times."""
+    return "[" * depth + "]" * depth
+
+
 FORM, JSON = signing.FORM, signing.JSON
+DEEP_PAYLOAD = '{"type": "block_actions", "x": ' + nested(20_000) + "}"
 
 # (case, Content-Type, body, status)
 MALFORMED: list[tuple[str, str, str, int]] = [
@@ -97,6 +121,24 @@ MALFORMED: list[tuple[str, str, str, int]] = [
     ("submission-view-is-array", FORM, interaction({**submission(), "view": []}), 400),
     ("submission-values-array", FORM, interaction(submission(state={"values": []})), 400),
     ("submission-metadata-number", FORM, interaction(submission(private_metadata=7)), 400),
+    ("submission-view-without-type", FORM, interaction(without(submission(), "view", "type")), 400),
+    ("actions-empty", FORM, interaction(actions(actions=[])), 400),
+    ("actions-authorizations-numbers", FORM, interaction(actions(authorizations=[5])), 400),
+    ("actions-enterprise-a-number", FORM, interaction(actions(enterprise=5)), 400),
+    ("actions-enterprise-a-string", FORM, interaction(actions(enterprise="E1")), 400),
+    ("envelope-authorizations-numbers", JSON, envelope(authorizations=[5]), 400),
+    ("envelope-authorizations-a-string", JSON, envelope(authorizations="x"), 400),
+    ("submission-option-a-number", FORM, interaction(entered("selected_option", 5)), 400),
+    ("submission-option-a-string", FORM, interaction(entered("selected_option", "resolved")), 400),
+    (
+        "submission-option-value-list",
+        FORM,
+        interaction(entered("selected_option", {"value": []})),
+        400,
+    ),
+    ("submission-value-a-number", FORM, interaction(entered("value", 42)), 400),
+    ("submission-options-an-object", FORM, interaction(entered("selected_options", {})), 400),
+    ("submission-time-a-string", FORM, interaction(entered("selected_date_time", "noon")), 400),
     ("submission-user-not-object", FORM, interaction({**submission(), "user": "U1"}), 400),
     ("actions-not-a-list", FORM, interaction(actions(actions={"action_id": "x"})), 400),
     ("action-id-number", FORM, interaction(actions(actions=[{"action_id": 5}])), 400),
@@ -118,6 +160,9 @@ MALFORMED: list[tuple[str, str, str, int]] = [
     ("command-without-channel", FORM, drop(command(), "channel_id"), 400),
     ("form-neither-command-nor-payload", FORM, "a=1&b=2", 400),
     ("interaction-bad-percent", FORM, "payload=%7B%ZZ", 400),
+    ("json-nested-past-the-stack", JSON, nested(100_000), 400),
+    ("payload-nested-past-the-stack", FORM, interaction(DEEP_PAYLOAD), 400),
+    ("event-nested-deeply", JSON, envelope()[:-1] + ', "x": ' + nested(200) + "}", 400),
 ]
 
 
@@ -186,3 +231,14 @@ async def test_an_event_no_listener_takes_is_acknowledged_in_one_line(
     assert len(lines) == 1
     assert "[Suggestion]" not in caplog.text
     assert all(r.exc_info is None for r in caplog.records)
+
+
+async def test_a_submission_whose_response_urls_is_not_a_list_is_refused(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    body = interaction({**submission(), "response_urls": "x"})
+    status, answer = await bot.post(signing.sign(SECRET, body, content_type=FORM))
+    assert (status, json.loads(answer)) == (400, {"error": "invalid request"})
+    assert all(r.exc_info is None for r in caplog.records)
+    assert bot.phare_creates() == []

@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import LogFormat
 from bot.logs import configure_logging
-from bot.redaction import MASK, SecretRedactor, redact
+from bot.redaction import MASK, Redactor, SecretRedactor, redact
 from tests.cli.process import run_cli
 from tests.fakes.checkly import ChecklyFake
 from tests.fakes.fixtures import CHECKLY_ACCOUNT, CHECKLY_INCIDENT, CHECKLY_KEY, PHARE_TOKEN
@@ -139,6 +139,33 @@ def test_the_redactor_masks_secret_shapes_it_was_not_told_about(line: str) -> No
     assert MASK in masked
     for secret in ("hooks.slack.com", "xoxb-1234", "xapp-1", "secret-ticket"):
         assert secret not in masked
+
+
+SANCTUM = "17|Xk9pQ2rT7vW3yZ8aB4cD6eF1gH5jL0mN"
+HEX = "8f3a9c2b7e1d4f6a0b5c8e2d9f7a3b1c"
+
+
+@pytest.mark.parametrize(
+    ("line", "hidden"),
+    [
+        ("token 17%7CXk9pQ2rT7vW3yZ8aB4cD6eF1gH5jL0mN refused", "Xk9pQ2rT"),
+        ('{"token": "17\\u007cXk9pQ2rT7vW3yZ8aB4cD6eF1gH5jL0mN"}', "Xk9pQ2rT"),
+        ("ends in 6eF1gH5jL0mN.", "6eF1gH5j"),
+        ("a: 8f3a9c2b7e1d4f6a; b: 0b5c8e2d9f7a3b1c", "0b5c8e2d"),
+        ("middle 7e1d4f6a0b5c8e2d only", "7e1d4f6a"),
+        ("field=xx8f3a9c2b7e1d4f6a", "8f3a9c2b"),
+    ],
+    ids=["url-encoded", "json-escaped", "tail", "split", "middle", "glued"],
+)
+def test_the_redactor_masks_any_eight_characters_of_a_secret(line: str, hidden: str) -> None:
+    masked = Redactor([SANCTUM, HEX])(line)
+    assert MASK in masked
+    assert hidden not in masked
+
+
+def test_the_redactor_leaves_text_that_shares_less_than_eight_characters() -> None:
+    line = "update 8f3a9c2 went out to phare:17 (Xk9pQ2r)"
+    assert Redactor([SANCTUM, HEX])(line) == line
 
 
 def test_the_redactor_masks_configured_secrets_in_messages_and_tracebacks() -> None:

@@ -5,6 +5,7 @@ size, changes nothing, and leaves at most one log line, never a traceback.
 """
 
 import asyncio
+import gzip
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -78,6 +79,15 @@ def head(content_length: int | None = None, extra: str = "") -> bytes:
     return ("\r\n".join(lines) + "\r\n" + extra + "\r\n").encode()
 
 
+def encoded(encoding: str, body: bytes) -> bytes:
+    """A POST whose body says it is compressed (Slack never compresses one), signed over it."""
+    request = signing.sign(SECRET, body, content_type=signing.FORM)
+    lines = ["POST /slack/events HTTP/1.1", "Host: 127.0.0.1", f"Content-Encoding: {encoding}"]
+    lines += [f"{k}: {v}" for k, v in request.headers.items()]
+    lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
 # (case, bytes sent (built when sent: signatures carry the time), status line start or b""
 # for a closed connection, log lines at most)
 FRAMING: list[tuple[str, Callable[[], bytes], bytes, int]] = [
@@ -115,6 +125,11 @@ FRAMING: list[tuple[str, Callable[[], bytes], bytes, int]] = [
         b"HTTP/1.0 400",
         1,
     ),
+    ("gzip-that-is-not", lambda: encoded("gzip", b"token=x&text=not+gzip"), b"HTTP/1.1 415", 1),
+    ("deflate-that-is-not", lambda: encoded("deflate", b"\x00\x01garbage"), b"HTTP/1.1 415", 1),
+    ("gzip-bomb", lambda: encoded("gzip", gzip.compress(b"a" * 20_000_000)), b"HTTP/1.1 415", 1),
+    ("gzip-valid", lambda: encoded("gzip", gzip.compress(b"token=x")), b"HTTP/1.1 415", 1),
+    ("unknown-encoding", lambda: encoded("x-made-up", b"token=x"), b"HTTP/1.1 415", 1),
 ]
 
 
