@@ -99,7 +99,7 @@ class Sends:
                 update_id=claim.update_id, delivery_id=claim.delivery_id, provider=provider
             ),
         )
-        self._count(provider, result, disposition.status)
+        self._count(claim, result, disposition.status)
 
     async def _attempt(self, claim: Claim) -> AttemptResult:
         """One attempt, cut short (as unclear) before this worker's claim could lapse."""
@@ -116,12 +116,13 @@ class Sends:
             log.warning("delivery %s: %s; it will be checked first", claim.delivery_id, lapsed)
             return AttemptResult(Unclear(str(lapsed)), sent=True)
 
-    def _count(self, provider: ProviderName, result: AttemptResult, status: DeliveryStatus) -> None:
+    def _count(self, claim: Claim, result: AttemptResult, status: DeliveryStatus) -> None:
         """Count an attempt, what its check found, and the delivery's end if it ended."""
         if self._metrics is None:
             return
-        self._metrics.attempt(provider, result.outcome)
+        provider, operation = claim.target.provider, claim.operation
+        self._metrics.attempt(provider, operation, result.outcome)
         if result.check is not None:
             self._metrics.reconciled(provider, result.check)
         if status.is_final:
-            self._metrics.delivery_final(provider, status)
+            self._metrics.delivery_final(provider, operation, status)
