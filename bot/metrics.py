@@ -16,12 +16,12 @@ from bot.domain.models import DeliveryStatus, Outcome, Source
 from bot.domain.operations import Operation
 from bot.domain.records import Backlog
 from bot.domain.states import ProviderName
+from bot.metrics_dir import MULTIPROC_DIR
 from bot.metrics_labels import attempt_labels, slack_error_label, slack_method_label
 
 log = logging.getLogger(__name__)
 
 PREFIX = "incident_bot"
-MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 BACKLOG_TIMEOUT_SECONDS = 5.0
 # Provider calls take tens of milliseconds to the 15-second read timeout.
 PROVIDER_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0, 30.0)

@@ -3,15 +3,14 @@
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import sys
-import tempfile
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.logs import configure_logging
+from bot.metrics_dir import shared_metrics_directory
 from bot.redaction import secrets_of
 from bot.slack.startup import exit_if_refused
 
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
     from aiohttp import web
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
-# Read by prometheus_client when first imported (bot.metrics.MULTIPROC_DIR).
-MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 # A platform's router reaches the port from outside.
 HOST = "0.0.0.0"  # noqa: S104
 
@@ -53,8 +50,7 @@ def run_serve(settings: Settings, *, worker: bool = True) -> int:
     if not worker:
         return _run("serve", _serve_until_stopped(settings))
     # Before prometheus_client is imported: its counters then live in files the child shares.
-    with tempfile.TemporaryDirectory(prefix="incident-bot-metrics-") as metrics_dir:
-        os.environ[MULTIPROC_DIR] = metrics_dir
+    with shared_metrics_directory():
         return _run("serve", _serve_until_stopped(settings, with_child=True))
 
 

@@ -1,6 +1,7 @@
 """`GET /metrics` of the real `serve` after real flows: the counters move as a user would expect."""
 
 import math
+from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -175,3 +176,18 @@ async def test_opening_and_recovering_are_counted_by_operation(stack: Stack) -> 
     stored = "incident_bot_updates_stored_total"
     assert value(bot, stored, source="inline", operation="open") == 1
     assert value(bot, "incident_bot_provider_request_duration_seconds_count", **opened) == 1
+
+
+def test_the_counters_a_killed_serve_left_are_removed_by_the_next(tmp_path: Path) -> None:
+    with Stack(tmp_path, TMPDIR=str(tmp_path)) as stack:
+        killed = stack.start_bot()
+        (left,) = tmp_path.glob(f"incident-bot-metrics-{killed.process.pid}-*")
+        killed.kill()
+        assert left.is_dir()
+
+        restarted = stack.start_bot()
+
+        assert not left.exists()
+        assert list(tmp_path.glob(f"incident-bot-metrics-{restarted.process.pid}-*"))
+        restarted.stop()
+    assert not list(tmp_path.glob("incident-bot-metrics-*"))
