@@ -73,7 +73,7 @@ class Sends:
         try:
             await self._attempt_and_record(claim)
         except Exception:
-            log.exception("delivery %s: recording failed", claim.delivery_id)
+            log.exception("delivery %s: recording failed", claim.delivery_id, extra=_about(claim))
         finally:
             full = self.free(provider) <= 0
             self._busy[provider] -= 1
@@ -82,12 +82,15 @@ class Sends:
 
     async def _attempt_and_record(self, claim: Claim) -> None:
         """One attempt and its record (none when the claim was lost meanwhile)."""
-        provider = claim.target.provider
         result = await self._attempt(claim)
         now = self._clock()
         disposition = self._policy.decide(claim, result, now, self._rng)
         if not await self._repo.queue.record(claim, self._worker_id, disposition, now):
-            log.warning("lost the lease on delivery %s; not recording", claim.delivery_id)
+            log.warning(
+                "lost the lease on delivery %s; not recording",
+                claim.delivery_id,
+                extra=_about(claim),
+            )
             return
         log.info(
             "delivery %s to %s: %s after attempt %s",
@@ -95,9 +98,7 @@ class Sends:
             claim.target,
             disposition.status.value,
             claim.attempts,
-            extra=about(
-                update_id=claim.update_id, delivery_id=claim.delivery_id, provider=provider
-            ),
+            extra=_about(claim),
         )
         self._count(claim, result, disposition.status)
 
@@ -113,7 +114,12 @@ class Sends:
                     self._policy.attempt_seconds,
                 )
         except ClaimLapsed as lapsed:
-            log.warning("delivery %s: %s; it will be checked first", claim.delivery_id, lapsed)
+            log.warning(
+                "delivery %s: %s; it will be checked first",
+                claim.delivery_id,
+                lapsed,
+                extra=_about(claim),
+            )
             return AttemptResult(Unclear(str(lapsed)), sent=True)
 
     def _count(self, claim: Claim, result: AttemptResult, status: DeliveryStatus) -> None:
@@ -126,3 +132,10 @@ class Sends:
             self._metrics.reconciled(provider, result.check)
         if status.is_final:
             self._metrics.delivery_final(provider, operation, status)
+
+
+def _about(claim: Claim) -> dict[str, object]:
+    """The `extra=` of a log line about this claim's delivery."""
+    return about(
+        update_id=claim.update_id, delivery_id=claim.delivery_id, provider=claim.target.provider
+    )
