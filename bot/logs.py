@@ -2,8 +2,11 @@
 
 import json
 import logging
+import sys
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import TextIO
 
 from bot.config import LogFormat
@@ -16,6 +19,7 @@ PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # The `extra=` fields a line may carry to say what it is about (see `about`).
 ID_FIELDS = ("update_id", "delivery_id", "provider")
+BOT_LOGGER = "bot"
 
 
 def about(
@@ -63,7 +67,8 @@ def configure_logging(
     """Log lines (text, or JSON objects) with secrets masked; chatty libraries kept quiet.
 
     Every line passes a SecretRedactor (the configured secrets, any Slack token, any
-    response_url); Slack's libraries never log below INFO, whatever `level` is.
+    response_url); Slack's libraries never log below INFO, whatever `level` is. Warnings are
+    log lines; with JSON, so are uncaught exceptions (of any thread).
     """
     handler = logging.StreamHandler(stream)
     json_lines = log_format is LogFormat.JSON
@@ -76,4 +81,37 @@ def configure_logging(
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     for name in PAYLOAD_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.INFO))
+    logging.captureWarnings(True)
+    if json_lines:
+        sys.excepthook = _uncaught
+        threading.excepthook = _uncaught_in_thread
     return handler
+
+
+def tell(line: str, stream: TextIO | None = None) -> None:
+    """A line for whoever starts the bot (why it will not start): as it is on `stream`
+    (stderr), or, when the logs are JSON, an ERROR log line like any other."""
+    if any(isinstance(h.formatter, JsonLines) for h in logging.getLogger().handlers):
+        logging.getLogger(BOT_LOGGER).error("%s", line)
+    else:
+        print(line, file=stream or sys.stderr)
+
+
+def _uncaught(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """An exception nothing caught, ending the process: one CRITICAL line."""
+    logging.getLogger(BOT_LOGGER).critical(
+        "uncaught %s; the process stops", kind.__name__, exc_info=(kind, error, trace)
+    )
+
+
+def _uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    """An exception that ended a thread: one ERROR line."""
+    if args.exc_type is SystemExit:
+        return
+    name = args.thread.name if args.thread is not None else "unknown"
+    logging.getLogger(BOT_LOGGER).error(
+        "uncaught %s in thread %s",
+        args.exc_type.__name__,
+        name,
+        exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+    )

@@ -3,7 +3,6 @@
 import asyncio
 import logging
 import os
-import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from enum import StrEnum
 
@@ -13,21 +12,22 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Retry, Source
+from bot.domain.models import DeliveryStatus, Outcome, Source
+from bot.domain.operations import Operation
 from bot.domain.records import Backlog
 from bot.domain.states import ProviderName
+from bot.metrics_dir import MULTIPROC_DIR
+from bot.metrics_labels import attempt_labels, slack_error_label, slack_method_label
 
 log = logging.getLogger(__name__)
 
 PREFIX = "incident_bot"
-MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 BACKLOG_TIMEOUT_SECONDS = 5.0
 # Provider calls take tens of milliseconds to the 15-second read timeout.
 PROVIDER_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0, 30.0)
 # Slack waits 3 seconds for an acknowledgement.
 SLACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
-_SLACK_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,63}", re.ASCII)
-OTHER = "other"
+NOTHING_WAITING = Backlog(pending=0, oldest_due_age_seconds=0.0)
 FINAL = frozenset(
     {DeliveryStatus.ACCEPTED, DeliveryStatus.REFUSED, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED}
 )
@@ -36,7 +36,7 @@ FINAL = frozenset(
 class Call(StrEnum):
     """What a request to a provider was for (the `operation` label)."""
 
-    SEND = "send"
+    PUBLISH = "publish"
     LIST = "list"
     OPEN = "open"
     LIST_INCIDENTS = "list_incidents"
@@ -75,17 +75,19 @@ class Metrics:
         self.registry.register(self._backlog)
         self._exposed = _exposed_registry(self.registry, self._backlog)
         self._updates = self._counter(
-            "updates_stored", "Updates stored, by where they came from.", ("source",)
+            "updates_stored",
+            "Updates stored, by where they came from and what they ask of the vendors.",
+            ("source", "operation"),
         )
         self._deliveries = self._counter(
             "deliveries",
-            "Deliveries ended, by provider and final outcome.",
-            ("provider", "outcome"),
+            "Deliveries ended, by provider, operation and final outcome.",
+            ("provider", "operation", "outcome"),
         )
         self._attempts = self._counter(
             "delivery_attempts",
-            "Attempts to send an update, by provider, result and the provider's HTTP status.",
-            ("provider", "result", "status"),
+            "Attempts at a delivery, by provider, operation, result and the vendor's HTTP status.",
+            ("provider", "operation", "result", "status"),
         )
         self._provider_seconds = self._seconds(
             "provider_request_duration",
@@ -131,24 +133,26 @@ class Metrics:
             buckets=buckets,
         )
 
-    def update_stored(self, source: Source) -> None:
+    def update_stored(self, source: Source, operation: Operation) -> None:
         """One update stored (counted once, however many providers it goes to)."""
-        self._updates.labels(source.value).inc()
+        self._updates.labels(source.value, operation.value).inc()
 
-    def attempt(self, provider: ProviderName, outcome: Outcome) -> None:
-        """One attempt at sending, with what came of it."""
-        result, status = _attempt_labels(outcome)
-        self._attempts.labels(provider.value, result, status).inc()
+    def attempt(self, provider: ProviderName, operation: Operation, outcome: Outcome) -> None:
+        """One attempt at a delivery, with what came of it."""
+        result, status = attempt_labels(outcome)
+        self._attempts.labels(provider.value, operation.value, result, status).inc()
 
     def provider_request(self, provider: ProviderName, operation: Call, seconds: float) -> None:
         """One request to a provider answered (or given up on) after `seconds`."""
         self._provider_seconds.labels(provider.value, operation.value).observe(seconds)
 
-    def delivery_final(self, provider: ProviderName, outcome: DeliveryStatus) -> None:
+    def delivery_final(
+        self, provider: ProviderName, operation: Operation, outcome: DeliveryStatus
+    ) -> None:
         """One delivery reached its final state (accepted, refused, failed or skipped)."""
         if outcome not in FINAL:
             raise ValueError(f"{outcome.value} is not a final delivery status")
-        self._deliveries.labels(provider.value, outcome.value).inc()
+        self._deliveries.labels(provider.value, operation.value, outcome.value).inc()
 
     def takeover(self, count: int) -> None:
         """`count` deliveries taken over from a worker that is gone."""
@@ -161,7 +165,7 @@ class Metrics:
 
     def slack_api_error(self, method: str, error: str) -> None:
         """One Slack Web API call that failed (`error` is Slack's error code)."""
-        self._slack_errors.labels(_slack_word(method), _slack_word(error)).inc()
+        self._slack_errors.labels(slack_method_label(method), slack_error_label(error)).inc()
 
     def slack_request(self, kind: SlackRequestKind, seconds: float) -> None:
         """One request from Slack handled in `seconds`."""
@@ -176,12 +180,13 @@ class Metrics:
 
         When the backlog cannot be read, its gauges are left out and the rest is served.
         """
+        figures: dict[ProviderName, Backlog] | None
         try:
             async with asyncio.timeout(BACKLOG_TIMEOUT_SECONDS):
                 figures = dict(await self._backlog_reader())
         except Exception as error:
             log.warning("metrics: could not read the delivery backlog: %s", type(error).__name__)
-            figures = {}
+            figures = None
         self._backlog.figures = figures
         encode, content_type = choose_encoder(accept)
         return encode(self._exposed), content_type
@@ -191,11 +196,11 @@ class _BacklogCollector(Collector):
     """The backlog gauges, from the figures read at the start of the scrape."""
 
     def __init__(self) -> None:
-        self.figures: dict[ProviderName, Backlog] = {}
+        self.figures: dict[ProviderName, Backlog] | None = None
 
     def describe(self) -> list[Metric]:
         """The gauges' names, so the registry can check them without reading the store."""
-        return list(backlog_families({}))
+        return list(backlog_families(None))
 
     def collect(self) -> Iterator[Metric]:
         """The gauges with the latest figures."""
@@ -214,8 +219,9 @@ def _exposed_registry(own: CollectorRegistry, backlog: _BacklogCollector) -> Col
     return registry
 
 
-def backlog_families(figures: Mapping[ProviderName, Backlog]) -> Iterator[Metric]:
-    """The backlog gauges for the given figures (empty: only their names)."""
+def backlog_families(figures: Mapping[ProviderName, Backlog] | None) -> Iterator[Metric]:
+    """The backlog gauges, every provider's (one not in `figures` has nothing waiting);
+    without figures (not read), only their names."""
     pending = GaugeMetricFamily(
         f"{PREFIX}_deliveries_pending",
         "Deliveries not yet final (waiting, due or in flight), by provider.",
@@ -226,24 +232,9 @@ def backlog_families(figures: Mapping[ProviderName, Backlog]) -> Iterator[Metric
         "How long the oldest due delivery has been due, by provider (0 when none is due).",
         labels=("provider",),
     )
-    for provider, backlog in sorted(figures.items()):
+    for provider in ProviderName if figures is not None else ():
+        backlog = (figures or {}).get(provider, NOTHING_WAITING)
         pending.add_metric((provider.value,), backlog.pending)
         oldest.add_metric((provider.value,), backlog.oldest_due_age_seconds)
     yield pending
     yield oldest
-
-
-def _attempt_labels(outcome: Outcome) -> tuple[str, str]:
-    """The result and HTTP status labels of one attempt's outcome ("none" without a status)."""
-    if isinstance(outcome, Accepted):
-        return "accepted", "none"
-    if isinstance(outcome, Refused):
-        return "refused", str(outcome.status) if outcome.status else "none"
-    if isinstance(outcome, Retry):
-        return "retry", str(outcome.status) if outcome.status else "none"
-    return "unclear", "none"
-
-
-def _slack_word(value: str) -> str:
-    """A Slack method name or error code as a label, or "other" for anything not shaped so."""
-    return value if _SLACK_WORD.fullmatch(value) else OTHER

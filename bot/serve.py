@@ -3,15 +3,13 @@
 import asyncio
 import contextlib
 import logging
-import os
 import signal
-import sys
-import tempfile
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from bot.logs import configure_logging
+from bot.logs import configure_logging, tell
+from bot.metrics_dir import shared_metrics_directory
 from bot.redaction import secrets_of
 from bot.slack.startup import exit_if_refused
 
@@ -19,8 +17,6 @@ if TYPE_CHECKING:
     from aiohttp import web
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
-# Read by prometheus_client when first imported (bot.metrics.MULTIPROC_DIR).
-MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 # A platform's router reaches the port from outside.
 HOST = "0.0.0.0"  # noqa: S104
 
@@ -41,30 +37,26 @@ How to get them:
 def run_serve(settings: Settings, *, worker: bool = True) -> int:
     """Start the Slack app (and its worker); exit 2 naming missing variables, 1 when the store
     cannot be opened."""
+    configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
     missing = settings.slack.missing_for_serve()
     if missing:
-        print(
-            f"incident-bot serve: missing {', '.join(missing)}.\n{_HOW_TO}",
-            file=sys.stderr,
-        )
+        tell(f"incident-bot serve: missing {', '.join(missing)}.\n{_HOW_TO}")
         return EXIT_USAGE
-    configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
     exit_if_refused(settings)
     if not worker:
         return _run("serve", _serve_until_stopped(settings))
     # Before prometheus_client is imported: its counters then live in files the child shares.
-    with tempfile.TemporaryDirectory(prefix="incident-bot-metrics-") as metrics_dir:
-        os.environ[MULTIPROC_DIR] = metrics_dir
+    with shared_metrics_directory():
         return _run("serve", _serve_until_stopped(settings, with_child=True))
 
 
 def run_worker(settings: Settings, *, with_parent: bool = False) -> int:
     """Deliver, report and remind (no Slack endpoint; /healthz on $PORT). With `with_parent`,
     `serve`'s child: no port, no start-up check, woken by SIGUSR1, gone when stdin closes."""
-    if settings.slack.bot_token is None:
-        print(f"incident-bot worker: missing SLACK_BOT_TOKEN.\n{_HOW_TO}", file=sys.stderr)
-        return EXIT_USAGE
     configure_logging(secrets=secrets_of(settings), log_format=settings.log_format)
+    if settings.slack.bot_token is None:
+        tell(f"incident-bot worker: missing SLACK_BOT_TOKEN.\n{_HOW_TO}")
+        return EXIT_USAGE
     if with_parent:
         from bot.worker_child import work_for_parent
 
@@ -80,10 +72,9 @@ def _run(command: str, main: Coroutine[Any, Any, None]) -> int:
     try:
         asyncio.run(main)
     except StoreUnavailable as error:
-        print(
+        tell(
             f"incident-bot {command}: {error}\n"
-            "Check DATABASE_URL and that the database is running and reachable.",
-            file=sys.stderr,
+            "Check DATABASE_URL and that the database is running and reachable."
         )
         return EXIT_FAILED
     return 0

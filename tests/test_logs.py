@@ -10,6 +10,7 @@ import pytest
 from bot.config import LogFormat
 from bot.domain.states import ProviderName
 from bot.logs import about, configure_logging
+from tests.log_hooks import reset_process_hooks
 
 CONFIGURED = ("phare-token-Zq81", "checkly-key-Lm42", "signing-secret-Xy7")
 SLACK_SHAPED = ("xoxb-9-unconfigured-bot-token", "xapp-1-A0-unconfigured-app-token")
@@ -37,6 +38,7 @@ def configured() -> Iterator[Callable[[LogFormat | None], Logged]]:
     for handler in handlers:
         root.removeHandler(handler)
     root.setLevel(before)
+    reset_process_hooks()
 
 
 def parsed(lines: list[str]) -> list[dict[str, object]]:

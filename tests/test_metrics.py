@@ -9,12 +9,14 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from bot.domain.models import Accepted, DeliveryStatus, Refused, Retry, Source, Unclear
+from bot.domain.operations import Operation
 from bot.domain.records import Backlog
 from bot.domain.states import ProviderName
 from bot.metrics import Call, Finding, Metrics, SlackRequestKind
 from bot.web import METRICS_PATH, build_web_app
 
 PHARE, CHECKLY = ProviderName.PHARE, ProviderName.CHECKLY
+PUBLISH = Operation.PUBLISH
 FORBIDDEN_LABELS = {"user", "channel", "incident", "incident_id", "text", "message", "team"}
 
 
@@ -66,10 +68,10 @@ def value(
 
 def count_everything(metrics: Metrics) -> None:
     """Call every counting method once."""
-    metrics.update_stored(Source.MODAL)
-    metrics.attempt(PHARE, Refused(422, "message is too long"))
-    metrics.provider_request(PHARE, Call.SEND, 0.08)
-    metrics.delivery_final(PHARE, DeliveryStatus.REFUSED)
+    metrics.update_stored(Source.MODAL, PUBLISH)
+    metrics.attempt(PHARE, PUBLISH, Refused(422, "message is too long"))
+    metrics.provider_request(PHARE, Call.PUBLISH, 0.08)
+    metrics.delivery_final(PHARE, PUBLISH, DeliveryStatus.REFUSED)
     metrics.takeover(2)
     metrics.reconciled(CHECKLY, Finding.FOUND)
     metrics.slack_api_error("chat.postMessage", "channel_not_found")
@@ -121,11 +123,11 @@ async def test_no_label_names_a_person_a_place_or_text(metrics: Metrics, store: 
 
     assert labels == {
         "source",
+        "operation",
         "provider",
         "outcome",
         "result",
         "status",
-        "operation",
         "found",
         "method",
         "error",
@@ -136,34 +138,37 @@ async def test_no_label_names_a_person_a_place_or_text(metrics: Metrics, store: 
 
 
 async def test_attempts_are_counted_by_result_and_status(metrics: Metrics) -> None:
-    metrics.attempt(PHARE, Accepted("upd_1"))
-    metrics.attempt(PHARE, Refused(422, "message is too long"))
-    metrics.attempt(PHARE, Refused(422, "state is invalid"))
-    metrics.attempt(CHECKLY, Refused(403, "forbidden"))
-    metrics.attempt(CHECKLY, Refused(None, "'../x' is not an incident id"))
-    metrics.attempt(CHECKLY, Retry("rate limited", after_seconds=30, status=429))
-    metrics.attempt(PHARE, Retry("connection refused"))
-    metrics.attempt(PHARE, Unclear("read timed out"))
+    metrics.attempt(PHARE, PUBLISH, Accepted("upd_1"))
+    metrics.attempt(PHARE, PUBLISH, Refused(422, "message is too long"))
+    metrics.attempt(PHARE, PUBLISH, Refused(422, "state is invalid"))
+    metrics.attempt(CHECKLY, PUBLISH, Refused(403, "forbidden"))
+    metrics.attempt(CHECKLY, PUBLISH, Refused(None, "'../x' is not an incident id"))
+    metrics.attempt(CHECKLY, PUBLISH, Retry("rate limited", after_seconds=30, status=429))
+    metrics.attempt(PHARE, PUBLISH, Retry("connection refused"))
+    metrics.attempt(PHARE, PUBLISH, Unclear("read timed out"))
 
     samples = await scrape(metrics)
 
-    attempts = "incident_bot_delivery_attempts_total"
-    assert value(samples, attempts, provider="phare", result="accepted", status="none") == 1
-    assert value(samples, attempts, provider="phare", result="refused", status="422") == 2
-    assert value(samples, attempts, provider="checkly", result="refused", status="403") == 1
-    assert value(samples, attempts, provider="checkly", result="refused", status="none") == 1
-    assert value(samples, attempts, provider="checkly", result="retry", status="429") == 1
-    assert value(samples, attempts, provider="phare", result="retry", status="none") == 1
-    assert value(samples, attempts, provider="phare", result="unclear", status="none") == 1
-    assert value(samples, attempts, provider="checkly", result="accepted", status="none") == 0
+    def attempts(provider: str, result: str, status: str) -> float:
+        labels = {"provider": provider, "result": result, "status": status}
+        return value(samples, "incident_bot_delivery_attempts_total", operation="publish", **labels)
+
+    assert attempts("phare", "accepted", "none") == 1
+    assert attempts("phare", "refused", "422") == 2
+    assert attempts("checkly", "refused", "403") == 1
+    assert attempts("checkly", "refused", "none") == 1
+    assert attempts("checkly", "retry", "429") == 1
+    assert attempts("phare", "retry", "none") == 1
+    assert attempts("phare", "unclear", "none") == 1
+    assert attempts("checkly", "accepted", "none") == 0
 
 
 async def test_each_counter_moves_by_what_happened(metrics: Metrics) -> None:
-    metrics.update_stored(Source.REACTION)
-    metrics.update_stored(Source.REACTION)
-    metrics.update_stored(Source.CLI)
-    metrics.delivery_final(CHECKLY, DeliveryStatus.ACCEPTED)
-    metrics.delivery_final(PHARE, DeliveryStatus.FAILED)
+    metrics.update_stored(Source.REACTION, PUBLISH)
+    metrics.update_stored(Source.REACTION, PUBLISH)
+    metrics.update_stored(Source.CLI, PUBLISH)
+    metrics.delivery_final(CHECKLY, PUBLISH, DeliveryStatus.ACCEPTED)
+    metrics.delivery_final(PHARE, PUBLISH, DeliveryStatus.FAILED)
     metrics.takeover(3)
     metrics.takeover(0)
     metrics.reconciled(PHARE, Finding.NOT_FOUND)
@@ -173,12 +178,21 @@ async def test_each_counter_moves_by_what_happened(metrics: Metrics) -> None:
 
     samples = await scrape(metrics)
 
-    assert value(samples, "incident_bot_updates_stored_total", source="reaction") == 2
-    assert value(samples, "incident_bot_updates_stored_total", source="cli") == 1
+    assert (
+        value(samples, "incident_bot_updates_stored_total", source="reaction", operation="publish")
+        == 2
+    )
+    assert (
+        value(samples, "incident_bot_updates_stored_total", source="cli", operation="publish") == 1
+    )
     deliveries = "incident_bot_deliveries_total"
-    assert value(samples, deliveries, provider="checkly", outcome="accepted") == 1
-    assert value(samples, deliveries, provider="phare", outcome="failed") == 1
-    assert value(samples, deliveries, provider="phare", outcome="accepted") == 0
+    assert (
+        value(samples, deliveries, operation="publish", provider="checkly", outcome="accepted") == 1
+    )
+    assert value(samples, deliveries, operation="publish", provider="phare", outcome="failed") == 1
+    assert (
+        value(samples, deliveries, operation="publish", provider="phare", outcome="accepted") == 0
+    )
     assert value(samples, "incident_bot_delivery_takeovers_total") == 3
     reconciliations = "incident_bot_reconciliations_total"
     assert value(samples, reconciliations, provider="phare", found="not_found") == 1
@@ -192,7 +206,7 @@ async def test_a_delivery_not_yet_final_is_not_counted_as_ended(
     metrics: Metrics, status: DeliveryStatus
 ) -> None:
     with pytest.raises(ValueError, match="not a final delivery status"):
-        metrics.delivery_final(PHARE, status)
+        metrics.delivery_final(PHARE, PUBLISH, status)
 
     samples = await scrape(metrics)
 
@@ -200,15 +214,15 @@ async def test_a_delivery_not_yet_final_is_not_counted_as_ended(
 
 
 async def test_durations_fall_in_their_buckets(metrics: Metrics) -> None:
-    metrics.provider_request(CHECKLY, Call.SEND, 0.12)
-    metrics.provider_request(CHECKLY, Call.SEND, 7.0)
+    metrics.provider_request(CHECKLY, Call.PUBLISH, 0.12)
+    metrics.provider_request(CHECKLY, Call.PUBLISH, 7.0)
     metrics.provider_request(CHECKLY, Call.LIST, 0.03)
     metrics.slack_request(SlackRequestKind.INTERACTION, 0.002)
 
     samples = await scrape(metrics)
 
     provider = "incident_bot_provider_request_duration_seconds"
-    send = {"provider": "checkly", "operation": "send"}
+    send = {"provider": "checkly", "operation": "publish"}
     assert value(samples, f"{provider}_count", **send) == 2
     assert value(samples, f"{provider}_sum", **send) == pytest.approx(7.12)
     assert value(samples, f"{provider}_bucket", **send, le="0.25") == 1
@@ -295,7 +309,7 @@ async def test_get_metrics_serves_the_text_format(
     served: str, metrics: Metrics, store: Store
 ) -> None:
     store.figures = {PHARE: Backlog(pending=2, oldest_due_age_seconds=61.0)}
-    metrics.attempt(PHARE, Accepted("upd_1"))
+    metrics.attempt(PHARE, PUBLISH, Accepted("upd_1"))
 
     async with aiohttp.ClientSession() as session, session.get(served) as answer:
         status, content_type, text = (
@@ -309,7 +323,7 @@ async def test_get_metrics_serves_the_text_format(
     samples = [s for f in text_string_to_metric_families(text) for s in f.samples]
     assert Sample(
         "incident_bot_delivery_attempts_total",
-        {"provider": "phare", "result": "accepted", "status": "none"},
+        {"provider": "phare", "operation": "publish", "result": "accepted", "status": "none"},
         1.0,
     ) in [Sample(s.name, s.labels, s.value) for s in samples]
     assert 'incident_bot_deliveries_pending{provider="phare"} 2.0' in text

@@ -15,6 +15,7 @@ from bot.delivery.reconcile import (
 from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear
 from bot.domain.operations import Operation, RemoteIncident
 from bot.domain.records import Claim
+from bot.logs import about
 from bot.metrics import Finding
 from bot.providers.router import ProviderRouter
 from bot.store.queue import DeliveryQueue
@@ -44,7 +45,17 @@ async def attempt(
         if isinstance(found, Failed):
             return AttemptResult(_listing_failed(found), sent=False, check=Finding.CHECK_FAILED)
         if found is not None:
-            log.info("delivery %s found at %s as %s", claim.delivery_id, claim.target, found)
+            log.info(
+                "delivery %s found at %s as %s",
+                claim.delivery_id,
+                claim.target,
+                found,
+                extra=about(
+                    update_id=claim.update_id,
+                    delivery_id=claim.delivery_id,
+                    provider=claim.target.provider,
+                ),
+            )
             return AttemptResult(Accepted(found), sent=False, check=Finding.FOUND)
     try:
         async with asyncio.timeout_at(deadline):

@@ -101,9 +101,10 @@ class DeliveryEngine:
         if not stored.duplicate:
             self.wake()
             if self._metrics is not None:
-                self._metrics.update_stored(submission.source)
+                operation = submission.operation
+                self._metrics.update_stored(submission.source, operation)
                 for target in stored.submission.skipped:
-                    self._metrics.delivery_final(target.provider, DeliveryStatus.SKIPPED)
+                    self._metrics.delivery_final(target.provider, operation, DeliveryStatus.SKIPPED)
         return stored
 
     def wake(self) -> None:

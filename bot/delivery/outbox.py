@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.delivery.policy import RetryPolicy
 from bot.domain.records import Notifier
+from bot.logs import about
 from bot.store.outbox import OutboxQueries
 from bot.store.timeutil import Clock
 
@@ -58,7 +59,11 @@ class ReportOutbox:
                     await self._queries.mark_announced(rest.id, self._clock())
                 return
             except Exception:
-                log.exception("announcing update %s failed; will retry", stored.id)
+                log.exception(
+                    "announcing update %s failed; will retry",
+                    stored.id,
+                    extra=about(update_id=stored.id),
+                )
                 await self._queries.mark_announced(stored.id, self._retry_at())
             else:
                 await self._queries.mark_announced(stored.id, None)
@@ -76,7 +81,16 @@ class ReportOutbox:
                     await self._queries.mark_reported(rest, self._clock())
                 return
             except Exception:
-                log.exception("reporting delivery %s failed; will retry", item.report.delivery_id)
+                report = item.report
+                log.exception(
+                    "reporting delivery %s failed; will retry",
+                    report.delivery_id,
+                    extra=about(
+                        update_id=report.update.id,
+                        delivery_id=report.delivery_id,
+                        provider=report.target.provider,
+                    ),
+                )
                 await self._queries.mark_reported(item, self._retry_at())
             else:
                 await self._queries.mark_reported(item, None)

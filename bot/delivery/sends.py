@@ -73,7 +73,7 @@ class Sends:
         try:
             await self._attempt_and_record(claim)
         except Exception:
-            log.exception("delivery %s: recording failed", claim.delivery_id)
+            log.exception("delivery %s: recording failed", claim.delivery_id, extra=_about(claim))
         finally:
             full = self.free(provider) <= 0
             self._busy[provider] -= 1
@@ -82,12 +82,15 @@ class Sends:
 
     async def _attempt_and_record(self, claim: Claim) -> None:
         """One attempt and its record (none when the claim was lost meanwhile)."""
-        provider = claim.target.provider
         result = await self._attempt(claim)
         now = self._clock()
         disposition = self._policy.decide(claim, result, now, self._rng)
         if not await self._repo.queue.record(claim, self._worker_id, disposition, now):
-            log.warning("lost the lease on delivery %s; not recording", claim.delivery_id)
+            log.warning(
+                "lost the lease on delivery %s; not recording",
+                claim.delivery_id,
+                extra=_about(claim),
+            )
             return
         log.info(
             "delivery %s to %s: %s after attempt %s",
@@ -95,11 +98,9 @@ class Sends:
             claim.target,
             disposition.status.value,
             claim.attempts,
-            extra=about(
-                update_id=claim.update_id, delivery_id=claim.delivery_id, provider=provider
-            ),
+            extra=_about(claim),
         )
-        self._count(provider, result, disposition.status)
+        self._count(claim, result, disposition.status)
 
     async def _attempt(self, claim: Claim) -> AttemptResult:
         """One attempt, cut short (as unclear) before this worker's claim could lapse."""
@@ -113,15 +114,28 @@ class Sends:
                     self._policy.attempt_seconds,
                 )
         except ClaimLapsed as lapsed:
-            log.warning("delivery %s: %s; it will be checked first", claim.delivery_id, lapsed)
+            log.warning(
+                "delivery %s: %s; it will be checked first",
+                claim.delivery_id,
+                lapsed,
+                extra=_about(claim),
+            )
             return AttemptResult(Unclear(str(lapsed)), sent=True)
 
-    def _count(self, provider: ProviderName, result: AttemptResult, status: DeliveryStatus) -> None:
+    def _count(self, claim: Claim, result: AttemptResult, status: DeliveryStatus) -> None:
         """Count an attempt, what its check found, and the delivery's end if it ended."""
         if self._metrics is None:
             return
-        self._metrics.attempt(provider, result.outcome)
+        provider, operation = claim.target.provider, claim.operation
+        self._metrics.attempt(provider, operation, result.outcome)
         if result.check is not None:
             self._metrics.reconciled(provider, result.check)
         if status.is_final:
-            self._metrics.delivery_final(provider, status)
+            self._metrics.delivery_final(provider, operation, status)
+
+
+def _about(claim: Claim) -> dict[str, object]:
+    """The `extra=` of a log line about this claim's delivery."""
+    return about(
+        update_id=claim.update_id, delivery_id=claim.delivery_id, provider=claim.target.provider
+    )

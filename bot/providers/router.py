@@ -27,9 +27,9 @@ _HOW_TO_CONFIGURE: Mapping[ProviderName, str] = {
     ProviderName.CHECKLY: "set CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID",
 }
 # Calls that change something at the vendor: one that raised may have gone out.
-_CHANGES = frozenset({Call.SEND, Call.OPEN, Call.RECOVER, Call.EDIT, Call.DELETE})
+_CHANGES = frozenset({Call.PUBLISH, Call.OPEN, Call.RECOVER, Call.EDIT, Call.DELETE})
 _DOING: Mapping[Call, str] = {
-    Call.SEND: "sending",
+    Call.PUBLISH: "sending",
     Call.LIST: "listing updates",
     Call.OPEN: "opening the incident",
     Call.LIST_INCIDENTS: "listing incidents",
@@ -77,7 +77,7 @@ class ProviderRouter:
 
     async def send(self, target: Target, update: Update) -> Outcome:
         """Create the update at the target's provider."""
-        return await self._call(target, Call.SEND, lambda p: p.send(update, target.incident_id))
+        return await self._call(target, Call.PUBLISH, lambda p: p.send(update, target.incident_id))
 
     async def open_incident(self, where: Target, opening: Opening) -> Outcome:
         """Open an incident at the provider (`where`: Phare's project, a Checkly status page)."""

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
+from bot.logs import tell
 from bot.slack.workspace import api_error
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def exit_if_refused(
         logging.getLogger(name).setLevel(max(logging.getLogger().level, logging.WARNING))
     problem = port_problem(settings.port) or asyncio.run(token_problem(settings))
     if problem is not None:
-        print(f"incident-bot {command}: {problem}", file=stream)
+        tell(f"incident-bot {command}: {problem}", stream)
         raise SystemExit(EXIT_USAGE)
 
 

@@ -19,6 +19,7 @@ from tests.fakes.phare import PhareFake
 from tests.fakes.replies import Reply
 from tests.fakes.server import LoopbackServer
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
+from tests.log_hooks import reset_process_hooks
 from tests.security.runtime import SECRET, bot_env, running_bot
 
 USER_TOKEN = "xoxp-2222-3333-userTokenValue"
@@ -57,6 +58,7 @@ def operator_log() -> Iterator[io.StringIO]:
     finally:
         root.removeHandler(handler)
         root.setLevel(before)
+        reset_process_hooks()
 
 
 @pytest.mark.parametrize(("quoted", "secret"), [c[1:] for c in ECHOES], ids=[c[0] for c in ECHOES])

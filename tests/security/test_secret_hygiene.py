@@ -19,6 +19,7 @@ from tests.fakes.phare import PhareFake
 from tests.fakes.replies import Reply
 from tests.fakes.server import LoopbackServer
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
+from tests.log_hooks import reset_process_hooks
 from tests.security.runtime import (
     MESSAGE_ACTION,
     RESPONSE_SECRET,
@@ -58,6 +59,7 @@ def debug_logs(
         root.removeHandler(handler)
         root.removeHandler(unfiltered)
         root.setLevel(before)
+        reset_process_hooks()
 
 
 async def every_flow(bot: Bot) -> None:
