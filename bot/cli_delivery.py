@@ -79,7 +79,7 @@ def format_request(request: PreparedRequest) -> str:
 async def print_requests(settings: Settings, targets: Sequence[Target], preview: Preview) -> int:
     """Print the exact request for each target (placeholder credentials where unset); send
     nothing. A request that cannot be built is a usage error."""
-    from bot.app import build_http_client, build_preview_router
+    from bot.core import build_http_client, build_preview_router
 
     async with build_http_client() as http:
         router = build_preview_router(settings, http)
@@ -99,7 +99,7 @@ async def print_requests(settings: Settings, targets: Sequence[Target], preview:
 
 async def deliver(settings: Settings, submission: Submission, wait: float) -> list[DeliveryReport]:
     """Store the submission and deliver it (only it) until final or `wait` seconds have passed."""
-    from bot.app import open_core, opened_store
+    from bot.core import open_core, opened_store
 
     async with opened_store(settings) as store, open_core(settings, store) as core:
         stored = await core.engine.submit(submission)

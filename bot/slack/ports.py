@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.domain.models import Submission, Target, Update
 from bot.domain.operations import Component
+from bot.domain.reactions import Reaction
 from bot.domain.records import Binding, ChannelStatus, PublishedUpdate, StoredUpdate
 from bot.domain.states import ProviderName, State
 from bot.domain.templates import DEFAULT_TEMPLATES
@@ -21,8 +22,29 @@ class Publisher(Protocol):
         ...
 
 
+class ReceivedReactions(Protocol):
+    """Reactions kept from the moment Slack is answered until they are handled."""
+
+    async def receive(self, reaction: Reaction, hold_seconds: float) -> None:
+        """Keep the reaction, left to this process for `hold_seconds`."""
+        ...
+
+    async def handled(self, event_id: str) -> None:
+        """Forget a reaction that was handled."""
+        ...
+
+    async def claim_left_over(self, limit: int, hold_seconds: float) -> list[Reaction]:
+        """Reactions nobody handled in time, held for `hold_seconds`."""
+        ...
+
+
 class ChannelRepo(Protocol):
     """Channel bindings, status cards, event dedup and status queries."""
+
+    @property
+    def reactions(self) -> ReceivedReactions:
+        """Reactions received and not yet handled."""
+        ...
 
     async def get_binding(self, channel_id: str) -> Binding | None:
         """The channel's binding, or None when it has none."""

@@ -1,7 +1,6 @@
 """`reaction_added` in a bound channel's incident thread → an update with the emoji's state."""
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -11,11 +10,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import Source, Submission, Update
+from bot.domain.reactions import Reaction
 from bot.domain.records import Binding
 from bot.domain.states import State
 from bot.domain.targets import with_notify_default
 from bot.domain.validation import Field, lacking_state, validate
-from bot.slack.failures import explain
+from bot.slack.failures import StoreDown, bounded, explain
 from bot.slack.messages import SlackMessage, nothing_published, skipped_reason
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
@@ -25,6 +25,12 @@ from bot.tasks import TrackedTasks
 logger = logging.getLogger(__name__)
 
 EVENT_TTL_SECONDS = 24 * 3600.0
+# A received reaction is left to the process that answered Slack for this long, then taken
+# over (held again for LEFTOVER_HOLD_SECONDS by the worker that takes it).
+RECEIVED_HOLD_SECONDS = 15.0
+LEFTOVER_HOLD_SECONDS = 60.0
+LEFTOVER_POLL_SECONDS = 2.0
+LEFTOVER_BATCH = 20
 NOT_ALLOWED = "You are not allowed to publish incident updates."
 STORE_DOWN = (
     "the bot's database is not answering. Remove the reaction and add it again once it is "
@@ -37,28 +43,11 @@ ON_AN_APP_MESSAGE = (
 )
 
 
-@dataclass(frozen=True)
-class Reaction:
-    """One `reaction_added` delivery, reduced to what matters."""
-
-    event_id: str
-    user: str
-    emoji: str
-    channel: str
-    ts: str
-    bot_user_id: str | None
-    item_user: str | None = None
-
-    @property
-    def dedup_key(self) -> str:
-        """The same emoji on the same message publishes once."""
-        return f"reaction:{self.channel}:{self.ts}:{self.emoji}"
-
-
 def register_reactions(
     app: AsyncApp, deps: SlackDeps, *, background: TrackedTasks | None = None
 ) -> None:
-    """Listen for `reaction_added`; the work runs in `background` after Slack is answered."""
+    """Listen for `reaction_added`: keep the reaction, answer Slack, then handle it in
+    `background` (a worker takes it over if this process dies first)."""
     permissions = deps.permissions
     handler = ReactionHandler(deps, permissions)
     tasks = background or TrackedTasks()
@@ -66,13 +55,33 @@ def register_reactions(
     async def on_reaction_added(
         ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        await ack()
         reaction = _reaction(body, event, context, deps)
         if reaction is not None and context.client is not None:
+            await handler.receive(reaction)
             name = f"reaction {reaction.event_id}"
             tasks.spawn(handler.handle(reaction, context.client), name=name)
+        await ack()
 
     app.event("reaction_added")(on_reaction_added)
+
+
+class LeftoverReactions:
+    """The periodic job that handles reactions whose receiving process died first."""
+
+    poll_seconds = LEFTOVER_POLL_SECONDS
+
+    def __init__(self, deps: SlackDeps, client: AsyncWebClient) -> None:
+        self._handler = ReactionHandler(deps, deps.permissions)
+        self._inbox = deps.repo.reactions
+        self._client = client
+
+    async def run_due(self) -> int:
+        """Handle every reaction left over now; how many there were."""
+        left = await self._inbox.claim_left_over(LEFTOVER_BATCH, LEFTOVER_HOLD_SECONDS)
+        for reaction in left:
+            logger.info("handling reaction %s left over by a stopped process", reaction.event_id)
+            await self._handler.handle(reaction, self._client)
+        return len(left)
 
 
 def _reaction(
@@ -107,18 +116,34 @@ class ReactionHandler:
         self._deps = deps
         self._permissions = permissions
 
+    async def receive(self, reaction: Reaction) -> None:
+        """Keep the reaction before Slack is answered; if the store cannot, it is still handled
+        here (and the person told if it fails), only not taken over should this process die."""
+        try:
+            await bounded(self._deps.repo.reactions.receive(reaction, RECEIVED_HOLD_SECONDS))
+        except StoreDown:
+            logger.warning("reaction %s not kept before answering Slack", reaction.event_id)
+
     async def handle(self, reaction: Reaction, client: AsyncWebClient) -> None:
-        """Publish the reaction, or say why not (slow: runs after the ack).
+        """Publish the reaction, or say why not (slow: runs after the ack); then forget it.
 
         The update is stored under the reaction's own dedup key (the same emoji on the same
-        message), in the one transaction that stores it: a delivery that fails before storing
-        leaves Slack's retry free to publish it, and any delivery after adds nothing.
+        message), in the one transaction that stores it: handling the reaction again (Slack's
+        retry, a worker taking over a dead process's reaction) adds nothing.
         """
         try:
             await self._handle(reaction, client)
         except Exception as error:
             reason = explain(error, f"reaction {reaction.event_id}", store_words=STORE_DOWN)
             await self._failed(reaction, client, reason)
+        try:
+            await self._deps.repo.reactions.handled(reaction.event_id)
+        except Exception as error:
+            logger.warning(
+                "reaction %s handled, not yet forgotten: %s",
+                reaction.event_id,
+                type(error).__name__,
+            )
 
     async def _handle(self, reaction: Reaction, client: AsyncWebClient) -> None:
         """Check the thread and that nothing is published yet, then publish."""

@@ -10,6 +10,7 @@ from bot.store.database import make_engine
 from bot.store.migrate import migrate
 from bot.store.outbox import OutboxQueries
 from bot.store.queue import DeliveryQueue
+from bot.store.reactions import ReactionInbox
 from bot.store.recent import RecentQueries
 from bot.store.timeutil import Clock, utc_now
 from bot.store.updates import UpdateQueries
@@ -24,6 +25,7 @@ class Repo(ChannelQueries, UpdateQueries, RecentQueries):
         self.queue = DeliveryQueue(engine, clock)
         self.outbox = OutboxQueries(engine, clock, self._known)  # one memory of stored updates
         self.workers = WorkerQueries(engine, clock)
+        self.reactions = ReactionInbox(engine, clock)
 
     async def ping(self) -> bool:
         """Whether the database answers (for /healthz and doctor)."""

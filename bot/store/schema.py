@@ -1,4 +1,4 @@
-"""The tables: bindings, updates, deliveries, seen_events, reminders, workers."""
+"""The tables: bindings, updates, deliveries, seen_events, reminders, workers, reactions."""
 
 from sqlalchemy import (
     JSON,
@@ -116,6 +116,22 @@ seen_events = Table(
     Column("key", String(255), primary_key=True),
     Column("expires_at", UtcDateTime, nullable=False),
     Index(None, "expires_at"),
+)
+
+# Reactions Slack was told were received, until one has been turned into an update (or into
+# the reason it publishes nothing); a row still here once `due_at` has passed is taken over.
+received_reactions = Table(
+    "received_reactions",
+    metadata,
+    Column("event_id", String(255), primary_key=True),
+    Column("user_id", String(32), nullable=False),
+    Column("emoji", String(100), nullable=False),
+    Column("channel_id", String(32), nullable=False),
+    Column("message_ts", String(32), nullable=False),
+    Column("bot_user_id", String(32)),
+    Column("item_user", String(32)),
+    Column("due_at", UtcDateTime, nullable=False),
+    Index(None, "due_at"),
 )
 
 reminders = Table(

@@ -227,13 +227,15 @@ class SlackSession:
         path = f"/v1/incidents/{room.checkly_id}/updates"
         return [r.json for r in self.stack.checkly.requests_to("POST", path)]
 
-    def wait_published(self, room: Room, phare: int, checkly: int) -> None:
+    def wait_published(
+        self, room: Room, phare: int, checkly: int, timeout: float = WAIT_SECONDS
+    ) -> None:
         """Wait until each provider has received this many updates for the room."""
         wait_until(
             lambda: (
                 len(self.phare_bodies(room)) >= phare and len(self.checkly_bodies(room)) >= checkly
             ),
-            timeout=WAIT_SECONDS,
+            timeout=timeout,
         )
 
     def provider_requests(self) -> int:

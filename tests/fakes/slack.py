@@ -37,6 +37,7 @@ that channel fails, e.g. `not_in_channel`), `fail_next(method, error, times=1)`,
 """
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -51,6 +52,8 @@ from tests.fakes.slack_state import JSON, ApiError, Call, Message, SlackState
 __all__ = ["ApiError", "Call", "FakeSlack", "Workspace"]
 
 DEFAULT_TOKEN = "xoxb-fake-0000-token"
+# How long a call scripted by `stall_next` waits before it is answered.
+STALL_SECONDS = 30.0
 
 
 class FakeSlack:
@@ -70,6 +73,8 @@ class FakeSlack:
         self._state = SlackState()
         self._script: dict[str, list[ApiError]] = {}
         self._calls: list[Call] = []
+        self._stalls: dict[str, int] = {}
+        self._released: asyncio.Event | None = None
         self._server: LoopbackServer | None = None
 
     # ---- serving -------------------------------------------------------------------------
@@ -86,7 +91,9 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving (a stalled call is let go first)."""
+        if self._server is not None and self._released is not None:
+            self._server.call_soon(self._released.set)
         if self._server is not None:
             self._server.stop()
             self._server = None
@@ -115,6 +122,12 @@ class FakeSlack:
         error = ApiError("ratelimited", status=429, headers={"Retry-After": str(retry_after)})
         with self._lock:
             self._script.setdefault(method, []).extend(error for _ in range(times))
+
+    def stall_next(self, method: str) -> None:
+        """Take the next call of `method` and answer it only after STALL_SECONDS (Slack being
+        slow); the call is recorded (status 0) as soon as it arrives."""
+        with self._lock:
+            self._stalls[method] = self._stalls.get(method, 0) + 1
 
     def set_channel_error(self, channel: str, error: str | None) -> None:
         """Make every post/update in a channel fail with `error` (None clears it)."""
@@ -246,10 +259,24 @@ class FakeSlack:
         params, auth = await _read_params(request)
         if self.latency:
             await asyncio.sleep(self.latency)
+        await self._stall(method, params)
         with self._lock:
             status, body, headers = self._answer(method, params, auth)
             self._calls.append(Call(method, params, time.monotonic(), status, body))
         return web.json_response(body, status=status, headers=headers)
+
+    async def _stall(self, method: str, params: JSON) -> None:
+        """Hold a call scripted by `stall_next` (recorded at once) for STALL_SECONDS."""
+        with self._lock:
+            if not self._stalls.get(method):
+                return
+            self._stalls[method] -= 1
+            self._calls.append(Call(method, dict(params), time.monotonic(), 0, {}))
+        if self._released is None:
+            self._released = asyncio.Event()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(STALL_SECONDS):
+                await self._released.wait()
 
     def _answer(
         self, method: str, params: JSON, auth: str | None

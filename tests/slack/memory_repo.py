@@ -7,8 +7,28 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.models import Submission, Target, Update
+from bot.domain.reactions import Reaction
 from bot.domain.records import Binding, ChannelStatus, DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName
+
+
+class MemoryReactions:
+    """Received reactions by event id; nothing is ever left over in a test's one process."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, Reaction] = {}
+
+    async def receive(self, reaction: Reaction, hold_seconds: float) -> None:
+        """Keep the reaction."""
+        self.kept.setdefault(reaction.event_id, reaction)
+
+    async def handled(self, event_id: str) -> None:
+        """Forget the reaction."""
+        self.kept.pop(event_id, None)
+
+    async def claim_left_over(self, limit: int, hold_seconds: float) -> list[Reaction]:
+        """None: the process that received them is this one, and alive."""
+        return []
 
 
 class MemoryRepo:
@@ -18,6 +38,7 @@ class MemoryRepo:
         self.bindings: dict[str, Binding] = {}
         self.updates: list[StoredUpdate] = []
         self.reports: list[DeliveryReport] = []
+        self.reactions = MemoryReactions()
         self._seen: dict[str, float] = {}
 
     async def get_binding(self, channel_id: str) -> Binding | None:

@@ -12,16 +12,20 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from bot.domain.models import Source, Submission, Target
+from bot.domain.reactions import Reaction
 from bot.domain.records import StoredUpdate
 from bot.domain.states import DEFAULT_REACTIONS, ProviderName, State
 from bot.slack.app import build_bolt_app, build_web_client
 from bot.slack.failures import NOTHING_STORED
 from bot.slack.ports import SlackDeps, SlackOptions
-from bot.slack.reactions import register_reactions
+from bot.slack.reactions import LeftoverReactions, register_reactions
 from bot.store.repo import Repo, open_repo
+from bot.store.schema import received_reactions
 from bot.tasks import TrackedTasks
 from bot.web import build_web_app
 from tests.fakes.slack import FakeSlack, Workspace
@@ -70,6 +74,8 @@ class Bot:
     background: TrackedTasks
     session: aiohttp.ClientSession
     url: str
+    deps: SlackDeps
+    client: AsyncWebClient
 
     async def deliver(self, event: dict[str, Any], **kwargs: Any) -> None:
         """Deliver one signed event; Slack must get its 200 at once."""
@@ -149,7 +155,7 @@ async def serve(
     try:
         async with TestServer(app, host="127.0.0.1") as server, aiohttp.ClientSession() as session:
             url = str(server.make_url("")).rstrip("/")
-            yield Bot(slack, repo, publisher, background, session, url)
+            yield Bot(slack, repo, publisher, background, session, url, deps, client)
     finally:
         await background.finish()
         await repo.close()
@@ -185,6 +191,68 @@ async def test_slack_is_answered_before_the_slow_lookup(bot: Bot) -> None:
     await bot.background.finish()
     assert answered_in < 0.9
     assert len(bot.publisher.submissions) == 1
+
+
+async def kept(repo: Repo) -> list[str]:
+    """The event ids of the reactions received and not yet handled."""
+    async with repo.engine.connect() as conn:
+        return list((await conn.execute(select(received_reactions.c.event_id))).scalars())
+
+
+async def test_a_reaction_is_kept_before_slack_is_answered_until_it_is_handled(bot: Bot) -> None:
+    await bot.react("tada")  # the first request also fetches auth.test: warm it up
+    bot.slack.latency = 0.5
+    event = signing.reaction_added_event(reaction="eyes", ts=REPLY_TS)
+
+    await bot.deliver(event, event_id="Ev0KEPT0001")
+
+    assert await kept(bot.repo) == ["Ev0KEPT0001"]
+    await bot.background.finish()
+    assert await kept(bot.repo) == []
+    assert len(bot.publisher.submissions) == 1
+
+
+async def test_a_reaction_left_by_a_process_that_died_is_published_by_a_worker(bot: Bot) -> None:
+    died_with = Reaction("Ev0LEFT0001", USER, "mag", CHANNEL, REPLY_TS, BOT_USER)
+    await bot.repo.reactions.receive(died_with, hold_seconds=0.0)
+    leftovers = LeftoverReactions(bot.deps, bot.client)
+
+    assert await leftovers.run_due() == 1
+
+    (submission,) = bot.publisher.submissions
+    assert (submission.update.state, submission.update.content) == (
+        State.IDENTIFIED,
+        "Cache & DB back <!channel> fine",
+    )
+    assert submission.dedup_key == f"reaction:{CHANNEL}:{REPLY_TS}:mag"
+    assert await kept(bot.repo) == []
+    assert await leftovers.run_due() == 0
+
+
+async def test_a_reaction_its_receiver_still_holds_is_not_taken_over(bot: Bot) -> None:
+    await bot.repo.reactions.receive(
+        Reaction("Ev0HELD0001", USER, "mag", CHANNEL, REPLY_TS, BOT_USER), hold_seconds=60.0
+    )
+
+    assert await LeftoverReactions(bot.deps, bot.client).run_due() == 0
+
+    assert bot.publisher.submissions == []
+    assert bot.slack.calls("conversations.replies") == []
+
+
+async def test_a_reaction_stored_before_its_receiver_died_is_not_published_again(
+    bot: Bot,
+) -> None:
+    await bot.react("mag")
+    again = Reaction("Ev0DONE0001", USER, "mag", CHANNEL, REPLY_TS, BOT_USER)
+    await bot.repo.reactions.receive(again, hold_seconds=0.0)
+
+    assert await LeftoverReactions(bot.deps, bot.client).run_due() == 1
+
+    assert len(bot.publisher.submissions) == 1
+    assert bot.slack.calls("chat.postMessage") == []
+    assert bot.slack.ephemeral() == []
+    assert await kept(bot.repo) == []
 
 
 async def test_one_event_delivered_three_times_publishes_once(bot: Bot) -> None:
