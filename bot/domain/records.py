@@ -75,12 +75,14 @@ class Disposition:
 
 @dataclass(frozen=True)
 class Binding:
-    """A channel bound to at most one incident per provider, and its status card."""
+    """A channel bound to at most one incident per provider, its status card, and the title of
+    the incident when the bot opened it."""
 
     channel_id: str
     targets: tuple[Target, ...]
     card_ts: str | None = None
     current_state: State | None = None
+    title: str | None = None
 
     @property
     def unresolved(self) -> bool:
@@ -98,12 +100,14 @@ class ChannelStillOpen(Exception):
 
 @dataclass(frozen=True)
 class ChannelStatus:
-    """What `/incident-update status` shows."""
+    """What `/incident-update status` shows: the binding, the standing update (the latest one
+    not deleted, as last edited), and the newest update's id, standing or not (None: unknown)."""
 
     binding: Binding | None
     last_update: StoredUpdate | None
     last_update_at: datetime | None
     latest_deliveries: tuple[DeliveryReport, ...]
+    newest_id: int | None = None
 
 
 @dataclass(frozen=True)

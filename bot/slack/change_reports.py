@@ -39,7 +39,7 @@ class ChangeReports:
         self, channel: str, report: DeliveryReport, thread_ts: str | None
     ) -> StoredUpdate | None:
         """Redraw the receipt and reply when the vendor accepted; its words when it refused;
-        retries and failures like any receipt. The edited update, whose card may follow."""
+        retries and failures like any receipt. The update changed, whose card may follow."""
         change = report.update.submission
         subject = change.subject
         if subject is None:
@@ -73,7 +73,7 @@ class ChangeReports:
         else:
             note = deletion_note(report.target, subject.remote_id, change.author)
         await self._post(channel, note, thread_ts)
-        return found.delivery.update if edit and found is not None else None
+        return None if found is None else found.delivery.update
 
     async def _redraw(self, channel: str, ts: str, message: SlackMessage) -> None:
         """Replace the receipt (one that cannot be edited any more is logged and left)."""

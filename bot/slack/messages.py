@@ -22,6 +22,7 @@ from bot.slack.receipts import receipt, target_label
 __all__ = [
     "STATE_EMOJI",
     "SlackMessage",
+    "no_update_card",
     "nothing_published",
     "receipt",
     "skipped_reason",
@@ -111,22 +112,45 @@ def _status_word(report: DeliveryReport) -> str:
 
 
 def status_card(
-    update: StoredUpdate, bound: Sequence[Target], reports: Sequence[DeliveryReport] = ()
+    update: StoredUpdate,
+    bound: Sequence[Target],
+    reports: Sequence[DeliveryReport] = (),
+    title: str | None = None,
 ) -> SlackMessage:
-    """The channel's status card: current state, its targets, the last update, who and when."""
+    """The channel's status card: the incident's title (when the bot opened it), the current
+    state, its targets, the last update, who and when."""
     sub = update.submission
     state = sub.update.state
     targets = sorted({*bound, *sub.targets, *sub.skipped})
     lines = "\n".join(_target_line(t, update, reports) for t in targets) or "• no incident bound"
     blocks = [
+        *_title_blocks(title),
         section(f"*Incident status:* {state_title(state)}"),
         section(quote(sub.update.content, _CARD_QUOTE_LIMIT)),
         context(f"Last update {_byline(update)}"),
         section(lines),
         *_skipped_block(update),
     ]
-    text = f"Incident status: {state.value} — {safe(sub.update.content, 300)}"
+    named = f"{safe(title, 300)} — " if title else ""
+    text = f"Incident status: {state.value} — {named}{safe(sub.update.content, 300)}"
     return SlackMessage(fallback(text), blocks)
+
+
+def no_update_card(bound: Sequence[Target], title: str | None = None) -> SlackMessage:
+    """The status card once no update stands (each one was deleted): no state, its targets."""
+    lines = "\n".join(f"• {target_label(t)}" for t in sorted(bound)) or "• no incident bound"
+    blocks = [
+        *_title_blocks(title),
+        section("*Incident status:* none: every update was deleted"),
+        section(lines),
+    ]
+    named = f" — {safe(title, 300)}" if title else ""
+    return SlackMessage(fallback(f"Incident status: none{named}"), blocks)
+
+
+def _title_blocks(title: str | None) -> list[Block]:
+    """The incident's title as the card's first line, when it has one."""
+    return [section(f":rotating_light: *{safe(title, 500)}*")] if title else []
 
 
 def update_announcement(update: StoredUpdate) -> SlackMessage:

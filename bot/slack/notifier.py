@@ -10,7 +10,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain.models import DeliveryStatus
 from bot.domain.records import ChannelStatus, DeliveryReport, StoredUpdate
 from bot.slack.change_reports import CHANGES, ChangeReports
-from bot.slack.messages import SlackMessage, receipt, status_card, update_announcement
+from bot.slack.messages import (
+    SlackMessage,
+    no_update_card,
+    receipt,
+    status_card,
+    update_announcement,
+)
 from bot.slack.opening_thread import (
     is_opening,
     opening_announcement,
@@ -91,14 +97,14 @@ class SlackNotifier:
 
     async def _report_change(self, channel: str, report: DeliveryReport) -> None:
         """An edit or a deletion: the receipt redrawn and a reply; the card redrawn when the
-        edited update is the one it shows."""
+        changed update is the one it shows or was (a deletion shows the one left standing)."""
         status = await self._repo.channel_status(channel)
         card_ts = status.binding.card_ts if status.binding is not None else None
-        edited = await self._changes.report(channel, report, card_ts)
+        changed = await self._changes.report(channel, report, card_ts)
         latest = status.last_update
-        if card_ts is None or edited is None or latest is None or latest.id != edited.id:
+        if card_ts is None or changed is None or (latest is not None and latest.id > changed.id):
             return
-        await self._edit_card(channel, card_ts, _card_message(status, latest))
+        await self._edit_card(channel, card_ts, _card_message(status, changed))
 
     async def _card(
         self, channel: str, update: StoredUpdate, status: ChannelStatus
@@ -157,13 +163,19 @@ class SlackNotifier:
 
 
 def _card_message(status: ChannelStatus, update: StoredUpdate) -> SlackMessage:
-    """The card for the newest update the channel has (the given one if the store lags)."""
+    """The card for the channel's standing update (the given one if the store lags behind it:
+    newer than any update the store knows; an edit or a deletion never stands)."""
     latest = status.last_update
-    shown = latest if latest is not None and latest.id >= update.id else update
+    known = max(status.newest_id or 0, latest.id if latest is not None else 0)
+    lags = update.id > known and update.submission.operation not in CHANGES
+    shown = update if lags else latest
+    bound = status.binding.targets if status.binding is not None else ()
+    title = status.binding.title if status.binding is not None else None
+    if shown is None:
+        return no_update_card(bound, title)
     if is_opening(shown):
         return opening_card(shown, status.latest_deliveries)
-    bound = status.binding.targets if status.binding is not None else ()
-    return status_card(shown, bound, status.latest_deliveries)
+    return status_card(shown, bound, status.latest_deliveries, title)
 
 
 def _worth_a_receipt(report: DeliveryReport) -> bool:

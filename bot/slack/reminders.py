@@ -1,4 +1,4 @@
-"""Reminders: armed by every update, fired by a periodic job that claims due rows in the store."""
+"""Reminders: armed by each new update, fired by a periodic job claiming due rows in the store."""
 
 import asyncio
 import logging
@@ -8,9 +8,11 @@ from typing import Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.models import DeliveryStatus
 from bot.domain.records import DeliveryReport, Notifier, StoredUpdate
 from bot.domain.reminders import LookAgain, Nudge, Stop, decide, interval_of
 from bot.metrics import Metrics
+from bot.slack.change_reports import CHANGES
 from bot.slack.notifier import CHANNEL_GONE
 from bot.slack.nudges import nudge
 from bot.store.reminders import ReminderCheck
@@ -31,8 +33,9 @@ SWEEP_SECONDS = 60.0
 class ReminderStore(Protocol):
     """The reminder rows (bot.store.reminders.ReminderQueries)."""
 
-    async def arm(self, channel_id: str, due_at: datetime) -> bool:
-        """Look at the channel at `due_at`; the row is removed when unbound or resolved."""
+    async def arm(self, channel_id: str, due_at: datetime, *, keep_due: bool = False) -> bool:
+        """Look at the channel at `due_at` (keep_due: unless armed already); the row is
+        removed when unbound or resolved."""
         ...
 
     async def arm_missing(self) -> int:
@@ -67,12 +70,17 @@ class ArmingNotifier:
 
     Arming runs in the worker, after the person has their answer; one that fails
     is healed by the job's sweep (`arm_missing`). A resolved update removes the reminder.
+    An edit or a deletion is no new update: it re-arms nothing, but once its vendor accepted
+    it the reminder follows the current state it left (removed if resolved, armed if not).
     """
 
-    def __init__(self, inner: Notifier, store: ReminderStore, minutes: float) -> None:
+    def __init__(
+        self, inner: Notifier, store: ReminderStore, minutes: float, *, clock: Clock = utc_now
+    ) -> None:
         self._inner = inner
         self._store = store
         self._interval = interval_of(minutes)
+        self._clock = clock
 
     async def update_stored(self, update: StoredUpdate) -> None:
         """Announce through the inner notifier, then arm (also when announcing failed)."""
@@ -80,17 +88,23 @@ class ArmingNotifier:
             await self._inner.update_stored(update)
         finally:
             channel = update.submission.channel_id
-            if channel is not None:
+            if channel is not None and update.submission.operation not in CHANGES:
                 await self._arm(channel, update.created_at + self._interval)
 
     async def delivery_changed(self, report: DeliveryReport) -> None:
-        """Report through the inner notifier."""
-        await self._inner.delivery_changed(report)
+        """Report through the inner notifier; an accepted change settles the reminder."""
+        try:
+            await self._inner.delivery_changed(report)
+        finally:
+            channel = report.update.submission.channel_id
+            accepted = report.status is DeliveryStatus.ACCEPTED
+            if channel is not None and accepted and report.operation in CHANGES:
+                await self._arm(channel, self._clock() + self._interval, keep_due=True)
 
-    async def _arm(self, channel: str, due_at: datetime) -> None:
+    async def _arm(self, channel: str, due_at: datetime, *, keep_due: bool = False) -> None:
         """Arm, logging a failure (the sweep arms the channel later)."""
         try:
-            await self._store.arm(channel, due_at)
+            await self._store.arm(channel, due_at, keep_due=keep_due)
         except Exception as error:
             logger.warning("reminder of %s not re-armed: %s", channel, type(error).__name__)
 

@@ -28,4 +28,4 @@ async def load_binding(conn: AsyncConnection, channel_id: str) -> Binding | None
         Target(ProviderName(t["provider"]), t["incident_id"]) for t in target_rows.mappings()
     )
     state = State(row["current_state"]) if row["current_state"] else None
-    return Binding(channel_id, targets, row["card_ts"], state)
+    return Binding(channel_id, targets, row["card_ts"], state, row["title"])

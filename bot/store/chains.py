@@ -95,10 +95,11 @@ async def refuse_opening_if_bound(
 
 
 async def bind_openings(
-    conn: AsyncConnection, update_id: int, channel_id: str | None, now: datetime
+    conn: AsyncConnection, update_id: int, submission: Submission, now: datetime
 ) -> None:
     """Bind the channel to the incidents being opened (each stands in until it is open), with
-    a new status card to come."""
+    a new status card to come and the incident's title."""
+    channel_id = submission.channel_id
     if channel_id is None:
         return
     opened = await conn.execute(
@@ -108,7 +109,13 @@ async def bind_openings(
     )
     targets = [(row.provider, awaiting_opening(row.id)) for row in opened]
     await conn.execute(delete(binding_targets).where(binding_targets.c.channel_id == channel_id))
-    card = {"card_ts": None, "current_state": State.INVESTIGATING.value, "updated_at": now}
+    title = submission.opening.title if submission.opening is not None else None
+    card = {
+        "card_ts": None,
+        "current_state": State.INVESTIGATING.value,
+        "updated_at": now,
+        "title": title,
+    }
     statement = insert_for(conn.engine, bindings).values(channel_id=channel_id, **card)
     await conn.execute(statement.on_conflict_do_update(index_elements=["channel_id"], set_=card))
     if targets:

@@ -17,6 +17,7 @@ from bot.store.database import Queries, insert_for
 from bot.store.known import KnownUpdates
 from bot.store.published import as_last_edited
 from bot.store.schema import binding_targets, bindings, deliveries, seen_events, updates
+from bot.store.standing import newest_update_id, standing_update_id
 
 _STATUS_SCAN = 50
 # Edits and deletions change a published update; they are not updates of the channel.
@@ -30,12 +31,6 @@ _RECENT_DELIVERIES = (
     .order_by(deliveries.c.update_id.desc(), deliveries.c.id)
     .limit(_STATUS_SCAN)
 )
-_LAST_UPDATE_ID = (
-    select(updates.c.id)
-    .where(updates.c.channel_id == bindparam("channel"), updates.c.operation.not_in(_CHANGES))
-    .order_by(updates.c.id.desc())
-    .limit(1)
-)
 
 
 class ChannelQueries(Queries):
@@ -47,9 +42,17 @@ class ChannelQueries(Queries):
             return await load_binding(conn, channel_id)
 
     async def bind(self, channel_id: str, targets: Sequence[Target]) -> Binding:
-        """Bind the channel; each given target replaces the one of its provider."""
+        """Bind the channel; each given target replaces the one of its provider.
+
+        A target naming another incident than the one bound (or a binding left with none)
+        forgets the title of an incident the bot opened: the card is no longer about it.
+        """
         async with self.begin() as conn:
             await self._ensure_row(conn, channel_id)
+            if _another_incident(await load_binding(conn, channel_id), targets):
+                await conn.execute(
+                    update(bindings).where(bindings.c.channel_id == channel_id).values(title=None)
+                )
             for target in targets:
                 statement = insert_for(self.engine, binding_targets).values(
                     channel_id=channel_id,
@@ -116,11 +119,12 @@ class ChannelQueries(Queries):
             return result.rowcount
 
     async def channel_status(self, channel_id: str) -> ChannelStatus:
-        """Bindings, last update and the latest delivery per provider."""
+        """Bindings, the standing update (as last edited) and the latest delivery per provider."""
         async with self.connect() as conn:
             binding = await load_binding(conn, channel_id)
             newest = _newest_per_provider(await _recent_deliveries(conn, channel_id))
-            last_id = await _last_update_id(conn, channel_id)
+            last_id = await standing_update_id(conn, channel_id)
+            newest_id = await newest_update_id(conn, channel_id)
             wanted = {row["update_id"] for row in newest} | ({last_id} if last_id else set())
             loaded = {uid: await self._known.load(conn, uid) for uid in wanted}
             last = loaded[last_id] if last_id else None
@@ -137,6 +141,7 @@ class ChannelQueries(Queries):
             last_update=last,
             last_update_at=last.created_at if last else None,
             latest_deliveries=tuple(sorted(latest, key=lambda r: r.target)),
+            newest_id=newest_id,
         )
 
     @functools.cached_property
@@ -165,9 +170,7 @@ def _newest_per_provider(rows: Sequence[RowMapping]) -> list[RowMapping]:
     return list(newest.values())
 
 
-async def _last_update_id(conn: AsyncConnection, channel_id: str) -> int | None:
-    """The id of the channel's newest update."""
-    found: int | None = (
-        await conn.execute(_LAST_UPDATE_ID, {"channel": channel_id})
-    ).scalar_one_or_none()
-    return found
+def _another_incident(before: Binding | None, targets: Sequence[Target]) -> bool:
+    """Whether binding these targets moves the channel to another incident."""
+    held = {t.provider: t.incident_id for t in before.targets} if before is not None else {}
+    return not held or any(held.get(t.provider, t.incident_id) != t.incident_id for t in targets)

@@ -17,6 +17,7 @@ from bot.store.codec import opening_of, outcome_columns
 from bot.store.database import Queries
 from bot.store.leases import claim_rows
 from bot.store.schema import deliveries, updates
+from bot.store.standing import follow_change
 from bot.store.timeutil import UtcDateTime
 
 _PENDING = DeliveryStatus.PENDING.value
@@ -97,6 +98,7 @@ class DeliveryQueue(Queries):
             row = result.mappings().first()
             if row is not None and final:
                 await settle_waiting(conn, row, now)
+                await follow_change(conn, row, now)
             return row is not None
 
     async def due_times(self, update_id: int | None = None) -> dict[ProviderName, datetime]:

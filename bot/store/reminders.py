@@ -1,4 +1,4 @@
-"""Reminder rows: armed on each update, claimed when due by one replica, snoozed, cleared.
+"""Reminder rows: armed on each new update, claimed when due by one replica, snoozed, cleared.
 
 A row only says when to look next; whether to nudge is decided from the binding and the
 channel's last update at that moment. Rows go with their binding (ON DELETE CASCADE).
@@ -10,11 +10,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.operations import Operation
 from bot.domain.states import State
 from bot.store.database import Queries, insert_for
 from bot.store.leases import claim_rows
 from bot.store.schema import binding_targets, bindings, reminders, updates
 from bot.store.timeutil import UtcDateTime
+
+# What counts as an update for the quiet time: an edit or a deletion changes an old one.
+_NEW_UPDATES = (Operation.PUBLISH.value, Operation.OPEN.value)
 
 
 @dataclass(frozen=True)
@@ -33,10 +37,11 @@ class ReminderCheck:
 class ReminderQueries(Queries):
     """When each bound, unresolved channel should be looked at next."""
 
-    async def arm(self, channel_id: str, due_at: datetime) -> bool:
+    async def arm(self, channel_id: str, due_at: datetime, *, keep_due: bool = False) -> bool:
         """Look at the channel at `due_at` (or when a snooze ends, if later); True if armed.
 
-        A channel that is unbound or resolved has its reminder removed instead.
+        With keep_due, a reminder already armed keeps its time. A channel that is unbound or
+        resolved has its reminder removed instead.
         """
         async with self.begin() as conn:
             if not await _wants_reminder(conn, channel_id):
@@ -48,9 +53,14 @@ class ReminderQueries(Queries):
             until = snoozed.scalar_one_or_none()
             due = max(due_at, until) if until is not None else due_at
             statement = insert_for(self.engine, reminders).values(channel_id=channel_id, due_at=due)
-            await conn.execute(
-                statement.on_conflict_do_update(index_elements=["channel_id"], set_={"due_at": due})
-            )
+            if keep_due:
+                await conn.execute(statement.on_conflict_do_nothing(index_elements=["channel_id"]))
+            else:
+                await conn.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["channel_id"], set_={"due_at": due}
+                    )
+                )
             return True
 
     async def arm_missing(self) -> int:
@@ -116,7 +126,9 @@ class ReminderQueries(Queries):
                 .one_or_none()
             )
             last = await conn.execute(
-                select(func.max(updates.c.created_at)).where(updates.c.channel_id == channel_id)
+                select(func.max(updates.c.created_at)).where(
+                    updates.c.channel_id == channel_id, updates.c.operation.in_(_NEW_UPDATES)
+                )
             )
             last_update_at = last.scalar_one_or_none()
             bound = await _target_count(conn, channel_id) > 0

@@ -38,6 +38,7 @@ bindings = Table(
     Column("card_ts", String(32)),
     Column("current_state", String(16)),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("title", Text),
 )
 
 binding_targets = Table(

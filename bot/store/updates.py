@@ -63,7 +63,7 @@ class UpdateQueries(Queries):
             await conn.execute(deliveries.insert(), rows)
             await add_recoveries(conn, update_id, submission, now)
             if submission.operation is Operation.OPEN:
-                await bind_openings(conn, update_id, submission.channel_id, now)
+                await bind_openings(conn, update_id, submission, now)
             elif submission.channel_id is not None and submission.operation is Operation.PUBLISH:
                 state = submission.update.state.value
                 await conn.execute(

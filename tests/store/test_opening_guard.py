@@ -117,3 +117,25 @@ async def test_a_replayed_opening_is_the_stored_one_not_a_refusal(repo: Repo) ->
     again = await repo.insert_submission(_opening("C1", "k1"), {})
     assert (again.id, again.duplicate) == (first.id, True)
     assert await _openings_in(repo, "C1") == 1
+
+
+async def test_the_binding_keeps_the_opened_incidents_title_until_it_is_another_incident(
+    repo: Repo,
+) -> None:
+    at_phare = opening_submission(
+        Opening(title="Payments time out"), PLACES[:1], Source.INLINE, "U1", channel_id="C1"
+    )
+    await repo.insert_submission(at_phare, {})
+    opened = await repo.get_binding("C1")
+    assert opened is not None
+    assert opened.title == "Payments time out"
+    await repo.insert_submission(_update("C1", State.MONITORING), {})
+    checkly = Target(ProviderName.CHECKLY, "0b9d5d2e-6f8e-4c55-9d55-1c1f6a2b3c4d/incident")
+    assert (await repo.bind("C1", [checkly])).title == "Payments time out"
+    assert (await repo.bind("C1", [*opened.targets, checkly])).title == "Payments time out"
+    assert (await repo.bind("C1", [LINKED])).title is None
+    await repo.insert_submission(_update("C1", State.RESOLVED), {})
+    await repo.insert_submission(_opening("C1", "k2", "Search is slow"), {})
+    again = await repo.get_binding("C1")
+    assert again is not None
+    assert again.title == "Search is slow"

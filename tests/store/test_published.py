@@ -96,7 +96,6 @@ async def test_the_channel_status_shows_the_last_update_as_edited_not_the_edit(
     assert found is not None
     original_id = found.delivery.update.id
     await change(engine, found, Operation.EDIT, Update(State.MONITORING, "Fixed, watching"))
-    await change(engine, found, Operation.DELETE, Update(State.MONITORING, "Fixed, watching"))
 
     status = await repo.channel_status("C1")
     assert status.last_update is not None
@@ -106,3 +105,6 @@ async def test_the_channel_status_shows_the_last_update_as_edited_not_the_edit(
     assert [(r.update.id, r.operation) for r in status.latest_deliveries] == [
         (original_id, Operation.PUBLISH)
     ]
+    await change(engine, found, Operation.DELETE, Update(State.MONITORING, "Fixed, watching"))
+    gone = await repo.channel_status("C1")
+    assert (gone.last_update, gone.last_update_at, gone.newest_id) == (None, None, original_id)

@@ -4,6 +4,7 @@ import asyncio
 from datetime import timedelta
 
 from bot.domain.models import Source, Submission, Target, Update
+from bot.domain.operations import Operation, Subject
 from bot.domain.states import ProviderName, State
 from bot.store.reminders import ReminderQueries
 from bot.store.repo import Repo, open_repo
@@ -107,3 +108,43 @@ async def test_missing_reminders_are_armed_for_open_incidents_with_a_card(
     assert await queries.arm_missing() == 1
     assert await queries.claim_due(10, 60) == ["C1"]
     assert await queries.arm_missing() == 0
+
+
+async def test_an_armed_reminder_keeps_its_time_when_asked_to(repo: Repo, clock: FakeClock) -> None:
+    queries = reminders_of(repo)
+    await repo.bind("C1", [PHARE])
+    await publish(repo, "C1")
+    assert await queries.arm("C1", clock() + timedelta(minutes=1), keep_due=True)
+    assert await queries.arm("C1", clock() + timedelta(minutes=5), keep_due=True)
+    assert await queries.claim_due(10, 60) == []
+    clock.advance(60)
+    assert await queries.claim_due(10, 60) == ["C1"]
+    await publish(repo, "C1", State.RESOLVED)
+    assert not await queries.arm("C1", clock(), keep_due=True)
+    assert await queries.check("C1") is None
+
+
+async def test_edits_and_deletions_are_not_updates_for_the_quiet_time(
+    repo: Repo, clock: FakeClock
+) -> None:
+    queries = reminders_of(repo)
+    await repo.bind("C1", [PHARE])
+    await publish(repo, "C1")
+    published_at = clock()
+    await queries.arm("C1", clock())
+    for operation in (Operation.EDIT, Operation.DELETE):
+        clock.advance(60)
+        subject = Subject(1, "5001")
+        change = Submission(
+            Update(State.RESOLVED, "text"),
+            (PHARE,),
+            Source.MODAL,
+            "U1",
+            "C1",
+            operation=operation,
+            subject=subject,
+        )
+        await repo.insert_submission(change, {})
+    check = await queries.check("C1")
+    assert check is not None
+    assert (check.last_update_at, check.current_state) == (published_at, State.INVESTIGATING)
