@@ -131,3 +131,12 @@ async def test_an_incident_opened_with_a_title_keeps_it_on_its_card(tmp_path: Pa
         await bot.command("identified A bad deploy")
         card = await card_shows(bot, ":mag: *Identified*", "A bad deploy")
         assert "*Payments time out*" in card
+
+
+async def test_with_every_update_deleted_the_card_shows_no_state(bot: LiveBot) -> None:
+    only = await publish(bot, "investigating Posted in the wrong channel")
+    await delete(bot, only)
+    card = await card_shows(bot, "*Incident status:* none: every update was deleted")
+    assert "Posted in the wrong channel" not in card
+    assert f"Phare incident `{PHARE_INCIDENT}`" in card
+    assert "*Current state:* none yet" in await status(bot)
