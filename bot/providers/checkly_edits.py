@@ -5,11 +5,11 @@ from typing import Any
 
 import httpx
 
-from bot.domain.ids import InvalidId, parse_checkly_id
+from bot.domain.ids import InvalidId, parse_checkly_id, parse_uuid
 from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
 from bot.domain.states import ProviderName, UnsupportedState, vendor_state
 from bot.providers import checkly_pages
-from bot.providers._checkly_http import ChecklyLine, parse_uuid
+from bot.providers._checkly_http import ChecklyLine
 from bot.providers._checkly_items import id_of
 from bot.providers._exchange import unreadable
 from bot.providers._responses import json_body
