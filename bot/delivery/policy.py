@@ -11,12 +11,14 @@ from bot.metrics import Finding
 
 @dataclass(frozen=True)
 class AttemptResult:
-    """What one attempt produced, whether it actually sent the update, and what a check at
-    the provider before it found (None: no check was made)."""
+    """What one attempt produced, whether it actually sent the update, what a check at the
+    provider before it found (None: no check was made), and whether no later attempt could
+    do better (`final`: the delivery ends failed)."""
 
     outcome: Outcome
     sent: bool
     check: Finding | None = None
+    final: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class RetryPolicy:
             return Disposition(DeliveryStatus.ACCEPTED, outcome)
         if isinstance(outcome, Refused):
             return Disposition(DeliveryStatus.REFUSED, outcome)
+        if result.final:
+            return Disposition(DeliveryStatus.FAILED, outcome)
         if isinstance(outcome, Retry):
             at_least = outcome.after_seconds
         else:
