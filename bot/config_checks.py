@@ -2,10 +2,10 @@
 
 import re
 import tomllib
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
+from bot.domain.ids import InvalidId, parse_status_page_id
 from bot.domain.states import DEFAULT_REACTIONS, State, parse_reactions
 from bot.domain.templates import DEFAULT_TEMPLATES, parse_templates
 
@@ -99,15 +99,16 @@ def normalised_database_url(url: str, problems: list[str]) -> str:
 
 
 def status_page_id(text: str | None, checkly_on: bool, problems: list[str]) -> str | None:
-    """CHECKLY_STATUS_PAGE_ID: a UUID (canonical form), and only with Checkly on."""
+    """CHECKLY_STATUS_PAGE_ID: a UUID parsed as inside a `checkly:<page>/<incident>` target
+    (8-4-4-4-12, lower-cased), and only with Checkly on."""
     if text is None or not text.strip():
         return None
     try:
-        page = str(uuid.UUID(text.strip()))
-    except ValueError:
+        page = parse_status_page_id(text.strip())
+    except InvalidId:
         problems.append(
-            "CHECKLY_STATUS_PAGE_ID: not a UUID (Checkly: Status pages → your page → the id "
-            "in its address)"
+            "CHECKLY_STATUS_PAGE_ID: not a UUID written 8-4-4-4-12 in hex digits (Checkly: "
+            "Status pages → your page → the id in its address)"
         )
         return None
     if not checkly_on:

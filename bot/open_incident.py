@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from bot import cli_delivery as shared
 from bot.cli_delivery import UsageError, configured, not_configured, result_line
 from bot.config import Settings
-from bot.domain.models import DeliveryStatus, Source, Submission, Target
+from bot.domain.explain import opening_left
+from bot.domain.models import DeliveryStatus, Source, Submission, Target, Unclear
 from bot.domain.open_at import nowhere_to_open, open_places, opening_submission, title_problems
 from bot.domain.operations import Impact, Opening
 from bot.domain.records import DeliveryReport
@@ -99,7 +100,10 @@ def format_opening(report: DeliveryReport) -> str:
     opened = report.provider_update_id
     if report.status is DeliveryStatus.ACCEPTED and opened is not None:
         return result_line(str(Target(report.target.provider, opened)), report, "opened")
-    return result_line(report.target.provider.value, report, "opened")
+    line = result_line(report.target.provider.value, report, "opened")
+    if report.status is DeliveryStatus.FAILED and isinstance(report.outcome, Unclear):
+        return f"{line} {opening_left(report.target.provider, report.status, report.outcome)}"
+    return line
 
 
 async def run_open(settings: Settings, args: OpenArguments) -> int:

@@ -219,3 +219,31 @@ def test_status_page_and_monitor_problems_are_named(env: dict[str, str], problem
     with pytest.raises(ConfigError) as raised:
         load_settings(env)
     assert any(p.startswith(problem) for p in raised.value.problems), raised.value.problems
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        f"{{{PAGE}}}",
+        f"urn:uuid:{PAGE}",
+        PAGE.replace("-", ""),
+        PAGE.replace("-", " ", 1),
+        f"{PAGE[:8]}-{PAGE[9:]}".replace("-", "", 1),
+        f"{PAGE}/{PAGE}",
+        PAGE.replace("c", "\uff43"),
+    ],
+)
+def test_a_status_page_id_in_another_form_is_refused_beside_every_other_problem(
+    page: str,
+) -> None:
+    env = {**CHECKLY_ON, "CHECKLY_STATUS_PAGE_ID": page, "PHARE_MONITOR_IDS": "x", "PORT": "no"}
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env)
+    named = [p.split(":")[0] for p in raised.value.problems]
+    assert sorted(named) == ["CHECKLY_STATUS_PAGE_ID", "PHARE_MONITOR_IDS", "PORT"]
+
+
+def test_a_status_page_id_is_trimmed_and_lower_cased_as_in_a_target() -> None:
+    settings = load_settings({**CHECKLY_ON, "CHECKLY_STATUS_PAGE_ID": f" {PAGE.upper()}\n"})
+    assert settings.checkly is not None
+    assert settings.checkly.status_page_id == PAGE

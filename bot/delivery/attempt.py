@@ -12,7 +12,7 @@ from bot.delivery.reconcile import (
     edit_applied,
     opened_candidates,
 )
-from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear
+from bot.domain.models import Accepted, Endless, Outcome, Refused, RemoteUpdate, Retry, Unclear
 from bot.domain.operations import Operation, RemoteIncident
 from bot.domain.records import Claim
 from bot.logs import about
@@ -22,7 +22,7 @@ from bot.store.queue import DeliveryQueue
 
 log = logging.getLogger(__name__)
 
-Failed = Refused | Retry | Unclear
+Failed = Refused | Retry | Unclear | Endless
 
 
 async def attempt(
@@ -42,6 +42,9 @@ async def attempt(
                 found = await _check(claim, router, queue, skew_seconds)
         except TimeoutError:
             found = Retry(f"the check took longer than {deadline_seconds:.0f} s")
+        if isinstance(found, Endless):
+            unknown = _unknowable(claim, found)
+            return AttemptResult(unknown, sent=False, check=Finding.CHECK_FAILED, final=True)
         if isinstance(found, Failed):
             return AttemptResult(_listing_failed(found), sent=False, check=Finding.CHECK_FAILED)
         if found is not None:
@@ -118,7 +121,23 @@ async def _first_not_taken(
     return None
 
 
-def _listing_failed(listed: Failed) -> Retry | Refused:
+_DONE = {
+    Operation.PUBLISH: "received the update",
+    Operation.OPEN: "opened the incident",
+    Operation.EDIT: "applied the edit",
+    Operation.DELETE: "deleted the update",
+}
+
+
+def _unknowable(claim: Claim, listed: Endless) -> Unclear:
+    """A check no retry can finish: whether the earlier attempt arrived stays unknown, so
+    nothing is sent again and the delivery ends, saying so."""
+    label = claim.target.provider.label
+    done = _DONE.get(claim.operation, f"applied the {claim.operation.label}")
+    return Unclear(f"the bot could not tell whether {label} {done}: {listed.reason}")
+
+
+def _listing_failed(listed: Refused | Retry | Unclear) -> Retry | Refused:
     """A failed check is retried later (reading changes nothing at the provider); a refused
     one (the incident gone, the key revoked) is final, in the provider's words."""
     prefix = "could not check whether the earlier attempt arrived"

@@ -11,12 +11,14 @@ from bot.metrics import Finding
 
 @dataclass(frozen=True)
 class AttemptResult:
-    """What one attempt produced, whether it actually sent the update, and what a check at
-    the provider before it found (None: no check was made)."""
+    """What one attempt produced, whether it actually sent the update, what a check at the
+    provider before it found (None: no check was made), and whether no later attempt could
+    do better (`final`: the delivery ends failed)."""
 
     outcome: Outcome
     sent: bool
     check: Finding | None = None
+    final: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class RetryPolicy:
             return Disposition(DeliveryStatus.ACCEPTED, outcome)
         if isinstance(outcome, Refused):
             return Disposition(DeliveryStatus.REFUSED, outcome)
+        if result.final:
+            return Disposition(DeliveryStatus.FAILED, outcome)
         if isinstance(outcome, Retry):
             at_least = outcome.after_seconds
         else:
@@ -69,7 +73,7 @@ class RetryPolicy:
         next_at = now + timedelta(seconds=self.delay(claim.attempts, at_least, rng))
         deadline = claim.first_attempt_at + timedelta(seconds=self.budget_seconds)
         if claim.attempts >= self.max_attempts or next_at > deadline:
-            return Disposition(DeliveryStatus.FAILED, outcome)
+            return Disposition(DeliveryStatus.FAILED, _given_up(claim, result))
         # Unclear or a 5xx: the update may have arrived. A failed check (nothing sent) is redone.
         maybe_applied = isinstance(outcome, Retry) and outcome.maybe_applied and result.sent
         reconcile = (
@@ -78,3 +82,16 @@ class RetryPolicy:
             or (claim.needs_reconcile and not result.sent)
         )
         return Disposition(DeliveryStatus.PENDING, outcome, next_at, reconcile)
+
+
+def _given_up(claim: Claim, result: AttemptResult) -> Outcome:
+    """The outcome a delivery ends with when its budget runs out: unclear when the vendor may
+    hold what was asked (a 5xx after sending, or a check of an unclear try that never got an
+    answer), so no one is told that nothing happened."""
+    outcome = result.outcome
+    if not isinstance(outcome, Retry):
+        return outcome
+    unchecked = claim.needs_reconcile and not result.sent
+    if unchecked or (result.sent and outcome.maybe_applied):
+        return Unclear(outcome.reason)
+    return outcome

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from bot.domain.models import Accepted, Outcome, Refused, Retry
+from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Retry, Unclear
 from bot.domain.operations import Operation
 from bot.domain.states import ProviderName
 
@@ -27,6 +27,15 @@ def explain(
     if isinstance(outcome, Retry):
         return sentence(outcome.reason + _wait(label, outcome.after_seconds))
     return sentence(f"{outcome.reason}; the {operation.label} may or may not have been applied")
+
+
+def opening_left(provider: ProviderName, status: DeliveryStatus, outcome: Outcome | None) -> str:
+    """What an opening that did not succeed leaves at the vendor: nothing, or, when it ended
+    with an answer lost, perhaps an incident to look for before opening one again."""
+    if status is DeliveryStatus.FAILED and isinstance(outcome, Unclear):
+        label = provider.label
+        return f"Look at {label} before opening the incident again: it may be open there."
+    return f"Nothing was opened at {provider.label}."
 
 
 def _accepted(provider: ProviderName, remote_id: str, operation: Operation) -> str:

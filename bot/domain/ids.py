@@ -28,20 +28,31 @@ def parse_phare_id(text: str, what: str = "incident") -> str:
     return text
 
 
+def parse_uuid(text: str, what: str) -> str:
+    """One UUID written 8-4-4-4-12 in hex digits of any case, re-serialised in lower case;
+    no braces, `urn:uuid:`, dashless form or whitespace."""
+    if _UUID.fullmatch(text) is None:
+        raise InvalidId(f"{what} {_shown(text)} is not a UUID")
+    return str(uuid.UUID(text))
+
+
+def parse_status_page_id(text: str) -> str:
+    """A Checkly status page's UUID, as inside `checkly:<page>/<incident>`."""
+    return parse_uuid(text, "Checkly status page id")
+
+
 def parse_checkly_id(text: str) -> str:
     """A Checkly incident: a dashboard incident's UUID, or a status page's UUID and its
     incident's UUID joined by `/`; each re-serialised in canonical lower-case form."""
     page, slash, incident = text.partition("/")
-    if slash:
-        if _UUID.fullmatch(page) is None or _UUID.fullmatch(incident) is None:
-            raise InvalidId(
-                f"Checkly status-page incident {_shown(text)} is not "
-                "<status-page-uuid>/<incident-uuid>"
-            )
-        return f"{uuid.UUID(page)}/{uuid.UUID(incident)}"
-    if _UUID.fullmatch(text) is None:
-        raise InvalidId(f"Checkly incident id {_shown(text)} is not a UUID")
-    return str(uuid.UUID(text))
+    if not slash:
+        return parse_uuid(text, "Checkly incident id")
+    try:
+        return f"{parse_status_page_id(page)}/{parse_uuid(incident, 'incident')}"
+    except InvalidId:
+        raise InvalidId(
+            f"Checkly status-page incident {_shown(text)} is not <status-page-uuid>/<incident-uuid>"
+        ) from None
 
 
 def parse_incident_id(provider: ProviderName, text: str) -> str:
@@ -51,16 +62,34 @@ def parse_incident_id(provider: ProviderName, text: str) -> str:
     return parse_checkly_id(text)
 
 
-def parse_target(text: str) -> Target:
-    """A target written `phare:<id>`, `checkly:<uuid>` or `checkly:<page-uuid>/<incident-uuid>`."""
-    name, sep, incident = text.strip().partition(":")
+def _provider(name: str) -> ProviderName | None:
+    """The provider a target's prefix names, in ASCII letters of any case; else None."""
+    if not name.isascii():
+        return None
     try:
-        provider = ProviderName(name.lower())
+        return ProviderName(name.lower())
     except ValueError:
-        provider = None
+        return None
+
+
+def parse_target(text: str) -> Target:
+    """A target written `phare:<id>`, `checkly:<uuid>` or `checkly:<page-uuid>/<incident-uuid>`;
+    whitespace around the whole text is trimmed (as pasted), none is allowed inside."""
+    name, sep, incident = text.strip().partition(":")
+    provider = _provider(name)
     if not sep or provider is None:
         raise InvalidId(
             f"{_shown(text)} is not a target: write phare:<id>, checkly:<uuid> "
             "or checkly:<status-page-uuid>/<incident-uuid>"
         )
     return Target(provider, parse_incident_id(provider, incident))
+
+
+def parse_field_target(provider: ProviderName, text: str) -> Target:
+    """A target typed in one provider's own field: its bare id, or written in full as
+    `parse_target` reads it (`phare:42`); whitespace around the whole text is trimmed."""
+    written = text.strip()
+    name, sep, _ = written.partition(":")
+    if sep and _provider(name) is provider:
+        return parse_target(written)
+    return Target(provider, parse_incident_id(provider, written))

@@ -121,6 +121,14 @@ Outcome = Accepted | Refused | Retry | Unclear
 
 
 @dataclass(frozen=True)
+class Endless:
+    """A list no retry can read to its end (more pages than the bot reads, or a next page
+    leading back to one read): not an outcome, but the end of a check that needed it."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class RemoteUpdate:
     """An update as a provider lists it, used to reconcile unclear deliveries and to keep
     what an edit does not change (`published_at`: when it is shown as posted, if listed)."""

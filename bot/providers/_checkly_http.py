@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.domain.ids import InvalidId, parse_checkly_id
 from bot.domain.models import Refused, Retry, Unclear
 from bot.providers._exchange import Vendor, exchange, failure_outcome
 from bot.providers._responses import vendor_message
@@ -62,18 +61,3 @@ class ChecklyLine:
         said = self.vendor.scrub(vendor_message(response))
         plain = f"{missing} was not found at Checkly"
         return Refused(404, f"{plain}. It said: “{said}”" if said else plain)
-
-
-def parse_uuid(text: str, what: str) -> str:
-    """One UUID in canonical lower-case form, parsed as strictly as an incident id."""
-    try:
-        if "/" not in text:
-            return parse_checkly_id(text)
-    except InvalidId:
-        pass
-    raise InvalidId(f"{what} {text[:80]!r} is not a UUID")
-
-
-def parse_page_id(where: str) -> str:
-    """A status page's UUID (CHECKLY_STATUS_PAGE_ID)."""
-    return parse_uuid(where, "Checkly status page id")

@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 import httpx
 
-from bot.domain.models import Refused, Retry, Unclear
+from bot.domain.models import Endless, Refused, Retry, Unclear
 from bot.providers._checkly_http import ChecklyLine
 from bot.providers._exchange import for_reading, unreadable
 from bot.providers._responses import json_body
@@ -33,8 +33,11 @@ class Listing(Generic[T]):
     enough: Callable[[list[T]], bool] = lambda entries: False
 
 
-async def read_all(line: ChecklyLine, listing: Listing[T]) -> list[T] | Refused | Retry | Unclear:
-    """Every entry, page after page, or the failure that stopped the reading."""
+async def read_all(
+    line: ChecklyLine, listing: Listing[T]
+) -> list[T] | Refused | Retry | Unclear | Endless:
+    """Every entry, page after page, or the failure that stopped the reading (Endless: no
+    retry could read it to its end)."""
     found: list[T] = []
     cursors: set[str] = set()
     cursor: str | None = None
@@ -54,9 +57,13 @@ async def read_all(line: ChecklyLine, listing: Listing[T]) -> list[T] | Refused 
         if cursor is None or listing.enough(entries):
             return found
         if cursor in cursors:
-            return Retry(f"Checkly's next page of {listing.what} leads back to a page already read")
+            return Endless(
+                f"Checkly's next page of {listing.what} leads back to a page already read"
+            )
         cursors.add(cursor)
-    return Retry(f"Checkly listed more than {MAX_PAGES} pages of {listing.what}; stopped there")
+    return Endless(
+        f"Checkly lists more than {MAX_PAGES} pages of {listing.what}, more than the bot reads"
+    )
 
 
 def _page(body: object, read: Callable[[object], T | None]) -> tuple[list[T], str | None] | None:

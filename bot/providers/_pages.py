@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 import httpx
 
-from bot.domain.models import Retry
+from bot.domain.models import Endless, Retry
 
 
 class PageTrail:
@@ -12,7 +12,8 @@ class PageTrail:
 
     The link is resolved against the page it came from; it is followed only when it keeps the
     first page's scheme, host, port and path (the token goes with every request), has no user
-    info, leads to a page not read yet, and the cap is not reached. Query parameters in `keep`
+    info, leads to a page not read yet, and the cap is not reached (those two end the listing
+    for good: retrying would read the same pages again). Query parameters in `keep`
     are added when the link lacks them (Laravel's links carry only `page`, though the next
     page was counted with the `per_page` we asked for).
     """
@@ -33,8 +34,9 @@ class PageTrail:
         self._keep = dict(keep)
         self._read = {_page_key(first)}
 
-    def follow(self, current: httpx.URL, link: str | None) -> httpx.URL | Retry | None:
-        """The next page's URL; None when there is none; Retry when it must not be followed."""
+    def follow(self, current: httpx.URL, link: str | None) -> httpx.URL | Retry | Endless | None:
+        """The next page's URL; None when there is none; Retry when it must not be followed;
+        Endless when the list cannot be read to its end."""
         if link is None:
             return None
         try:
@@ -50,11 +52,14 @@ class PageTrail:
         target = target.copy_merge_params(missing) if missing else target
         key = _page_key(target)
         if key in self._read:
-            return self._refuse("leads back to a page already read")
+            return Endless(
+                f"{self._label}'s link to the next page of {self._noun} leads back to a page "
+                "already read"
+            )
         if len(self._read) >= self._max_pages:
-            return Retry(
-                f"{self._label} listed more than {self._max_pages} pages of {self._noun}; "
-                "stopped reading there"
+            return Endless(
+                f"{self._label} lists more than {self._max_pages} pages of {self._noun}, "
+                "more than the bot reads"
             )
         self._read.add(key)
         return target

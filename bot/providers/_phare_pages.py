@@ -6,7 +6,7 @@ from typing import Generic, Protocol, TypeVar
 
 import httpx
 
-from bot.domain.models import Refused, Retry, Unclear
+from bot.domain.models import Endless, Refused, Retry, Unclear
 from bot.providers._exchange import Vendor, exchange, failure_outcome, for_reading, unreadable
 from bot.providers._pages import PageTrail
 from bot.providers._responses import json_body
@@ -67,7 +67,7 @@ class Lister:
 
     async def every_page(
         self, first: httpx.URL, noun: str, read_item: Callable[[object], L | None], about: str
-    ) -> list[L] | Refused | Retry | Unclear:
+    ) -> list[L] | Refused | Retry | Unclear | Endless:
         """Every item of a list, following `links.next` to the end; each id once (`about`
         names the incident a 404 is about)."""
         label = self.vendor.name.label
@@ -80,7 +80,7 @@ class Lister:
                 return page
             found.update((i.id, i) for i in page.items if i.id not in found)
             step = trail.follow(url, page.next_link)
-            if isinstance(step, Retry):
+            if isinstance(step, Retry | Endless):
                 return step
             url = step
         return list(found.values())

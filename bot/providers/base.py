@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from bot.domain.models import Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
+from bot.domain.models import Endless, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
 from bot.domain.operations import Component, Opening, RemoteIncident
 from bot.domain.states import ProviderName
 
@@ -25,9 +25,9 @@ class PreparedRequest:
     json: Mapping[str, Any] = field(default_factory=dict)
 
 
-ListResult = Sequence[RemoteUpdate] | Refused | Retry | Unclear
-IncidentsResult = Sequence[RemoteIncident] | Refused | Retry | Unclear
-ComponentsResult = Sequence[Component] | Refused | Retry | Unclear
+ListResult = Sequence[RemoteUpdate] | Refused | Retry | Unclear | Endless
+IncidentsResult = Sequence[RemoteIncident] | Refused | Retry | Unclear | Endless
+ComponentsResult = Sequence[Component] | Refused | Retry | Unclear | Endless
 
 
 class Provider(Protocol):

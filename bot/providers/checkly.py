@@ -1,13 +1,12 @@
 """ChecklyClient: incidents and their updates at Checkly, on dashboards and status pages."""
 
-import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
 
 import httpx
 
 from bot.config import ChecklySettings
-from bot.domain.ids import InvalidId, parse_checkly_id
+from bot.domain.ids import InvalidId, parse_checkly_id, parse_status_page_id
 from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
 from bot.domain.operations import Opening
 from bot.domain.states import ProviderName, UnsupportedState, vendor_state
@@ -117,7 +116,7 @@ class ChecklyClient:
 
     async def check_status_page(self, page_id: str) -> Refused | Retry | Unclear | None:
         """Read the status page: None when it exists and the key may read it."""
-        segment = quote(str(uuid.UUID(page_id)), safe="")
+        segment = quote(parse_status_page_id(page_id), safe="")
         url = f"{self._settings.api_url.rstrip('/')}/v3/status-pages/{segment}"
         headers = self._headers(masked=False)
         outcome = await check_access(self._http, self._vendor, url, headers)

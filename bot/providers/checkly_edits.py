@@ -5,11 +5,20 @@ from typing import Any
 
 import httpx
 
-from bot.domain.ids import InvalidId, parse_checkly_id
-from bot.domain.models import Accepted, Outcome, Refused, RemoteUpdate, Retry, Unclear, Update
+from bot.domain.ids import InvalidId, parse_checkly_id, parse_uuid
+from bot.domain.models import (
+    Accepted,
+    Endless,
+    Outcome,
+    Refused,
+    RemoteUpdate,
+    Retry,
+    Unclear,
+    Update,
+)
 from bot.domain.states import ProviderName, UnsupportedState, vendor_state
 from bot.providers import checkly_pages
-from bot.providers._checkly_http import ChecklyLine, parse_uuid
+from bot.providers._checkly_http import ChecklyLine
 from bot.providers._checkly_items import id_of
 from bot.providers._exchange import unreadable
 from bot.providers._responses import json_body
@@ -87,6 +96,8 @@ async def _current(
     listed = await listing(incident)
     if isinstance(listed, Unclear):
         return Retry(listed.reason)
+    if isinstance(listed, Endless):
+        return Refused(None, f"the update could not be found: {listed.reason}")
     if isinstance(listed, Refused | Retry):
         return listed
     current = next((u for u in listed if u.id == update_id), None)

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
-from bot.domain.ids import InvalidId
+from bot.domain.ids import InvalidId, parse_status_page_id, parse_uuid
 from bot.domain.models import Refused
 from bot.domain.operations import Component, RemoteIncident
-from bot.providers._checkly_http import ChecklyLine, parse_page_id, parse_uuid
+from bot.providers._checkly_http import ChecklyLine
 from bot.providers._checkly_items import created_at, id_of
 from bot.providers._checkly_paging import Listing, read_all
 from bot.providers.base import ComponentsResult, IncidentsResult
@@ -29,7 +29,7 @@ async def list_incidents(line: ChecklyLine, where: str, since: datetime) -> Inci
     before `since`, every later one was too: the reading stops there.
     """
     try:
-        page = parse_page_id(where)
+        page = parse_status_page_id(where)
     except InvalidId as error:
         return Refused(None, str(error))
     moment = since if since.tzinfo is not None else since.replace(tzinfo=UTC)
@@ -81,7 +81,7 @@ def _before(value: object, since: datetime) -> bool:
 async def list_components(line: ChecklyLine, where: str) -> ComponentsResult:
     """Every component of the status page, in its display order."""
     try:
-        page = parse_page_id(where)
+        page = parse_status_page_id(where)
     except InvalidId as error:
         return Refused(None, str(error))
     listing = Listing(

@@ -4,10 +4,10 @@ from typing import Any
 
 import httpx
 
-from bot.domain.ids import InvalidId
+from bot.domain.ids import InvalidId, parse_status_page_id, parse_uuid
 from bot.domain.models import Accepted, Outcome, Refused
 from bot.domain.operations import CHECKLY_TITLE_LIMIT, Impact, Opening
-from bot.providers._checkly_http import ChecklyLine, parse_page_id, parse_uuid
+from bot.providers._checkly_http import ChecklyLine
 from bot.providers._checkly_items import id_of
 from bot.providers._exchange import unreadable
 from bot.providers._responses import json_body
@@ -32,7 +32,7 @@ def open_request(
     line: ChecklyLine, opening: Opening, where: str, *, masked: bool
 ) -> PreparedRequest:
     """`POST /v3/status-pages/{where}/incidents`; raises InvalidId or ValueError."""
-    page = parse_page_id(where)
+    page = parse_status_page_id(where)
     url = line.url("v3", "status-pages", page, "incidents")
     return PreparedRequest("POST", url, line.headers(masked=masked), _open_body(opening))
 
@@ -62,7 +62,7 @@ async def open_incident(line: ChecklyLine, opening: Opening, where: str) -> Outc
         prepared = open_request(line, opening, where, masked=False)
     except (InvalidId, ValueError) as error:
         return Refused(None, str(error))
-    page = parse_page_id(where)
+    page = parse_status_page_id(where)
     answer = await line.send(prepared)
     if not isinstance(answer, httpx.Response):
         return answer

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from bot.domain.explain import sentence
-from bot.domain.models import Refused, Retry, Target, Unclear
+from bot.domain.models import Endless, Refused, Retry, Target, Unclear
 from bot.domain.operations import Component
 from bot.domain.states import ProviderName
 from bot.providers.router import ProviderRouter
@@ -21,12 +21,12 @@ class PageComponents:
         if not self._page_id or ProviderName.CHECKLY not in self._router.configured:
             return None
         listed = await self._router.list_components(Target(ProviderName.CHECKLY, self._page_id))
-        if isinstance(listed, Refused | Retry | Unclear):
+        if isinstance(listed, Refused | Retry | Unclear | Endless):
             return why_unread(listed)
         return listed
 
 
-def why_unread(failure: Refused | Retry | Unclear) -> str:
+def why_unread(failure: Refused | Retry | Unclear | Endless) -> str:
     """Why the list could not be read, as one sentence in the vendor's words."""
     if isinstance(failure, Refused):
         if failure.status is None:

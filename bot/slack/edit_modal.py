@@ -7,15 +7,15 @@ from typing import Any
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 from slack_sdk.models.blocks.blocks import Block
 
+from bot.domain.ids import InvalidId, parse_target
 from bot.domain.models import Target, Update
-from bot.domain.states import ProviderName, State
+from bot.domain.states import State
 from bot.domain.targets import states_of
 from bot.domain.validation import Field, validate
 from bot.slack import ids
 from bot.slack.blocks import safe
 from bot.slack.form import Form
 from bot.slack.form_seal import UNVERIFIED, FormSeal, sealed_context
-from bot.slack.form_targets import parse_target_text
 from bot.slack.modal import MESSAGE_MAX, message_block, modal_view, state_block
 from bot.slack.modal_input import (
     entered_message,
@@ -117,9 +117,8 @@ def _sealed(view: Mapping[str, Any], seal: FormSeal) -> tuple[int, Target, str |
     if not isinstance(delivery_id, int) or delivery_id <= 0 or not isinstance(written, str):
         return None
     receipt_ts = context.get("receipt_ts")
-    prefix, _, incident_id = written.partition(":")
     try:
-        target = parse_target_text(ProviderName(prefix), incident_id)
-        return delivery_id, target, receipt_ts if isinstance(receipt_ts, str) else None
-    except ValueError:  # not a provider's name, or an InvalidId
+        target = parse_target(written)
+    except InvalidId:
         return None
+    return delivery_id, target, receipt_ts if isinstance(receipt_ts, str) else None

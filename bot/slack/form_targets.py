@@ -3,17 +3,10 @@
 from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.ids import parse_incident_id
+from bot.domain.ids import parse_field_target
 from bot.domain.models import Target
 from bot.domain.operations import opening_awaited
 from bot.domain.states import ProviderName
-
-
-def parse_target_text(provider: ProviderName, text: str) -> Target:
-    """A target from what its field holds (`phare:42` or `42`); InvalidId when it does not parse."""
-    prefix = f"{provider.value}:"
-    bare = text[len(prefix) :] if text.lower().startswith(prefix) else text
-    return Target(provider, parse_incident_id(provider, bare.strip()))
 
 
 def form_target(provider: ProviderName, text: str) -> Target:
@@ -21,7 +14,7 @@ def form_target(provider: ProviderName, text: str) -> Target:
     as typed (InvalidId when it does not parse)."""
     if opening_awaited(text) is not None:
         return Target(provider, text)
-    return parse_target_text(provider, text)
+    return parse_field_target(provider, text)
 
 
 def awaited_texts(metadata: Mapping[str, Any]) -> dict[ProviderName, str]:

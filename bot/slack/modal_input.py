@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain.ids import InvalidId
+from bot.domain.ids import InvalidId, parse_field_target
 from bot.domain.models import Target, Update
 from bot.domain.states import ProviderName, State
 from bot.domain.targets import takes_notify_subscribers, with_notify_default
@@ -13,7 +13,7 @@ from bot.domain.validation import Field, FieldError, validate
 from bot.slack import ids
 from bot.slack.form import Form, is_message_block
 from bot.slack.form_seal import UNVERIFIED, FormSeal
-from bot.slack.form_targets import awaited_texts, form_target, parse_target_text
+from bot.slack.form_targets import awaited_texts, form_target
 
 ERROR_MAX = 300
 
@@ -178,7 +178,7 @@ def _targets(
     for provider, text in target_texts(values).items():
         block_id = TARGET_BLOCKS[provider][0]
         try:
-            target = parse_target_text(provider, text)
+            target = parse_field_target(provider, text)
         except InvalidId as error:
             errors.setdefault(block_id, []).append(f"{error}.")
             continue

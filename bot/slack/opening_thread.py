@@ -4,7 +4,7 @@ it and for recovering it after a resolve."""
 import math
 from collections.abc import Sequence
 
-from bot.domain.explain import explain
+from bot.domain.explain import explain, opening_left
 from bot.domain.models import DeliveryStatus, Refused, Target, Unclear
 from bot.domain.open_at import place_label
 from bot.domain.operations import Operation
@@ -129,8 +129,8 @@ def _opening_body(report: DeliveryReport) -> tuple[str, str]:
     if status is DeliveryStatus.SKIPPED:
         reason = report.skipped_reason or "it was left out."
         return ":fast_forward:", f"Not opened at {_place(report.target)}: {safe(reason)}"
-    ending = f"Nothing was opened at {provider.label}."
-    return _unfinished(report, f"Opening at {_place(report.target)}", ending)
+    left = opening_left(provider, status, report.outcome)
+    return _unfinished(report, f"Opening at {_place(report.target)}", left)
 
 
 def _recovery_body(report: DeliveryReport) -> tuple[str, str]:

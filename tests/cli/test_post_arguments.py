@@ -191,3 +191,12 @@ def test_a_bad_environment_exits_2_listing_every_problem(tmp_path: Path) -> None
     assert result.returncode == 2
     assert "PORT" in result.stderr
     assert "PHARE_API_URL" in result.stderr
+
+
+def test_a_status_page_id_in_braces_exits_2_named_with_the_other_problems(tmp_path: Path) -> None:
+    page = "{0c7b2f8e-3c1d-4a59-9d8e-7a1b2c3d4e5f}"
+    env = {"CHECKLY_API_KEY": "k", "CHECKLY_ACCOUNT_ID": "a", "CHECKLY_STATUS_PAGE_ID": page}
+    result = run_cli(["doctor"], cwd=tmp_path, env={**env, "PORT": "eighty"})
+    assert result.returncode == 2
+    assert "CHECKLY_STATUS_PAGE_ID: not a UUID" in result.stderr
+    assert "PORT" in result.stderr

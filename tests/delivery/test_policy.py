@@ -101,6 +101,29 @@ def test_budget_of_attempts_and_of_time() -> None:
     assert policy.decide(_claim(3), outcome, T0, MaxJitter()).status is DeliveryStatus.PENDING
 
 
+def test_a_final_attempt_ends_failed_at_once() -> None:
+    result = AttemptResult(Unclear("could not tell"), sent=False, final=True)
+    decided = RetryPolicy().decide(_claim(1, reconcile=True), result, T0, MaxJitter())
+    assert (decided.status, decided.outcome) == (DeliveryStatus.FAILED, Unclear("could not tell"))
+
+
+@pytest.mark.parametrize(
+    ("reconcile", "result", "ends_with"),
+    [
+        (True, AttemptResult(Retry("listing failed"), sent=False), Unclear("listing failed")),
+        (False, AttemptResult(Retry("bad gateway", None, 502), True), Unclear("bad gateway")),
+        (False, AttemptResult(Retry("busy", None, 503), True), Retry("busy", None, 503)),
+        (True, AttemptResult(Retry("busy", None, 503), True), Retry("busy", None, 503)),
+    ],
+)
+def test_a_budget_spent_while_the_vendor_may_hold_the_request_ends_unclear(
+    reconcile: bool, result: AttemptResult, ends_with: Retry | Unclear
+) -> None:
+    claim = _claim(12, reconcile=reconcile)
+    decided = RetryPolicy(max_attempts=12).decide(claim, result, T0, MaxJitter())
+    assert (decided.status, decided.outcome) == (DeliveryStatus.FAILED, ends_with)
+
+
 def test_candidates_match_state_and_text_after_the_first_attempt() -> None:
     ours = RemoteUpdate("1", State.MONITORING, "A fix is out", T0 + timedelta(seconds=1))
     skewed = RemoteUpdate("2", State.MONITORING, "A fix is out ", T0 - timedelta(seconds=60))
