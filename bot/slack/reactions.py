@@ -15,7 +15,7 @@ from bot.domain.records import Binding
 from bot.domain.states import State
 from bot.domain.targets import with_notify_default
 from bot.domain.validation import Field, lacking_state, validate
-from bot.slack.failures import StoreDown, bounded, explain
+from bot.slack.failures import bounded, explain
 from bot.slack.messages import SlackMessage, nothing_published, skipped_reason
 from bot.slack.permissions import Permissions
 from bot.slack.ports import SlackDeps
@@ -121,8 +121,9 @@ class ReactionHandler:
         here (and the person told if it fails), only not taken over should this process die."""
         try:
             await bounded(self._deps.repo.reactions.receive(reaction, RECEIVED_HOLD_SECONDS))
-        except StoreDown:
-            logger.warning("reaction %s not kept before answering Slack", reaction.event_id)
+        except Exception as error:  # kept or not, it is handled now: Slack gets its answer
+            why = type(error.__cause__ or error).__name__
+            logger.warning("reaction %s not kept before answering: %s", reaction.event_id, why)
 
     async def handle(self, reaction: Reaction, client: AsyncWebClient) -> None:
         """Publish the reaction, or say why not (slow: runs after the ack); then forget it.

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from bot.domain.models import Source, Submission, Target
 from bot.domain.reactions import Reaction
@@ -227,6 +227,30 @@ async def test_a_reaction_left_by_a_process_that_died_is_published_by_a_worker(b
     assert submission.dedup_key == f"reaction:{CHANNEL}:{REPLY_TS}:mag"
     assert await kept(bot.repo) == []
     assert await leftovers.run_due() == 0
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        OperationalError("INSERT INTO received_reactions", {}, ConnectionRefusedError("refused")),
+        DataError("INSERT INTO received_reactions", {}, ValueError("value too long")),
+    ],
+    ids=["store-down", "value-refused"],
+)
+async def test_a_reaction_the_store_cannot_keep_is_still_answered_and_published(
+    bot: Bot, failure: Exception, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def refuse(reaction: Reaction, hold_seconds: float) -> None:
+        raise failure
+
+    monkeypatch.setattr(bot.repo.reactions, "receive", refuse)
+
+    await bot.react("mag")
+
+    (submission,) = bot.publisher.submissions
+    assert submission.update.content == "Cache & DB back <!channel> fine"
+    assert any("not kept before answering" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.exc_info]
 
 
 async def test_a_reaction_its_receiver_still_holds_is_not_taken_over(bot: Bot) -> None:
