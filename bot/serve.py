@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.logs import configure_logging, tell
 from bot.metrics_dir import shared_metrics_directory
 from bot.redaction import secrets_of
-from bot.slack.startup import exit_if_refused
+from bot.slack.startup import CannotListen, exit_if_refused, listening
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -77,6 +77,9 @@ def _run(command: str, main: Coroutine[Any, Any, None]) -> int:
             "Check DATABASE_URL and that the database is running and reachable."
         )
         return EXIT_FAILED
+    except CannotListen as error:
+        tell(f"incident-bot {command}: {error}")
+        return EXIT_USAGE
     return 0
 
 
@@ -135,7 +138,7 @@ async def _serve_http(web_app: "web.Application", port: int, stop: asyncio.Event
     runner = build_runner(web_app)
     await runner.setup()
     try:
-        await web.TCPSite(runner, HOST, port).start()
+        await listening(web.TCPSite(runner, HOST, port), port)
         logger.info("incident-bot listening on port %d", port)
         await stop.wait()
     finally:

@@ -8,6 +8,7 @@ from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.slack.startup import listening
 from bot.web import build_runner
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ async def serve_socket_mode(
     await runner.setup()
     handler = build_socket_mode_handler(bolt_app=bolt_app, app_token=app_token)
     try:
-        await web.TCPSite(runner, host, port).start()
+        await listening(web.TCPSite(runner, host, port), port)
         await handler.connect_async()  # type: ignore[no-untyped-call]
         logger.info("connected to Slack in Socket Mode; /healthz on port %d", port)
         await stop.wait()

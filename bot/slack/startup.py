@@ -12,6 +12,7 @@ import sys
 from typing import TextIO
 
 import aiohttp
+from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -62,12 +63,29 @@ def port_problem(port: int, host: str = "0.0.0.0") -> str | None:  # noqa: S104 
         try:
             probe.bind((host, port))
         except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                return f"PORT {port} is already in use; stop what listens there or set PORT."
-            if error.errno == errno.EACCES:
-                return f"PORT {port} needs privileges this user lacks; set PORT above 1023."
-            return f"cannot listen on PORT {port}: {error.strerror or error}."
+            return listen_problem(port, error)
     return None
+
+
+def listen_problem(port: int, error: OSError) -> str:
+    """Why listening on PORT failed, in one line saying what to do."""
+    if error.errno == errno.EADDRINUSE:
+        return f"PORT {port} is already in use; stop what listens there or set PORT."
+    if error.errno == errno.EACCES:
+        return f"PORT {port} needs privileges this user lacks; set PORT above 1023."
+    return f"cannot listen on PORT {port}: {error.strerror or error}."
+
+
+class CannotListen(Exception):
+    """PORT was free at the start-up check and taken (or refused) by the time serve bound it."""
+
+
+async def listening(site: web.TCPSite, port: int) -> None:
+    """Start the site; a port that cannot be bound is CannotListen, saying why in one line."""
+    try:
+        await site.start()
+    except OSError as error:
+        raise CannotListen(listen_problem(port, error)) from None
 
 
 async def token_problem(settings: Settings) -> str | None:
