@@ -92,7 +92,7 @@ async def _check(
     if claim.operation is Operation.OPEN:
         if claim.opening is None:
             return None
-        since = claim.first_attempt_at
+        since = claim.arrived_since
         incidents = await router.list_incidents(claim.target, since)
         if not isinstance(incidents, Sequence):
             return incidents
@@ -107,7 +107,7 @@ async def _check(
             return subject if edit_applied(listed, subject, claim.update) else None
         case Operation.DELETE:
             return subject if deletion_applied(listed, subject) else None
-    matches = candidates(listed, claim.update, claim.first_attempt_at, skew_seconds)
+    matches = candidates(listed, claim.update, claim.arrived_since, skew_seconds)
     return await _first_not_taken(claim, earliest_first(matches), queue)
 
 

@@ -76,6 +76,9 @@ class Submission:
     operation: Operation = Operation.PUBLISH
     opening: Opening | None = None
     subject: Subject | None = None
+    check_since: datetime | None = None
+    """The update may already be at its targets (a retry of a delivery whose end was unclear):
+    each is looked for there, among what was created since then, before it is sent."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,11 @@ class Unclear:
 
 
 Outcome = Accepted | Refused | Retry | Unclear
+
+
+def may_have_arrived(outcome: Outcome | None) -> bool:
+    """Whether the request an outcome answers may have been applied by the provider anyway."""
+    return isinstance(outcome, Unclear) or (isinstance(outcome, Retry) and outcome.maybe_applied)
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,12 @@ class Claim:
     operation: Operation = Operation.PUBLISH
     opening: Opening | None = None
     subject_id: str | None = None
+    check_since: datetime | None = None
+
+    @property
+    def arrived_since(self) -> datetime:
+        """From when a check looks for what an earlier try may have made."""
+        return self.check_since or self.first_attempt_at
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from typing import Protocol
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.models import Source, Submission
+from bot.domain.models import Source, Submission, may_have_arrived
 from bot.domain.records import DeliveryReport
 from bot.slack import ids, replies
 from bot.slack.blocks import person
@@ -44,11 +44,13 @@ class ResendHandler:
         self._permissions = permissions
 
     async def retry(self, click: Click, client: AsyncWebClient) -> None:
-        """Send the same update to that one target again, as a new update (Source.RETRY)."""
+        """Send the same update to that one target again, as a new update (Source.RETRY); one
+        whose last try may have arrived is looked for at the provider first."""
         report = await self._resendable(click, client)
         if report is None:
             return
         sub = report.update.submission
+        arrived = may_have_arrived(report.outcome)
         submission = Submission(
             update=sub.update,
             targets=(report.target,),
@@ -57,6 +59,7 @@ class ResendHandler:
             channel_id=sub.channel_id,
             thread_ts=sub.thread_ts,
             dedup_key=retry_dedup_key(report.delivery_id, click.message_ts),
+            check_since=report.update.created_at if arrived else None,
         )
         stored = await self._deps.publisher.submit(submission)
         if stored.duplicate:

@@ -222,4 +222,5 @@ def _claim(row: Any) -> Claim:
         operation=Operation(row["operation"]),
         opening=opening_of(row["details"]),
         subject_id=row["subject_id"],
+        check_since=row["check_since"],
     )

@@ -104,6 +104,8 @@ deliveries = Table(
     Column("operation", String(16), nullable=False, server_default="publish"),
     Column("subject_id", String(128)),
     Column("waits_for", _Id, ForeignKey("deliveries.id", ondelete="SET NULL")),
+    # A retry of a delivery whose end was unclear looks for the update from this time on.
+    Column("check_since", UtcDateTime),
     UniqueConstraint("update_id", "provider", "incident_id", "operation"),
     Index(None, "waits_for"),
     Index(None, "status", "next_attempt_at"),

@@ -9,7 +9,7 @@ arrived, the listing finds nothing and the update is sent once more.
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -17,8 +17,8 @@ import pytest
 
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.policy import RetryPolicy
-from bot.domain.models import DeliveryStatus, Target
-from bot.domain.records import DeliveryReport
+from bot.domain.models import DeliveryStatus, Source, Target, Unclear
+from bot.domain.records import DeliveryReport, StoredUpdate
 from bot.domain.states import ProviderName
 from bot.providers.base import Provider
 from bot.providers.checkly import ChecklyClient
@@ -95,7 +95,11 @@ def vendor(
 
 async def _deliver(engine: DeliveryEngine, text: str, target: Target) -> DeliveryReport:
     """Submit an update to one target and run passes until its delivery is final."""
-    stored = await engine.submit(submission(text, targets=(target,)))
+    return await _final(engine, await engine.submit(submission(text, targets=(target,))))
+
+
+async def _final(engine: DeliveryEngine, stored: StoredUpdate) -> DeliveryReport:
+    """Run passes until the stored update's one delivery is final."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + FINAL_WITHIN
     while True:
@@ -160,6 +164,37 @@ async def test_an_unclear_send_ends_with_exactly_one_update_at_the_vendor(
         DeliveryStatus.ACCEPTED,
         str(applied["id"]),
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "posts"),
+    [(Reply.apply_then_hang(), 1), (Reply.drop(), 2)],
+    ids=["it-arrived", "it-never-arrived"],
+)
+async def test_a_retry_of_an_unclear_delivery_looks_for_it_before_sending(
+    engine: DeliveryEngine, vendor: Vendor, first: Reply, posts: int
+) -> None:
+    """Retry on a receipt that ended unclear: found at the vendor, or sent once more."""
+    vendor.fake.script(first)
+    one_try = DeliveryEngine(engine.repo, engine.router, None, policy=RetryPolicy(max_attempts=1))
+    failed = await _deliver(one_try, "Rollback finished", vendor.target)
+    await one_try.stop(grace_seconds=0)
+    assert (failed.status, type(failed.outcome)) == (DeliveryStatus.FAILED, Unclear)
+
+    retry = replace(
+        submission("Rollback finished", targets=(vendor.target,)),
+        source=Source.RETRY,
+        dedup_key=f"retry:{failed.delivery_id}:1700000000.000200",
+        check_since=failed.update.created_at,
+    )
+    report = await _final(engine, await engine.submit(retry))
+
+    (applied,) = vendor.applied()
+    assert (report.status, report.provider_update_id) == (
+        DeliveryStatus.ACCEPTED,
+        str(applied["id"]),
+    )
+    assert len(vendor.fake.requests_to("POST")) == posts
 
 
 async def test_a_check_that_fails_is_made_again_before_anything_is_resent(

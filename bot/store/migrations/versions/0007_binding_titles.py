@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-12-03 08:00:00
+Create Date: 2026-12-02 08:30:00
 """
 
 from collections.abc import Sequence
