@@ -9,13 +9,13 @@ from sqlalchemy import RowMapping, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.models import DeliveryStatus, Submission, Target
-from bot.domain.operations import Operation, awaiting_opening, opening_awaited
+from bot.domain.operations import Operation, Subject, awaiting_opening, opening_awaited
 from bot.domain.records import ChannelStillOpen
 from bot.domain.states import ProviderName, State
 from bot.domain.targets import recovers_after_resolve
 from bot.store.binding_rows import load_binding
 from bot.store.database import insert_for
-from bot.store.schema import binding_targets, bindings, deliveries
+from bot.store.schema import binding_targets, bindings, deliveries, updates
 
 _PENDING = DeliveryStatus.PENDING.value
 _SKIPPED = DeliveryStatus.SKIPPED.value
@@ -50,10 +50,14 @@ async def resolve_awaited(
 async def add_recoveries(
     conn: AsyncConnection, update_id: int, submission: Submission, now: datetime
 ) -> None:
-    """After a resolved update, recover each incident that closes that way, once the update
-    itself is accepted there."""
-    resolved = submission.update.state is State.RESOLVED
-    if submission.operation is not Operation.PUBLISH or not resolved:
+    """After a resolved update, or an edit that makes an update resolved, recover each
+    incident that closes that way, once the update (or the edit) is accepted there."""
+    if submission.update.state is not State.RESOLVED:
+        return
+    if submission.operation is Operation.EDIT:
+        if await _was_resolved(conn, submission.subject):
+            return  # its text corrected: the incident was recovered when it was published
+    elif submission.operation is not Operation.PUBLISH:
         return
     published = await conn.execute(
         select(deliveries).where(
@@ -67,6 +71,18 @@ async def add_recoveries(
     ]
     if recoveries:
         await conn.execute(deliveries.insert(), recoveries)
+
+
+async def _was_resolved(conn: AsyncConnection, subject: Subject | None) -> bool:
+    """Whether the edited update was published resolved."""
+    if subject is None:
+        return False
+    found = await conn.execute(
+        select(updates.c.state)
+        .join(deliveries, deliveries.c.update_id == updates.c.id)
+        .where(deliveries.c.id == subject.delivery_id)
+    )
+    return found.scalar_one_or_none() == State.RESOLVED.value
 
 
 async def refuse_opening_if_bound(

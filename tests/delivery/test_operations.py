@@ -134,6 +134,42 @@ async def test_a_resolved_update_to_phare_is_followed_by_recovering_the_incident
     ]
 
 
+async def test_an_edit_that_makes_an_update_resolved_recovers_the_incident_once(
+    repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
+) -> None:
+    engine = make_engine(repo, clock, notifier, phare)
+    first = await engine.submit(submission("Watching the error rate", State.MONITORING, (PHARE,)))
+    await engine.run_due()
+    [published] = await repo.deliveries_of(first.id)
+    subject = Subject(published.delivery_id, str(published.provider_update_id))
+
+    def edit(text: str, about: Subject) -> Submission:
+        """An edit of that update at Phare, to resolved."""
+        return submission(text, State.RESOLVED, (PHARE,), operation=Operation.EDIT, subject=about)
+
+    resolving = await engine.submit(edit("All clear", subject))
+    await engine.run_due()
+    await engine.run_due()
+    assert phare.recovered == [PHARE.incident_id]
+    reports = await repo.deliveries_of(resolving.id)
+    assert [(r.operation, r.status) for r in reports] == [
+        (Operation.EDIT, DeliveryStatus.ACCEPTED),
+        (Operation.RECOVER, DeliveryStatus.ACCEPTED),
+    ]
+
+    resolved = await engine.submit(submission("All good", State.RESOLVED, (PHARE,)))
+    await engine.run_due()
+    await engine.run_due()
+    [again, _] = await repo.deliveries_of(resolved.id)
+    typo = await engine.submit(
+        edit("All clear now", Subject(again.delivery_id, str(again.provider_update_id)))
+    )
+    await engine.run_due()
+    await engine.run_due()
+    assert [r.operation for r in await repo.deliveries_of(typo.id)] == [Operation.EDIT]
+    assert phare.recovered == [PHARE.incident_id] * 2  # the resolved update's, not the typo's
+
+
 async def test_no_recovery_when_the_resolved_update_was_refused(
     repo: Repo, clock: FakeClock, notifier: RecordingNotifier, phare: FakeProvider
 ) -> None:

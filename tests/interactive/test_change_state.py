@@ -92,6 +92,9 @@ async def test_an_edit_to_resolved_resolves_the_incident_and_one_away_reopens_it
     await card_shows(bot, ":white_check_mark: *Resolved*", "All clear")
     assert "*Current state:* resolved" in await status(bot)
     await eventually(lambda: no_rows(bot), what="reminder removed")
+    # Resolved at Phare closes the incident there too, as a resolved update does.
+    await wait_for(lambda: bot.replies("Recovered the"), what="the recovery's receipt")
+    assert len(bot.fakes.phare.requests_to("POST", "/recover")) == 1
 
     await edit(bot, receipt, "monitoring", "Lag is back; watching", user="U0OTHER001")
     await card_shows(bot, ":hourglass_flowing_sand: *Monitoring*", "Lag is back; watching")
