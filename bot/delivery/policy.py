@@ -4,7 +4,15 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.models import Accepted, DeliveryStatus, Outcome, Refused, Retry, Unclear
+from bot.domain.models import (
+    Accepted,
+    DeliveryStatus,
+    Outcome,
+    Refused,
+    Retry,
+    Unclear,
+    may_have_arrived,
+)
 from bot.domain.records import Claim, Disposition
 from bot.metrics import Finding
 
@@ -19,6 +27,11 @@ class AttemptResult:
     sent: bool
     check: Finding | None = None
     final: bool = False
+
+    @property
+    def may_have_arrived(self) -> bool:
+        """Whether the request was sent and its answer leaves open that the provider has it."""
+        return self.sent and may_have_arrived(self.outcome)
 
 
 @dataclass(frozen=True)
@@ -74,13 +87,8 @@ class RetryPolicy:
         deadline = claim.first_attempt_at + timedelta(seconds=self.budget_seconds)
         if claim.attempts >= self.max_attempts or next_at > deadline:
             return Disposition(DeliveryStatus.FAILED, _given_up(claim, result))
-        # Unclear or a 5xx: the update may have arrived. A failed check (nothing sent) is redone.
-        maybe_applied = isinstance(outcome, Retry) and outcome.maybe_applied and result.sent
-        reconcile = (
-            isinstance(outcome, Unclear)
-            or maybe_applied
-            or (claim.needs_reconcile and not result.sent)
-        )
+        # The update may have arrived: look first. A failed check (nothing sent) is redone.
+        reconcile = result.may_have_arrived or _unchecked(claim, result)
         return Disposition(DeliveryStatus.PENDING, outcome, next_at, reconcile)
 
 
@@ -89,9 +97,11 @@ def _given_up(claim: Claim, result: AttemptResult) -> Outcome:
     hold what was asked (a 5xx after sending, or a check of an unclear try that never got an
     answer), so no one is told that nothing happened."""
     outcome = result.outcome
-    if not isinstance(outcome, Retry):
-        return outcome
-    unchecked = claim.needs_reconcile and not result.sent
-    if unchecked or (result.sent and outcome.maybe_applied):
+    if isinstance(outcome, Retry) and (result.may_have_arrived or _unchecked(claim, result)):
         return Unclear(outcome.reason)
     return outcome
+
+
+def _unchecked(claim: Claim, result: AttemptResult) -> bool:
+    """A check of an earlier unclear try was owed and not made (it failed): still owed."""
+    return claim.needs_reconcile and not result.sent

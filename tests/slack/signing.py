@@ -235,6 +235,17 @@ def block_actions_payload(
     }
 
 
+def receipt_button(action_id: str, value: str, text: str) -> dict[str, Any]:
+    """A click on one of a receipt's buttons, as block_actions carries it."""
+    return {
+        "type": "button",
+        "block_id": "receipt",
+        "action_id": action_id,
+        "value": value,
+        "text": {"type": "plain_text", "text": text},
+    }
+
+
 def interaction(
     secret: str, payload: Mapping[str, Any], *, timestamp: int | None = None
 ) -> SignedRequest:

@@ -80,13 +80,7 @@ async def by_form(bot: Bot, background: TrackedTasks) -> str:
 
 async def by_button(bot: Bot, background: TrackedTasks) -> str:
     """Click Retry on a receipt; what the person who clicked was told privately."""
-    action = {
-        "type": "button",
-        "block_id": "receipt",
-        "action_id": ids.RETRY_ACTION,
-        "value": "7",
-        "text": {"type": "plain_text", "text": "Retry"},
-    }
+    action = signing.receipt_button(ids.RETRY_ACTION, "7", "Retry")
     status, _ = await bot.post(signing.interaction(SECRET, signing.block_actions_payload([action])))
     assert status == 200
     await background.finish()

@@ -86,13 +86,7 @@ async def test_retry_looks_first_only_where_the_update_may_have_arrived(
 ) -> None:
     bot, lookup, publisher, background = clicked
     lookup.outcome = outcome
-    action = {
-        "type": "button",
-        "block_id": "receipt",
-        "action_id": ids.RETRY_ACTION,
-        "value": "7",
-        "text": {"type": "plain_text", "text": "Retry"},
-    }
+    action = signing.receipt_button(ids.RETRY_ACTION, "7", "Retry")
 
     status, _ = await bot.post(signing.interaction(SECRET, signing.block_actions_payload([action])))
     await background.finish()
